@@ -1,0 +1,50 @@
+# The entry point for developers and CI. `make run` and `make test` set
+# everything up from a fresh clone; see README.md.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# Development defaults (SQLite under var/, filesystem broker) unless the
+# environment says otherwise; production never runs through this Makefile.
+export DEBUG ?= true
+
+.PHONY: run test lint check messages seed clean help
+
+help:
+	@echo "make run   - set up and run the portal (web, Celery worker and beat) on http://127.0.0.1:8000"
+	@echo "make test  - run the whole test suite"
+	@echo "make lint  - ruff and the migrations check"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.run-installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $(VENV)/.run-installed $@
+
+var:
+	mkdir -p var/broker/queue var/broker/processed var/media
+
+messages: $(VENV)/.run-installed
+	@if command -v msgfmt >/dev/null; then $(BIN)/python manage.py compilemessages --ignore=.venv -v 0; \
+	else echo "msgfmt not found (apt-get install gettext): using the committed .mo files"; fi
+
+run: $(VENV)/.run-installed var messages
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+	@scripts/run_dev.sh
+
+test: $(VENV)/.dev-installed var
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.dev-installed
+	$(BIN)/ruff check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+clean:
+	rm -rf var staticfiles .pytest_cache

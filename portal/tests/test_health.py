@@ -1,0 +1,36 @@
+from unittest import mock
+
+import pytest
+
+
+@pytest.mark.django_db
+def test_healthz_reports_database_and_broker(client):
+    with mock.patch("portal.health.broker_ok", return_value=True):
+        response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok", "broker": "ok"}
+
+
+@pytest.mark.django_db
+def test_healthz_is_unavailable_without_database(client):
+    with mock.patch("portal.health.database_ok", return_value=False), mock.patch(
+        "portal.health.broker_ok", return_value=False
+    ):
+        response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["database"] == "fail"
+
+
+@pytest.mark.django_db
+def test_healthz_stays_up_when_only_the_broker_is_down(client):
+    with mock.patch("portal.health.broker_ok", return_value=False):
+        response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["broker"] == "fail"
+
+
+@pytest.mark.django_db
+def test_home_page_is_russian_by_default(client):
+    response = client.get("/")
+    assert response.status_code == 200
+    assert 'lang="ru"' in response.content.decode()
