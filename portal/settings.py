@@ -177,7 +177,8 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # Uploaded files are private: never under STATIC_ROOT, never served by URL,
 # only through views that check who asks.
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
-MEDIA_URL = None
+# No URL route serves this prefix; it only has to differ from STATIC_URL.
+MEDIA_URL = "/private-media/"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
