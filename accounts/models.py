@@ -140,6 +140,7 @@ class Invitation(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="invitations")
     email = models.EmailField(_("электронная почта"))
     role = models.CharField(_("роль"), max_length=10, choices=Membership.Role.choices, default=Membership.Role.MEMBER)
+    # SHA-256 of the link's secret: a leaked database does not leak working links.
     token = models.CharField(max_length=64, unique=True)
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("пригласил")
@@ -153,9 +154,13 @@ class Invitation(models.Model):
         verbose_name = _("приглашение")
         verbose_name_plural = _("приглашения")
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["email"], name="accounts_invitation_email")]
 
     def __str__(self):
         return f"{self.email} → {self.organisation}"
+
+    def is_pending(self, now):
+        return self.accepted_at is None and self.revoked_at is None and self.expires_at > now
 
 
 class ConsentDocument(models.Model):
@@ -223,6 +228,7 @@ class ClosureRequest(models.Model):
         verbose_name = _("запрос на закрытие учётной записи")
         verbose_name_plural = _("запросы на закрытие учётной записи")
         ordering = ["due_at"]
+        indexes = [models.Index(fields=["status", "due_at"], name="accounts_closure_queue")]
 
     def __str__(self):
         return f"{self.user} ({self.get_status_display()})"

@@ -283,3 +283,17 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- accounts ---
+# Links in confirmation mail (registration, email change) work this long, once.
+ACCOUNTS_EMAIL_LINK_MAX_AGE = env.int("ACCOUNTS_EMAIL_LINK_MAX_AGE", default=3 * 24 * 60 * 60)
+ACCOUNTS_INVITATION_MAX_AGE = env.int("ACCOUNTS_INVITATION_MAX_AGE", default=7 * 24 * 60 * 60)
+# 152-ФЗ ст. 21 ч. 5: processing stops within 30 days of the withdrawal of consent.
+ACCOUNTS_CLOSURE_DAYS = 30
+# Per-address limits on the login and registration forms (django-ratelimit, the
+# "default" cache: Redis in production so that all web workers share counters).
+ACCOUNTS_LOGIN_RATE = env.str("ACCOUNTS_LOGIN_RATE", default="30/10m")
+ACCOUNTS_REGISTRATION_RATE = env.str("ACCOUNTS_REGISTRATION_RATE", default="20/h")
+RATELIMIT_USE_CACHE = "default"
+# Failures count per account whatever letter case the email was typed in.
+AXES_USERNAME_CALLABLE = "accounts.security.axes_username"

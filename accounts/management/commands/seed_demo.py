@@ -1,0 +1,94 @@
+"""Demo people for a development machine: `make run` loads them. Safe to run again."""
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts import roles, selectors, services
+from accounts.models import Membership, Organisation, User
+
+# Made-up identifiers with valid check digits (not a real company's).
+DEMO_ORGANISATION = {
+    "kind": Organisation.Kind.LEGAL_ENTITY,
+    "name": "ООО «Демо-Завод»",
+    "inn": "7701000019",
+    "kpp": "770101001",
+    "ogrn": "1027700000019",
+    "legal_address": "г. Москва, ул. Демонстрационная, д. 1",
+    "contact_person": "Петров Пётр Петрович",
+    "contact_position": "главный энергетик",
+}
+
+DEMO_PEOPLE = [
+    # email, password, last, first, patronymic, what they are
+    ("resident@demo.example", "Demo-Resident-2026", "Иванова", "Мария", "Сергеевна", "resident"),
+    ("org.admin@demo.example", "Demo-OrgAdmin-2026", "Петров", "Пётр", "Петрович", "org_admin"),
+    ("org.member@demo.example", "Demo-OrgMember-2026", "Сидоров", "Алексей", "Игоревич", "org_member"),
+    ("operator@demo.example", "Demo-Operator-2026", "Кузнецова", "Анна", "Викторовна", "operator"),
+    ("supervisor@demo.example", "Demo-Supervisor-2026", "Смирнов", "Олег", "Николаевич", "supervisor"),
+    ("admin@demo.example", "Demo-Superuser-2026", "Администратор", "Системный", "", "superuser"),
+]
+
+ROLE_LABELS = {
+    "resident": "житель (физическое лицо)",
+    "org_admin": "администратор организации",
+    "org_member": "сотрудник организации",
+    "operator": "оператор (Операторы)",
+    "supervisor": "руководитель (Руководители)",
+    "superuser": "суперпользователь",
+}
+
+
+class Command(BaseCommand):
+    help = "Creates demo accounts for development (refuses to run with DEBUG off)."
+
+    def handle(self, *args, **options):
+        if not settings.DEBUG:
+            raise CommandError("seed_demo creates accounts with published passwords: it runs only with DEBUG=true.")
+        now = timezone.now()
+        document = selectors.current_consent_document()
+        with transaction.atomic():
+            organisation, _created = Organisation.objects.get_or_create(
+                inn=DEMO_ORGANISATION["inn"], kpp=DEMO_ORGANISATION["kpp"], defaults=DEMO_ORGANISATION
+            )
+            for email, password, last_name, first_name, patronymic, kind in DEMO_PEOPLE:
+                user = self._person(email, password, last_name, first_name, patronymic, kind, now)
+                services.consent_give(user=user, document=document, ip_address="127.0.0.1", now=now)
+                if kind in ("org_admin", "org_member"):
+                    role = Membership.Role.ADMIN if kind == "org_admin" else Membership.Role.MEMBER
+                    Membership.objects.update_or_create(user=user, organisation=organisation, defaults={"role": role})
+                if kind == "operator":
+                    user.groups.add(Group.objects.get(name=roles.OPERATORS))
+                if kind == "supervisor":
+                    user.groups.add(Group.objects.get(name=roles.SUPERVISORS))
+        self._print_table()
+
+    def _person(self, email, password, last_name, first_name, patronymic, kind, now):
+        staff = kind in ("operator", "supervisor", "superuser")
+        user = User.objects.filter(email=email).first() or User(email=email, date_joined=now)
+        user.last_name, user.first_name, user.patronymic = last_name, first_name, patronymic
+        user.is_active = True
+        user.is_staff = staff
+        user.is_superuser = kind == "superuser"
+        user.email_confirmed_at = user.email_confirmed_at or now
+        # Reset every time, so the printed passwords always work.
+        user.set_password(password)
+        user.save()
+        return user
+
+    def _print_table(self):
+        rows = [(email, password, ROLE_LABELS[kind]) for email, password, *_rest, kind in DEMO_PEOPLE]
+        widths = [max(len(row[i]) for row in [("Логин", "Пароль", "Кто это"), *rows]) for i in range(3)]
+        line = "  ".join("-" * w for w in widths)
+        self.stdout.write("")
+        self.stdout.write("Демо-пользователи (только для разработки):")
+        self.stdout.write(
+            "  ".join(h.ljust(w) for h, w in zip(("Логин", "Пароль", "Кто это"), widths, strict=True)).rstrip()
+        )
+        self.stdout.write(line)
+        for row in rows:
+            self.stdout.write("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+        self.stdout.write(f"Организация: {DEMO_ORGANISATION['name']}, ИНН {DEMO_ORGANISATION['inn']}")
+        self.stdout.write("")

@@ -1,0 +1,91 @@
+"""Staff roles: which permissions each staff group has.
+
+This map is the single place to declare them. `apply_group_permissions` runs
+after every `migrate` and makes each group's permissions exactly what is listed
+here (so removing a codename here removes it from the group). Codenames whose
+model or app does not exist yet are skipped silently: other apps add their
+codenames here as they arrive. Domain code checks permissions, never group names.
+"""
+
+import logging
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+
+logger = logging.getLogger(__name__)
+
+OPERATORS = "Операторы"
+SUPERVISORS = "Руководители"
+CONTENT_EDITORS = "Редакторы контента"
+ADMINISTRATORS = "Администраторы"
+
+_ACCOUNTS_READ = [
+    "accounts.view_user",
+    "accounts.view_organisation",
+    "accounts.view_membership",
+    "accounts.view_invitation",
+    "accounts.view_consentdocument",
+    "accounts.view_consent",
+    "accounts.view_closurerequest",
+]
+
+GROUP_PERMISSIONS: dict[str, list[str]] = {
+    OPERATORS: [
+        *_ACCOUNTS_READ,
+    ],
+    SUPERVISORS: [
+        *_ACCOUNTS_READ,
+        # Supervisors decide on closure requests (152-ФЗ ст. 21 ч. 5).
+        "accounts.change_closurerequest",
+    ],
+    CONTENT_EDITORS: [
+        "accounts.view_consentdocument",
+    ],
+    ADMINISTRATORS: [
+        *_ACCOUNTS_READ,
+        "accounts.add_user",
+        "accounts.change_user",
+        "accounts.change_organisation",
+        "accounts.change_membership",
+        "accounts.delete_membership",
+        "accounts.change_invitation",
+        "accounts.add_consentdocument",
+        "accounts.change_closurerequest",
+        "auth.view_group",
+    ],
+}
+
+
+def _permissions_for(codenames):
+    wanted = {tuple(c.split(".", 1)) for c in codenames}
+    found = Permission.objects.filter(
+        content_type__app_label__in={app for app, _ in wanted},
+        codename__in={code for _, code in wanted},
+    ).select_related("content_type")
+    return [p for p in found if (p.content_type.app_label, p.codename) in wanted]
+
+
+@transaction.atomic
+def apply_group_permissions(group_permissions=None):
+    """Make every group's permissions match the map; create missing groups."""
+    group_permissions = GROUP_PERMISSIONS if group_permissions is None else group_permissions
+    for name, codenames in group_permissions.items():
+        group, _created = Group.objects.get_or_create(name=name)
+        group.permissions.set(_permissions_for(codenames))
+
+
+def apply_group_permissions_after_migrate(sender, using="default", **kwargs):
+    """post_migrate receiver. Runs once per migrate, after the last app's signal.
+
+    Permissions of every app are created first (auth's own receiver may not have
+    run for the later apps yet), then the map is applied.
+    """
+    from django.apps import apps
+    from django.contrib.auth.management import create_permissions
+
+    configs = [c for c in apps.get_app_configs() if c.models_module is not None]
+    if not configs or sender is not configs[-1]:
+        return
+    for config in configs:
+        create_permissions(config, verbosity=0, using=using)
+    apply_group_permissions()
