@@ -33,6 +33,13 @@ class PhoneField(forms.CharField):
         return validators.normalise_phone(value) if value else ""
 
 
+class KppField(forms.CharField):
+    """КПП: letters in it are Latin capitals; people often type them in lower case."""
+
+    def to_python(self, value):
+        return super().to_python(value).upper()
+
+
 class PersonFieldsMixin(forms.Form):
     """The person who registers: names, contacts, password, consent."""
 
@@ -159,7 +166,7 @@ class OrganisationRegistrationForm(_OrganisationDuplicateMixin, PersonFieldsMixi
     inn = forms.CharField(
         label=_("ИНН"), max_length=10, validators=[validators.validate_inn_organisation], help_text=_("10 цифр.")
     )
-    kpp = forms.CharField(
+    kpp = KppField(
         label=_("КПП"), max_length=9, validators=[validators.validate_kpp], help_text=_("9 символов.")
     )
     ogrn = forms.CharField(
@@ -180,9 +187,6 @@ class OrganisationRegistrationForm(_OrganisationDuplicateMixin, PersonFieldsMixi
         super().__init__(*args, **kwargs)
         for name in ("inn", "ogrn"):
             self.fields[name].widget.attrs["inputmode"] = "numeric"
-
-    def clean_kpp(self):
-        return self.cleaned_data["kpp"].upper()
 
     def clean(self):
         cleaned = super().clean()
