@@ -5,8 +5,8 @@ from django.core import mail
 from django.core.cache import cache
 
 from accounts import selectors, services
-from accounts.tests.factories import DEFAULT_PASSWORD, MembershipFactory, OrganisationFactory, UserFactory
 from accounts.models import Membership
+from accounts.tests.factories import DEFAULT_PASSWORD, MembershipFactory, OrganisationFactory, UserFactory
 
 SITE = "http://testserver/"
 

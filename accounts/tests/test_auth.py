@@ -190,7 +190,9 @@ class TestPasswords:
         user = UserFactory()
         client.force_login(user)
         url = reverse("accounts:password_change")
-        short = client.post(url, {"old_password": DEFAULT_PASSWORD, "new_password1": "short1", "new_password2": "short1"})
+        short = client.post(
+            url, {"old_password": DEFAULT_PASSWORD, "new_password1": "short1", "new_password2": "short1"}
+        )
         # Django reports password rules under the confirmation field.
         assert "12 символов" in field_errors(short, "new_password2")
         new_password = "Новый-надёжный-пароль-2026"

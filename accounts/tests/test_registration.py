@@ -65,7 +65,9 @@ def test_choice_page_offers_three_paths(client):
 def test_each_form_links_the_current_consent_text(client, path, consent_document):
     response = client.get(reverse(PATHS[path][0]))
     assert response.status_code == 200
-    assert reverse("accounts:consent_document", kwargs={"version": consent_document.version}) in response.content.decode()
+    assert (
+        reverse("accounts:consent_document", kwargs={"version": consent_document.version}) in response.content.decode()
+    )
 
 
 def test_resident_registers_and_waits_for_confirmation(client, consent_document):

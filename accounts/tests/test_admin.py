@@ -1,0 +1,125 @@
+import pytest
+from django.contrib.auth.models import Group
+from django.urls import reverse
+
+from accounts import roles, services
+from accounts.models import ClosureRequest, Consent, Invitation, Membership, Organisation, User
+from accounts.tests.factories import MembershipFactory, OrganisationFactory, StaffFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def superuser_client(client):
+    client.force_login(StaffFactory(is_superuser=True))
+    return client
+
+
+@pytest.mark.parametrize("model", [User, Organisation, Membership, Invitation, Consent, ClosureRequest])
+def test_changelists_open_in_russian(superuser_client, model, resident):
+    MembershipFactory(user=resident)
+    url = reverse(f"admin:accounts_{model._meta.model_name}_changelist")
+    response = superuser_client.get(url)
+    assert response.status_code == 200
+    assert str(model._meta.verbose_name) in response.content.decode()
+
+
+def test_user_search_by_email_and_name(superuser_client):
+    UserFactory(email="findme@example.ru", last_name="Искомый")
+    UserFactory(email="other@example.ru", last_name="Другой")
+    url = reverse("admin:accounts_user_changelist")
+    for query in ("findme", "Искомый"):
+        content = superuser_client.get(url, {"q": query}).content.decode()
+        assert "findme@example.ru" in content
+        assert "other@example.ru" not in content
+
+
+def test_organisation_search_by_inn_and_name(superuser_client):
+    OrganisationFactory(name="ООО «Искомая»", inn="7707083893")
+    OrganisationFactory(name="ООО «Другая»")
+    url = reverse("admin:accounts_organisation_changelist")
+    for query in ("7707083893", "Искомая"):
+        content = superuser_client.get(url, {"q": query}).content.decode()
+        assert "Искомая" in content
+        assert "Другая" not in content
+
+
+def test_user_page_never_shows_the_password_hash(superuser_client):
+    user = UserFactory()
+    content = superuser_client.get(reverse("admin:accounts_user_change", args=[user.pk])).content.decode()
+    assert user.password not in content
+    assert user.password.split("$")[0] not in content  # not even the algorithm with its salt
+    assert "argon2" not in content
+
+
+def test_staff_create_a_user_with_a_checked_password(superuser_client):
+    url = reverse("admin:accounts_user_add")
+    short = superuser_client.post(url, {"email": "new.staff@example.ru", "password1": "short", "password2": "short"})
+    assert short.status_code == 200
+    assert not User.objects.filter(email="new.staff@example.ru").exists()
+    password = "Надёжный-пароль-сотрудника-1"
+    superuser_client.post(
+        url, {"email": "New.Staff@example.ru", "password1": password, "password2": password, "is_staff": "on"}
+    )
+    user = User.objects.get(email="new.staff@example.ru")
+    assert user.check_password(password)
+    assert user.is_staff
+
+
+def test_consents_are_read_only(superuser_client, resident):
+    consent = Consent.objects.get(user=resident)
+    response = superuser_client.post(
+        reverse("admin:accounts_consent_change", args=[consent.pk]), {"ip_address": "203.0.113.1"}
+    )
+    assert response.status_code == 403
+    consent.refresh_from_db()
+    assert consent.ip_address == "192.0.2.1"
+    assert superuser_client.get(reverse("admin:accounts_consent_add")).status_code == 403
+
+
+def test_operator_sees_but_cannot_resolve_closure_requests(client, resident):
+    consent = Consent.objects.get(user=resident)
+    closure = services.consent_withdraw(user=resident, consent_id=consent.pk)
+    operator = StaffFactory()
+    operator.groups.add(Group.objects.get(name=roles.OPERATORS))
+    client.force_login(operator)
+    url = reverse("admin:accounts_closurerequest_changelist")
+    assert client.get(url).status_code == 200
+    client.post(url, {"action": "mark_done", "_selected_action": [closure.pk]})
+    closure.refresh_from_db()
+    assert closure.status == ClosureRequest.Status.OPEN
+
+    supervisor = StaffFactory()
+    supervisor.groups.add(Group.objects.get(name=roles.SUPERVISORS))
+    client.force_login(supervisor)
+    client.post(url, {"action": "mark_done", "_selected_action": [closure.pk]})
+    closure.refresh_from_db()
+    assert closure.status == ClosureRequest.Status.DONE
+
+
+class TestRoles:
+    def test_groups_exist_with_their_permissions(self):
+        for name in (roles.OPERATORS, roles.SUPERVISORS, roles.CONTENT_EDITORS, roles.ADMINISTRATORS):
+            assert Group.objects.filter(name=name).exists()
+        supervisors = Group.objects.get(name=roles.SUPERVISORS)
+        codenames = set(supervisors.permissions.values_list("codename", flat=True))
+        assert {"view_user", "change_closurerequest"} <= codenames
+        operators = set(Group.objects.get(name=roles.OPERATORS).permissions.values_list("codename", flat=True))
+        assert "change_closurerequest" not in operators
+
+    def test_applying_is_idempotent_and_skips_unknown_codenames(self):
+        extended = {
+            **roles.GROUP_PERMISSIONS,
+            roles.OPERATORS: [*roles.GROUP_PERMISSIONS[roles.OPERATORS], "appeals.view_all_appeals", "nope.nothing"],
+        }
+        roles.apply_group_permissions(extended)
+        first = {g.name: set(g.permissions.all()) for g in Group.objects.all()}
+        roles.apply_group_permissions(extended)
+        assert {g.name: set(g.permissions.all()) for g in Group.objects.all()} == first
+        assert len(first[roles.OPERATORS]) == len(roles.GROUP_PERMISSIONS[roles.OPERATORS])
+
+    def test_map_is_the_truth(self):
+        group = Group.objects.get(name=roles.CONTENT_EDITORS)
+        group.permissions.add(*Group.objects.get(name=roles.ADMINISTRATORS).permissions.all())
+        roles.apply_group_permissions()
+        assert set(group.permissions.values_list("codename", flat=True)) == {"view_consentdocument"}
