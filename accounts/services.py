@@ -351,7 +351,9 @@ def _invitation_accept(*, user: User, lookup: dict, now: datetime) -> Membership
     invalid = ValidationError(_("Приглашение недействительно: оно устарело, отозвано или уже принято."), code="invalid")
     with transaction.atomic():
         invitation = Invitation.objects.select_for_update().filter(**lookup).first()
-        if invitation is None or not invitation.is_pending(now):
+        if invitation is None:
+            raise Invitation.DoesNotExist
+        if not invitation.is_pending(now):
             raise invalid
         if invitation.email != user.email.lower():
             raise ValidationError(

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_ratelimit.decorators import ratelimit
 
 from accounts import forms, selectors, services
-from accounts.models import Consent, Membership, Organisation
+from accounts.models import Consent, Invitation, Membership, Organisation
 from accounts.security import client_ip, login_rate, ratelimit_ip_key, registration_rate
 
 MEMBERS_PER_PAGE = 50
@@ -489,6 +489,8 @@ def invitation(request, token):
             return redirect(f"{reverse('accounts:login')}?next={request.path}")
         try:
             membership = services.invitation_accept(user=request.user, raw_token=token, now=now)
+        except Invitation.DoesNotExist as exc:
+            raise Http404 from exc
         except ValidationError as error:
             messages.error(request, error.messages[0])
             return redirect(request.path)
@@ -505,6 +507,8 @@ def invitation(request, token):
 def invitation_accept_mine(request, pk):
     try:
         membership = services.invitation_accept_by_id(user=request.user, invitation_id=pk)
+    except Invitation.DoesNotExist as exc:  # not addressed to this user: as if it did not exist
+        raise Http404 from exc
     except ValidationError as error:
         messages.error(request, error.messages[0])
         return redirect("cabinet")

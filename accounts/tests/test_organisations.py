@@ -84,7 +84,7 @@ class TestInvitations:
         assert not Membership.objects.filter(user=stranger).exists()
         invitation = Invitation.objects.get()
         other = client.post(reverse("accounts:invitation_accept_mine", kwargs={"pk": invitation.pk}))
-        assert other.status_code == 302
+        assert other.status_code == 404
         assert not Membership.objects.filter(user=stranger).exists()
 
     def test_expired_and_revoked_invitations_do_not_work(self, client, org_admin):
