@@ -27,3 +27,14 @@ def axes_username(request, credentials) -> str | None:
     if username is None and request is not None:
         username = request.POST.get(settings.AXES_USERNAME_FORM_FIELD)
     return username.strip().lower() if username else username
+
+
+def lockout_response(request, original_response=None, credentials=None):
+    """django-axes' answer to a locked account: our Russian page, with the limits from settings."""
+    from django.shortcuts import render
+
+    context = {
+        "failure_limit": settings.AXES_FAILURE_LIMIT,
+        "cooloff_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+    }
+    return render(request, "accounts/lockout.html", context, status=429)

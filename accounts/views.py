@@ -52,6 +52,11 @@ def register_choice(request):
 
 
 def _register(request, *, form_class, template, kind):
+    if request.user.is_authenticated:
+        messages.info(
+            request, _("Вы уже вошли в личный кабинет. Чтобы зарегистрировать другую учётную запись, выйдите.")
+        )
+        return redirect("cabinet")
     document = selectors.current_consent_document()
     if request.method == "POST":
         if getattr(request, "limited", False):

@@ -297,3 +297,4 @@ ACCOUNTS_REGISTRATION_RATE = env.str("ACCOUNTS_REGISTRATION_RATE", default="20/h
 RATELIMIT_USE_CACHE = "default"
 # Failures count per account whatever letter case the email was typed in.
 AXES_USERNAME_CALLABLE = "accounts.security.axes_username"
+AXES_LOCKOUT_CALLABLE = "accounts.security.lockout_response"
