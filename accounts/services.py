@@ -329,9 +329,11 @@ def invitation_revoke(*, actor: User, organisation_id: int, invitation_id: int, 
     now = _now(now)
     with transaction.atomic():
         organisation = _lock_organisation_as_admin(actor, organisation_id)
-        Invitation.objects.filter(
-            pk=invitation_id, organisation=organisation, accepted_at__isnull=True, revoked_at__isnull=True
-        ).update(revoked_at=now)
+        invitation = Invitation.objects.select_for_update().get(pk=invitation_id, organisation=organisation)
+        if invitation.accepted_at is not None or invitation.revoked_at is not None:
+            raise ValidationError(_("Приглашение уже принято или отозвано."), code="closed")
+        invitation.revoked_at = now
+        invitation.save(update_fields=["revoked_at"])
 
 
 def invitation_accept(*, user: User, raw_token: str, now: datetime | None = None) -> Membership:

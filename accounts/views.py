@@ -84,46 +84,27 @@ def _register(request, *, form_class, template, kind):
     return render(request, template, {"form": form, "consent_document": document, "kind": kind})
 
 
-_register_decorators = [
-    sensitive_post_parameters("password1", "password2"),
-    ratelimit(key=ratelimit_ip_key, rate=registration_rate, method="POST", block=False, group="accounts.register"),
-    require_http_methods(["GET", "POST"]),
-]
+def _registration_view(form_class, template, kind):
+    @sensitive_post_parameters("password1", "password2")
+    @ratelimit(key=ratelimit_ip_key, rate=registration_rate, method="POST", block=False, group="accounts.register")
+    @require_http_methods(["GET", "POST"])
+    def view(request):
+        return _register(request, form_class=form_class, template=template, kind=kind)
 
-
-def _decorate(view, decorators):
-    for decorator in reversed(decorators):
-        view = decorator(view)
     return view
 
 
-def _register_resident(request):
-    return _register(
-        request, form_class=forms.ResidentRegistrationForm, template="accounts/register_resident.html", kind="resident"
-    )
-
-
-def _register_organisation(request):
-    return _register(
-        request,
-        form_class=forms.OrganisationRegistrationForm,
-        template="accounts/register_organisation.html",
-        kind=Organisation.Kind.LEGAL_ENTITY,
-    )
-
-
-def _register_sole_proprietor(request):
-    return _register(
-        request,
-        form_class=forms.SoleProprietorRegistrationForm,
-        template="accounts/register_sole_proprietor.html",
-        kind=Organisation.Kind.SOLE_PROPRIETOR,
-    )
-
-
-register_resident = _decorate(_register_resident, _register_decorators)
-register_organisation = _decorate(_register_organisation, _register_decorators)
-register_sole_proprietor = _decorate(_register_sole_proprietor, _register_decorators)
+register_resident = _registration_view(
+    forms.ResidentRegistrationForm, "accounts/register_resident.html", kind="resident"
+)
+register_organisation = _registration_view(
+    forms.OrganisationRegistrationForm, "accounts/register_organisation.html", kind=Organisation.Kind.LEGAL_ENTITY
+)
+register_sole_proprietor = _registration_view(
+    forms.SoleProprietorRegistrationForm,
+    "accounts/register_sole_proprietor.html",
+    kind=Organisation.Kind.SOLE_PROPRIETOR,
+)
 
 
 @require_GET
@@ -414,7 +395,7 @@ def _organisation_action(request, pk, action, success_message):
     selectors.admin_membership_for(request.user, pk)
     try:
         action()
-    except (Membership.DoesNotExist, Organisation.DoesNotExist) as exc:
+    except (Membership.DoesNotExist, Organisation.DoesNotExist, Invitation.DoesNotExist) as exc:
         raise Http404 from exc
     except PermissionDenied as exc:  # lost the administrator role between page and click
         raise Http404 from exc
@@ -428,6 +409,7 @@ def _organisation_action(request, pk, action, success_message):
 @login_required
 @require_POST
 def organisation_member_role(request, pk, membership_pk):
+    selectors.admin_membership_for(request.user, pk)
     form = forms.RoleForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Выберите роль из списка."))
