@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import CharField, DateField, IntegerField, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +17,7 @@ from django.utils.translation import gettext as _
 from deadlines.arithmetic import Term, Unit, due_at, extended_due_at
 from deadlines.calendar import WorkingCalendar
 from deadlines.models import CalendarDay, CalendarYear, DeadlineRule
+from deadlines.package_calendar import overrides_from_package
 
 # The warning on the admin index is re-read at most this often; edits to the
 # years table clear it at once (see deadlines.apps).
@@ -137,6 +139,24 @@ def cached_calendar_coverage_warning() -> str | None:
 
 def forget_calendar_coverage_warning() -> None:
     cache.delete(_coverage_warning_cache_key(timezone.localdate()))
+
+
+@transaction.atomic
+def calendar_year_prefill_from_package(calendar_year: CalendarYear) -> int:
+    """Adds the `holidays` package's holidays, transfers and working weekends for a year without days.
+
+    Returns how many days were added; 0 when the year already has days (staff
+    entered them: never mix sources) or the package knows nothing for it.
+    """
+    calendar_year = CalendarYear.objects.select_for_update().get(pk=calendar_year.pk)
+    if calendar_year.days.exists():
+        return 0
+    days = [
+        CalendarDay(calendar_year=calendar_year, day=day, kind=kind, note=note[:200])
+        for day, kind, note in overrides_from_package(calendar_year.year)
+    ]
+    CalendarDay.objects.bulk_create(days)
+    return len(days)
 
 
 def _coverage_warning_cache_key(today: date) -> str:
