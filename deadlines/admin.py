@@ -49,6 +49,10 @@ class CalendarYearAdmin(admin.ModelAdmin):
     search_fields = ("decree", "note")
     readonly_fields = ("created_at", "updated_at")
 
+    def get_readonly_fields(self, request, obj=None):
+        # The days below belong to the year; renumbering it would orphan them.
+        return (*self.readonly_fields, "year") if obj else self.readonly_fields
+
     def get_fieldsets(self, request, obj=None):
         main = ("year", "decree", "note") + (("prefill",) if obj is None else ())
         return [

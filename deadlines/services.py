@@ -6,6 +6,7 @@ time zone (settings.TIME_ZONE).
 """
 
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -14,7 +15,7 @@ from django.db.models import CharField, DateField, IntegerField, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from deadlines.arithmetic import Term, Unit, due_at, extended_due_at
+from deadlines.arithmetic import Term, Unit, due_at, extended_due_at, working_days_left
 from deadlines.calendar import WorkingCalendar
 from deadlines.models import CalendarDay, CalendarYear, DeadlineRule
 from deadlines.package_calendar import overrides_from_package
@@ -101,6 +102,24 @@ def extension_for(rule: DeadlineRule, *, current_due_at: datetime, amount: int) 
     return _due_after(Term(amount, Unit(rule.unit)), current_due_at, extend=True)
 
 
+def company_timezone() -> ZoneInfo:
+    """The zone whose dates the law counts in (settings.TIME_ZONE, Europe/Moscow)."""
+    return timezone.get_default_timezone()
+
+
+def working_days_left_for(due: datetime, *, now: datetime, calendar: WorkingCalendar | None = None) -> int:
+    """`arithmetic.working_days_left` in the company's zone (see there for the sign and the minimum of 1).
+
+    A list page passes one calendar covering all its rows (from the earliest
+    due date to the latest, today included); a single row may omit it, at one
+    query.
+    """
+    tz = company_timezone()
+    if calendar is None:
+        calendar = calendar_for(now.astimezone(tz).date(), due.astimezone(tz).date())
+    return working_days_left(now, due, calendar, tz)
+
+
 def calendar_coverage_warning(today: date) -> str | None:
     """A warning for staff when the production calendar the deadlines need is missing.
 
@@ -164,7 +183,7 @@ def _coverage_warning_cache_key(today: date) -> str:
 
 
 def _due_after(term: Term, event_at: datetime, *, extend: bool = False) -> datetime:
-    tz = timezone.get_default_timezone()
+    tz = company_timezone()
 
     def compute(calendar):
         if extend:

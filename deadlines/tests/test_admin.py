@@ -35,6 +35,7 @@ def test_change_pages_load_for_staff(admin_client):
     response = admin_client.get(reverse("admin:deadlines_calendaryear_change", args=[year.pk]))
     assert response.status_code == 200
     assert "Перенесённый выходной: с субботы 3 января" in response.content.decode()
+    assert 'name="year"' not in response.content.decode()  # the year of a page with days is fixed
     rule = DeadlineRule.objects.get(code="appeal.claim")
     assert admin_client.get(reverse("admin:deadlines_deadlinerule_change", args=[rule.pk])).status_code == 200
     day = CalendarDay.objects.get(day="2026-01-09")

@@ -16,6 +16,7 @@ from deadlines.services import (
     deadline_for,
     extension_for,
     rule_for,
+    working_days_left_for,
 )
 from deadlines.tests.conftest import MOSCOW, d
 from deadlines.tests.factories import CalendarDayFactory, CalendarYearFactory, DeadlineRuleFactory
@@ -195,6 +196,25 @@ def test_extension_amount_must_be_a_positive_whole_number(amount):
     with pytest.raises(ValidationError) as error:
         extension_for(rule_for("appeal.request"), current_due_at=last_moment("2026-01-26"), amount=amount)
     assert error.value.code == "extension_amount_invalid"
+
+
+# --- working_days_left_for -------------------------------------------------
+
+
+def test_working_days_left_for_loads_the_calendar_when_not_given(django_assert_num_queries):
+    with django_assert_num_queries(1):
+        assert working_days_left_for(last_moment("2026-01-14"), now=msk("2025-12-30 10:00")) == 3
+
+
+def test_working_days_left_for_uses_the_calendar_given(django_assert_num_queries):
+    calendar = calendar_for(d("2025-12-01"), d("2026-01-31"))
+    with django_assert_num_queries(0):
+        left = [
+            working_days_left_for(last_moment(day), now=datetime(2026, 1, 11, 21, 30, tzinfo=UTC), calendar=calendar)
+            for day in ("2026-01-12", "2026-01-13", "2025-12-30")
+        ]
+    # 21:30 UTC on 11 January is 00:30 on Monday 12 January in Moscow.
+    assert left == [0, 1, -1]
 
 
 # --- coverage warning -------------------------------------------------------
