@@ -107,6 +107,13 @@ class CalendarYearAdmin(admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         if not change and form.cleaned_data.get("prefill"):
+            if form.instance.days.exists():
+                self.message_user(
+                    request,
+                    gettext("Дни внесены вручную, поэтому пакет holidays не использовался."),
+                    messages.WARNING,
+                )
+                return
             created = calendar_year_prefill_from_package(form.instance)
             if created:
                 self.message_user(

@@ -1,5 +1,7 @@
 """Admin smoke tests: the pages load for staff and refuse bad input in Russian."""
 
+from datetime import date
+
 import pytest
 from django.urls import reverse
 
@@ -125,6 +127,23 @@ def test_adding_a_year_prefilled_from_the_holidays_package(admin_client):
     year = CalendarYear.objects.get(year=2028)
     assert year.days.filter(day="2028-01-03").exists()
     assert "Из пакета holidays внесено дней" in response.content.decode()
+
+
+def test_prefill_is_skipped_when_days_are_entered_by_hand(admin_client):
+    data = {
+        "year": "2028",
+        "decree": "Постановление",
+        "prefill": "on",
+        "days-TOTAL_FORMS": "1",
+        "days-INITIAL_FORMS": "0",
+        "days-MIN_NUM_FORMS": "0",
+        "days-MAX_NUM_FORMS": "1000",
+        "days-0-day": "03.01.2028",
+        "days-0-kind": "nonworking",
+    }
+    response = admin_client.post(reverse("admin:deadlines_calendaryear_add"), data, follow=True)
+    assert list(CalendarYear.objects.get(year=2028).days.values_list("day", flat=True)) == [date(2028, 1, 3)]
+    assert "пакет holidays не использовался" in response.content.decode()
 
 
 def test_a_single_day_needs_its_year_entered_first(admin_client):
