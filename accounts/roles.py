@@ -29,12 +29,20 @@ _ACCOUNTS_READ = [
     "accounts.view_closurerequest",
 ]
 
+_DEADLINES_READ = [
+    "deadlines.view_deadlinerule",
+    "deadlines.view_calendaryear",
+    "deadlines.view_calendarday",
+]
+
 GROUP_PERMISSIONS: dict[str, list[str]] = {
     OPERATORS: [
         *_ACCOUNTS_READ,
+        *_DEADLINES_READ,
     ],
     SUPERVISORS: [
         *_ACCOUNTS_READ,
+        *_DEADLINES_READ,
         # Supervisors decide on closure requests (152-ФЗ ст. 21 ч. 5).
         "accounts.change_closurerequest",
     ],
@@ -52,6 +60,15 @@ GROUP_PERMISSIONS: dict[str, list[str]] = {
         "accounts.add_consentdocument",
         "accounts.change_closurerequest",
         "auth.view_group",
+        *_DEADLINES_READ,
+        # The production calendar and the rules table change with decrees and laws.
+        "deadlines.add_calendaryear",
+        "deadlines.change_calendaryear",
+        "deadlines.add_calendarday",
+        "deadlines.change_calendarday",
+        "deadlines.delete_calendarday",
+        "deadlines.add_deadlinerule",
+        "deadlines.change_deadlinerule",
     ],
 }
 

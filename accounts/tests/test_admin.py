@@ -123,3 +123,16 @@ class TestRoles:
         group.permissions.add(*Group.objects.get(name=roles.ADMINISTRATORS).permissions.all())
         roles.apply_group_permissions()
         assert set(group.permissions.values_list("codename", flat=True)) == {"view_consentdocument"}
+
+
+def test_every_codename_in_the_map_of_an_installed_app_exists():
+    """A typo in the map would be skipped silently like a future app's codename: catch it for installed apps."""
+    from django.apps import apps
+    from django.contrib.auth.models import Permission
+
+    installed = {config.label for config in apps.get_app_configs() if list(config.get_models())}
+    existing = {f"{app}.{code}" for app, code in Permission.objects.values_list("content_type__app_label", "codename")}
+    for codenames in roles.GROUP_PERMISSIONS.values():
+        for codename in codenames:
+            if codename.split(".")[0] in installed:
+                assert codename in existing, codename
