@@ -2,7 +2,9 @@
 
 Each function is one transaction. State that two requests could change at once
 (an organisation's members, a consent, an invitation) is changed under a row
-lock on the organisation or the row itself. Mail goes out after the commit.
+lock on the organisation or the row itself. Mail goes out after the transaction
+block has committed (requests are not wrapped in one), so a rolled-back change
+never sends a link; a failed send is logged and the person can ask again.
 """
 
 import hashlib
@@ -257,7 +259,11 @@ def consent_withdraw(*, user: User, consent_id: int, now: datetime | None = None
 def closure_request_resolve(
     *, closure_request_id: int, staff_user: User, status: str, comment: str = "", now: datetime | None = None
 ) -> ClosureRequest:
-    """Staff close a request: done (processing stopped, the account is deactivated) or rejected."""
+    """Staff close a request: done (processing stopped, the account is deactivated) or rejected.
+
+    Done also ends the person's memberships; if they were an organisation's only
+    administrator, staff appoint another one in the admin.
+    """
     now = _now(now)
     if status not in (ClosureRequest.Status.DONE, ClosureRequest.Status.REJECTED):
         raise ValueError(status)
