@@ -8,6 +8,7 @@ never sends a link; a failed send is logged and the person can ask again.
 """
 
 import hashlib
+import logging
 import secrets
 from datetime import datetime, time, timedelta
 
@@ -21,6 +22,10 @@ from django.utils.translation import gettext_lazy
 
 from accounts import emails, tokens
 from accounts.models import ClosureRequest, Consent, ConsentDocument, Invitation, Membership, Organisation, User
+from deadlines import services as deadline_services
+from deadlines.models import DeadlineRule
+
+logger = logging.getLogger(__name__)
 
 EMAIL_TAKEN = gettext_lazy("Пользователь с такой электронной почтой уже зарегистрирован.")
 
@@ -235,11 +240,24 @@ def email_change_confirm(*, token: str, now: datetime | None = None) -> User:
 # --- Consent withdrawal and account closure -----------------------------------
 
 
+CLOSURE_RULE_CODE = "pd.consent_withdrawal"
+
+
 def closure_due_at(now: datetime) -> datetime:
-    """The end of the 30th calendar day after the withdrawal, local time (152-ФЗ ст. 21 ч. 5)."""
-    tz = timezone.get_default_timezone()
-    last_day = timezone.localtime(now, tz).date() + timedelta(days=settings.ACCOUNTS_CLOSURE_DAYS)
-    return datetime.combine(last_day, time.max, tzinfo=tz)
+    """When processing must stop after a withdrawal: the shared rules table's "pd.consent_withdrawal".
+
+    Without an active rule we still owe the person the statutory term (at most 30 days,
+    152-ФЗ ст. 21 ч. 5), so a withdrawal never fails: the end of the 30th day, and an error
+    in the log for staff to restore the rule.
+    """
+    try:
+        rule = deadline_services.rule_for(CLOSURE_RULE_CODE)
+    except DeadlineRule.DoesNotExist:
+        logger.error("no active deadline rule %r: using the statutory 30 days", CLOSURE_RULE_CODE)
+        tz = timezone.get_default_timezone()
+        last_day = timezone.localtime(now, tz).date() + timedelta(days=settings.ACCOUNTS_CLOSURE_DAYS)
+        return datetime.combine(last_day, time.max, tzinfo=tz)
+    return deadline_services.deadline_for(rule, received_at=now, registered_at=now)
 
 
 def consent_withdraw(*, user: User, consent_id: int, now: datetime | None = None) -> ClosureRequest:

@@ -40,11 +40,30 @@ def test_withdrawal_opens_a_closure_request_due_in_30_days(client, resident):
     assert ClosureRequest.objects.count() == 1
 
 
-def test_closure_due_date_is_the_end_of_the_30th_day():
-    now = datetime(2026, 1, 30, 23, 30, tzinfo=MOSCOW)
-    due = services.closure_due_at(now)
-    assert due.astimezone(MOSCOW).date().isoformat() == "2026-03-01"
-    assert (due.astimezone(MOSCOW).hour, due.astimezone(MOSCOW).minute) == (23, 59)
+@pytest.mark.parametrize(
+    ("withdrawn", "due_day"),
+    [
+        # The 30th day, a Wednesday.
+        (datetime(2026, 3, 3, 10, 0, tzinfo=MOSCOW), "2026-04-02"),
+        # Late in the evening still counts from the next day (Civil Code ст. 191).
+        (datetime(2026, 3, 3, 23, 30, tzinfo=MOSCOW), "2026-04-02"),
+        # The 30th day is Sunday 1 March: the term ends on Monday 2 March (Civil Code ст. 193).
+        (datetime(2026, 1, 30, 12, 0, tzinfo=MOSCOW), "2026-03-02"),
+    ],
+)
+def test_closure_is_due_by_the_shared_rule(withdrawn, due_day):
+    due = services.closure_due_at(withdrawn).astimezone(MOSCOW)
+    assert due.date().isoformat() == due_day
+    assert (due.hour, due.minute) == (23, 59)
+
+
+def test_closure_due_date_without_a_rule_is_the_statutory_30_days(caplog):
+    from deadlines.models import DeadlineRule
+
+    DeadlineRule.objects.filter(code="pd.consent_withdrawal").update(is_active=False)
+    due = services.closure_due_at(datetime(2026, 1, 30, 12, 0, tzinfo=MOSCOW)).astimezone(MOSCOW)
+    assert due.date().isoformat() == "2026-03-01"
+    assert "pd.consent_withdrawal" in caplog.text
 
 
 def test_another_users_consent_is_404(client, resident, make_user):
