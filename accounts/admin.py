@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts import services
@@ -180,7 +181,7 @@ class ConsentAdmin(ReadOnlyAdmin):
 
 @admin.register(ClosureRequest)
 class ClosureRequestAdmin(admin.ModelAdmin):
-    list_display = ["user", "status", "created_at", "due_at", "resolved_at", "resolved_by"]
+    list_display = ["user", "status", "created_at", "due_at", "is_overdue", "resolved_at", "resolved_by"]
     list_filter = ["status"]
     search_fields = ["user__email", "user__last_name"]
     list_select_related = ["user", "resolved_by"]
@@ -193,6 +194,10 @@ class ClosureRequestAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    @admin.display(boolean=True, description=_("просрочен"))
+    def is_overdue(self, obj):
+        return obj.status == ClosureRequest.Status.OPEN and obj.due_at < timezone.now()
 
     def _resolve(self, request, queryset, status):
         resolved = 0

@@ -120,6 +120,19 @@ class TestLogin:
         assert "30 минут" in content
         assert "_auth_user_id" not in client.session
 
+    def test_failures_older_than_thirty_minutes_are_forgotten(self, client):
+        from datetime import timedelta
+
+        from axes.models import AccessAttempt
+        from django.utils import timezone
+
+        UserFactory(email="victim@example.ru")
+        for _ in range(4):
+            login(client, "victim@example.ru", "wrong-password-123")
+        AccessAttempt.objects.update(attempt_time=timezone.now() - timedelta(minutes=31))
+        assert login(client, "victim@example.ru", "wrong-password-123").status_code == 200
+        assert login(client, "victim@example.ru").status_code == 302
+
     def test_lockout_is_per_account(self, client):
         UserFactory(email="victim@example.ru")
         UserFactory(email="colleague@example.ru")
