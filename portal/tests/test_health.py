@@ -34,3 +34,9 @@ def test_home_page_is_russian_by_default(client):
     response = client.get("/")
     assert response.status_code == 200
     assert 'lang="ru"' in response.content.decode()
+
+
+def test_production_hashes_passwords_with_argon2():
+    from portal import settings as project_settings
+
+    assert project_settings.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
