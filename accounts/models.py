@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
@@ -45,7 +46,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     first_name = models.CharField(_("имя"), max_length=150, blank=True)
     patronymic = models.CharField(_("отчество"), max_length=150, blank=True)
     phone = PhoneNumberField(_("телефон"), blank=True)
-    is_staff = models.BooleanField(_("сотрудник"), default=False)
+    is_staff = models.BooleanField(pgettext_lazy("staff of the company", "сотрудник"), default=False)
     is_active = models.BooleanField(_("активен"), default=True)
     date_joined = models.DateTimeField(_("дата регистрации"), default=timezone.now)
     email_confirmed_at = models.DateTimeField(_("почта подтверждена"), null=True, blank=True)
@@ -108,7 +109,7 @@ class Organisation(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.name} (ИНН {self.inn})"
+        return gettext("%(name)s (ИНН %(inn)s)") % {"name": self.name, "inn": self.inn}
 
 
 class Membership(models.Model):

@@ -1,10 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from portal import views
 
-admin.site.site_header = admin.site.site_title = "Личный кабинет: администрирование"
-admin.site.index_title = "Рабочее место сотрудника"
+admin.site.site_header = admin.site.site_title = _("Личный кабинет: администрирование")
+admin.site.index_title = _("Рабочее место сотрудника")
 
 urlpatterns = [
     path("", views.home, name="home"),
