@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from django.template.loader import render_to_string
 from django.utils import translation
 
 LOCALE = Path(__file__).resolve().parents[2] / "locale"
@@ -244,3 +245,20 @@ def test_django_uses_the_catalogues():
             "Ссылка действует 22 дня.",
             "Ссылка действует 25 дней.",
         ]
+
+
+@pytest.mark.parametrize(
+    ("minutes", "russian", "english"),
+    [
+        (1, "на 1 минуту.", "for 1 minute."),
+        (3, "на 3 минуты.", "for 3 minutes."),
+        (30, "на 30 минут.", "for 30 minutes."),
+        (21, "на 21 минуту.", "for 21 minutes."),
+    ],
+)
+def test_lockout_minutes_agree_with_the_number(minutes, russian, english):
+    context = {"failure_limit": 5, "cooloff_minutes": minutes}
+    with translation.override("ru"):
+        assert russian in render_to_string("accounts/lockout.html", context)
+    with translation.override("en"):
+        assert english in render_to_string("accounts/lockout.html", context)
