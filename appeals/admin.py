@@ -190,12 +190,11 @@ class AppealAdmin(admin.ModelAdmin):
     # --- urls ---------------------------------------------------------------------------
 
     def get_urls(self):
-        info = self.opts.app_label, self.opts.model_name
         custom = [
             path(
                 "<int:object_id>/files/<int:attachment_id>/",
                 self.admin_site.admin_view(self.attachment_view),
-                name="%s_%s_attachment" % info,
+                name=f"{self.opts.app_label}_{self.opts.model_name}_attachment",
             ),
         ]
         return custom + super().get_urls()

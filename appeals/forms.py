@@ -256,6 +256,8 @@ class RedirectForm(VersionedForm):
 
 
 class AnswerForm(VersionedForm):
-    text = forms.CharField(label=_("Текст ответа"), max_length=TEXT_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 8}))
+    text = forms.CharField(
+        label=_("Текст ответа"), max_length=TEXT_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 8})
+    )
     letter = forms.FileField(label=_("Подписанное письмо (PDF)"), required=False,
                              widget=forms.ClearableFileInput(attrs={"accept": ".pdf"}))

@@ -64,7 +64,9 @@ def appeal_page_for_customer(user, number: str) -> AppealPage:
         .order_by("created_at", "id")
     )
     messages = list(
-        AppealMessage.objects.filter(appeal=appeal, is_internal=False).select_related("author").order_by("created_at", "id")
+        AppealMessage.objects.filter(appeal=appeal, is_internal=False)
+        .select_related("author")
+        .order_by("created_at", "id")
     )
     files = list(customer_attachments(appeal))
     by_message = {}

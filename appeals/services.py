@@ -489,7 +489,8 @@ def appeal_add_message(
             raise ValidationError(_("Обращение закрыто: сообщения заявителю по нему не отправляются."))
         if files and appeal.attachments.count() + len(files) > MAX_FILES_PER_APPEAL:
             raise ValidationError(
-                {"files": _("Можно приложить не больше %(limit)d файлов к обращению.") % {"limit": MAX_FILES_PER_APPEAL}}
+                {"files": _("Можно приложить не больше %(limit)d файлов к обращению.")
+                 % {"limit": MAX_FILES_PER_APPEAL}}
             )
         message = AppealMessage.objects.create(
             appeal=appeal, author=actor, is_internal=internal, from_staff=role == workflow.STAFF, text=text,
@@ -524,7 +525,9 @@ def appeal_assign(appeal_id: int, *, assignee, actor, now=None, expected_version
         _check_version(appeal, expected_version)
         if assignee is not None and not (assignee.is_staff and assignee.is_active
                                          and assignee.has_perm("appeals.change_appeal")):
-            raise ValidationError({"assignee": _("Исполнителем может быть только сотрудник, работающий с обращениями.")})
+            raise ValidationError(
+                {"assignee": _("Исполнителем может быть только сотрудник, работающий с обращениями.")}
+            )
         if not actor.has_perm("appeals.view_all_appeals") and assignee != actor:
             raise ValidationError({"assignee": _("Назначать обращения другим сотрудникам может руководитель.")})
         if not appeal.is_open:

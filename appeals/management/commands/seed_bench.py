@@ -138,7 +138,7 @@ class Command(BaseCommand):
             raise CommandError(f"Refusing to fill {db_name!r}: use a database named *bench* or --force.")
         if User.objects.filter(email__startswith="bench-").exists():
             raise CommandError("This database already has bench data; use a fresh database.")
-        rng = random.Random(options["seed"])
+        rng = random.Random(options["seed"])  # noqa: S311 - reproducible test data, not secrets
         started = time.monotonic()
         now = timezone.now()
         with transaction.atomic():
