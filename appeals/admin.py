@@ -57,7 +57,7 @@ class DeadlineFilter(admin.SimpleListFilter):
         if self.value() == "overdue":
             return _open(queryset).filter(due_at__lt=now)
         if self.value() == "soon":
-            tz = timezone.get_default_timezone()
+            tz = deadline_services.company_timezone()
             today = timezone.localdate(now)
             calendar = deadline_services.calendar_for(today, today + timedelta(days=31))
             cutoff = end_of_day(calendar.add_working_days(today, SOON_WORKING_DAYS), tz)
@@ -89,7 +89,7 @@ class AppealChangeList(ChangeList):
         if not rows:
             return
         now = timezone.now()
-        tz = timezone.get_default_timezone()
+        tz = deadline_services.company_timezone()
         today = timezone.localdate(now)
         days = [timezone.localtime(r.due_at, tz).date() for r in rows] + [today]
         calendar = deadline_services.calendar_for(min(days), max(days))
