@@ -65,6 +65,40 @@ class DeadlineFilter(admin.SimpleListFilter):
         return queryset
 
 
+class StatusFilter(admin.SimpleListFilter):
+    """The queue is work to do: open appeals unless another status (or all) is asked for."""
+
+    title = gettext_lazy("статус")
+    parameter_name = "status"
+    ALL = "all"
+
+    def lookups(self, request, model_admin):
+        return [(self.ALL, gettext_lazy("все")), *Appeal.Status.choices]
+
+    def choices(self, changelist):
+        yield {
+            "selected": self.value() is None,
+            "query_string": changelist.get_query_string(remove=[self.parameter_name]),
+            "display": _("в работе (все открытые)"),
+        }
+        for value, label in self.lookup_choices:
+            yield {
+                "selected": self.value() == str(value),
+                "query_string": changelist.get_query_string({self.parameter_name: value}),
+                "display": label,
+            }
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value is None:
+            return _open(queryset)
+        if value == self.ALL:
+            return queryset
+        if value in Appeal.Status.values:
+            return queryset.filter(status=value)
+        return queryset.none()
+
+
 class AssigneeFilter(admin.SimpleListFilter):
     title = gettext_lazy("исполнитель")
     parameter_name = "assigned"
@@ -102,7 +136,7 @@ class AppealChangeList(ChangeList):
 class AppealAdmin(admin.ModelAdmin):
     list_display = ("number", "customer", "kind", "topic", "status_label", "assignee", "due", "days_left_label")
     list_display_links = ("number",)
-    list_filter = (DeadlineFilter, AssigneeFilter, "status", "kind", "topic", "channel")
+    list_filter = (DeadlineFilter, AssigneeFilter, StatusFilter, "kind", "topic", "channel")
     list_select_related = ("organisation", "assignee")
     list_per_page = 50
     show_full_result_count = False

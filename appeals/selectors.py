@@ -90,6 +90,13 @@ def customer_attachments(appeal) -> QuerySet:
     ).order_by("created_at", "id")
 
 
+def customer_uploaded_files(appeal) -> QuerySet:
+    """The files the customer sent (with the appeal and in replies): the 5-file limit counts these."""
+    return Attachment.objects.filter(appeal=appeal).filter(
+        Q(message__isnull=True, purpose=Attachment.Purpose.APPEAL) | Q(message__from_staff=False)
+    )
+
+
 def attachment_for_customer(user, number: str, attachment_id: int) -> Attachment:
     attachment = (
         Attachment.objects.filter(pk=attachment_id, appeal__number=number)

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Membership, Organisation
-from appeals import workflow
+from appeals import selectors, workflow
 from appeals.files import MAX_FILES_PER_APPEAL, PDF, CheckedFile, check_file
 from appeals.models import Appeal, AppealEvent, AppealMessage, AppealNumberCounter, Attachment
 from deadlines import services as deadline_services
@@ -274,7 +274,8 @@ def appeal_submit(
             raise
         existing = Appeal.objects.filter(idempotency_key=idempotency_key, author=author).first()
         if existing is None:
-            raise
+            # Someone else's key (a forged or replayed form): not an error worth a 500.
+            raise ValidationError(_("Форма устарела. Обновите страницу и отправьте обращение ещё раз.")) from None
         return existing, False
     return appeal, True
 
@@ -487,7 +488,10 @@ def appeal_add_message(
                 raise ValidationError(_("Ответить можно, когда обращение ожидает ваших сведений."))
         elif not appeal.is_open and not internal:
             raise ValidationError(_("Обращение закрыто: сообщения заявителю по нему не отправляются."))
-        if files and appeal.attachments.count() + len(files) > MAX_FILES_PER_APPEAL:
+        # The limit is on what the customer sends; staff files (notes, letters) do not count.
+        if files and role == workflow.CUSTOMER and (
+            selectors.customer_uploaded_files(appeal).count() + len(files) > MAX_FILES_PER_APPEAL
+        ):
             raise ValidationError(
                 {"files": _("Можно приложить не больше %(limit)d файлов к обращению.")
                  % {"limit": MAX_FILES_PER_APPEAL}}

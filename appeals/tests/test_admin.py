@@ -83,6 +83,16 @@ class TestQueue:
         assert numbers(client.get(QUEUE, {"q": "Меркурий"})) == {by_a.number}
         assert numbers(client.get(QUEUE, {"q": customer_a.last_name})) >= {by_a.number}
 
+    def test_the_queue_shows_open_appeals_unless_asked_otherwise(self, client, customer_a, supervisor):
+        open_one = submit(customer_a, now=None)
+        closed = submit(customer_a, now=None)
+        services.appeal_withdraw(closed.pk, actor=customer_a)
+        client.force_login(supervisor)
+        assert numbers(client.get(QUEUE)) == {open_one.number}
+        assert numbers(client.get(QUEUE + "?status=all")) == {open_one.number, closed.number}
+        assert numbers(client.get(QUEUE + "?status=withdrawn")) == {closed.number}
+        assert numbers(client.get(QUEUE + "?status=nonsense")) == set()
+
     def test_appeals_cannot_be_deleted(self, client, customer_a, supervisor):
         appeal = submit(customer_a, now=None)
         client.force_login(supervisor)
