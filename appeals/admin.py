@@ -30,6 +30,7 @@ from appeals.forms import (
     TransitionForm,
 )
 from appeals.models import NUMBER_PATTERN, Appeal, AppealEvent, AppealMessage, Attachment
+from appeals.templatetags.appeals_tags import due as due_filter
 from appeals.views import serve_attachment
 from deadlines import services as deadline_services
 from deadlines.arithmetic import end_of_day, working_days_left
@@ -134,8 +135,8 @@ class AppealChangeList(ChangeList):
 
 @admin.register(Appeal)
 class AppealAdmin(admin.ModelAdmin):
-    list_display = ("number", "customer", "kind", "topic", "status_label", "assignee", "due", "days_left_label")
-    list_display_links = ("number",)
+    list_display = ("number_label", "customer", "kind", "topic", "status_label", "assignee", "due", "days_left_label")
+    list_display_links = ("number_label",)
     list_filter = (DeadlineFilter, AssigneeFilter, StatusFilter, "kind", "topic", "channel")
     list_select_related = ("organisation", "assignee")
     list_per_page = 50
@@ -186,6 +187,10 @@ class AppealAdmin(admin.ModelAdmin):
             return format_html("{}<br><small>{}</small>", obj.organisation.name, obj.contact_name)
         return obj.contact_name
 
+    @admin.display(description=gettext_lazy("номер"), ordering="number")
+    def number_label(self, obj):
+        return format_html('<span class="appeal-number">{}</span>', obj.number)
+
     @admin.display(description=gettext_lazy("статус"), ordering="status")
     def status_label(self, obj):
         return format_html('<span class="appeal-status appeal-status-{}">{}</span>', obj.status,
@@ -193,7 +198,7 @@ class AppealAdmin(admin.ModelAdmin):
 
     @admin.display(description=gettext_lazy("срок ответа"), ordering="due_at")
     def due(self, obj):
-        return timezone.localtime(obj.due_at).strftime("%d.%m.%Y %H:%M")
+        return due_filter(obj.due_at)
 
     @admin.display(description=gettext_lazy("осталось раб. дн."))
     def days_left_label(self, obj):

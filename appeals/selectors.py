@@ -12,6 +12,7 @@ from django.http import Http404
 
 from accounts.models import Membership
 from appeals.models import Appeal, AppealEvent, AppealMessage, Attachment
+from appeals.workflow import REOPEN_WINDOW
 
 S = Appeal.Status
 
@@ -140,7 +141,8 @@ def cabinet_appeals_for(user, *, now: datetime, limit: int = 5) -> CabinetAppeal
         open_qs.only("number", "subject", "status", "due_at", "last_activity_at").order_by("due_at", "id")[:limit]
     )
     to_rate = list(
-        scoped.filter(status=S.ANSWERED)
+        # Only fresh answers: the same 30 days in which an unsatisfied customer may reopen.
+        scoped.filter(status=S.ANSWERED, answered_at__gte=now - REOPEN_WINDOW)
         .filter(Q(rated_at__isnull=True) | Q(rated_at__lt=F("answered_at")))
         .only("number", "subject", "answered_at")
         .order_by("-answered_at")[:limit]

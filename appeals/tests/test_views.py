@@ -201,6 +201,22 @@ class TestListAndPage:
             response = client_a.get(url)
         assert len(response.context["page"].object_list) == 20
 
+    def test_appeal_page_query_count_does_not_grow_with_history(self, client_a, customer_a, operator,
+                                                               django_assert_num_queries):
+        appeal = submit(customer_a, files=[upload()])
+        url = reverse("appeals:detail", args=[appeal.number])
+        client_a.get(url)
+        # Session, user, the appeal, events, messages, files, the session save in a savepoint (3).
+        with django_assert_num_queries(9) as captured:
+            client_a.get(url)
+        services.appeal_transition(appeal.pk, to="in_progress", actor=operator)
+        for i in range(5):
+            services.appeal_transition(appeal.pk, to="waiting_for_customer", actor=operator, comment=f"Вопрос {i}")
+            services.appeal_add_message(appeal.pk, actor=customer_a, text=f"Ответ {i}")
+        with django_assert_num_queries(len(captured.captured_queries)):
+            response = client_a.get(url)
+        assert "Вопрос 4" in response.content.decode()
+
     def test_reply_while_waiting_then_withdraw(self, client_a, customer_a, operator):
         appeal = submit(customer_a)
         url = reverse("appeals:detail", args=[appeal.number])

@@ -316,6 +316,11 @@ class Command(BaseCommand):
             events.add({"id": event_id, "appeal_id": row["id"], "kind": "transition", "actor_id": user_id,
                         "created_at": registered, "from_status": "", "to_status": S.REGISTERED, "comment": ""})
             event_id += 1
+            if row["answer_text"]:
+                events.add({"id": event_id, "appeal_id": row["id"], "kind": "answer", "actor_id": assignee,
+                            "created_at": answered_at, "from_status": "", "to_status": "",
+                            "comment": row["answer_text"]})
+                event_id += 1
             if handled:
                 events.add({"id": event_id, "appeal_id": row["id"], "kind": "transition", "actor_id": assignee,
                             "created_at": last_activity, "from_status": S.IN_PROGRESS, "to_status": status,
