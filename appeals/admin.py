@@ -281,6 +281,10 @@ class AppealAdmin(admin.ModelAdmin):
                     _("Обращение зарегистрировано под № %(number)s, срок ответа %(due)s.")
                     % {"number": appeal.number, "due": timezone.localtime(appeal.due_at).strftime("%d.%m.%Y %H:%M")},
                 )
+                if services.registration_late(appeal):
+                    messages.warning(request, _(
+                        "Обращение зарегистрировано позже трёх дней с момента поступления (59-ФЗ, ст. 8 ч. 2)."
+                    ))
                 return HttpResponseRedirect(reverse("admin:appeals_appeal_change", args=[appeal.pk]))
         context = {
             **self.admin_site.each_context(request),
@@ -396,6 +400,7 @@ class AppealAdmin(admin.ModelAdmin):
             for action in self.ACTIONS:
                 forms[action] = bound.get(action) or self._action_form(action, appeal, request)
         rule = appeal.deadline_rule
+        can_redirect = can_change and workflow.transition_for(appeal.status, S.REDIRECTED) is not None
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -409,7 +414,8 @@ class AppealAdmin(admin.ModelAdmin):
             "forms": forms,
             "transitions": role_transitions,
             "can_answer": can_change and appeal.status in (S.REGISTERED, S.IN_PROGRESS),
-            "can_redirect": can_change and workflow.transition_for(appeal.status, S.REDIRECTED) is not None,
+            "can_redirect": can_redirect,
+            "redirect_due": services.redirect_due_at(appeal) if can_redirect else None,
             "can_extend": can_change and appeal.is_open and appeal.extended_at is None and rule.extension_allowed,
             "can_assign": can_change and appeal.is_open,
             "can_message": can_change,

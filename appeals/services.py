@@ -377,6 +377,26 @@ def appeal_register_by_staff(
     )
 
 
+def registration_late(appeal) -> bool:
+    """Whether a written appeal was registered after the term for registering it (59-ФЗ ст. 8 ч. 2)."""
+    try:
+        rule = deadline_services.rule_for("appeal.registration")
+    except deadline_services.DeadlineRule.DoesNotExist:
+        return False
+    return appeal.registered_at > deadline_services.deadline_for(
+        rule, received_at=appeal.received_at, registered_at=appeal.registered_at
+    )
+
+
+def redirect_due_at(appeal) -> datetime | None:
+    """The last moment to send an appeal to the competent organisation (59-ФЗ ст. 8 ч. 3)."""
+    try:
+        rule = deadline_services.rule_for("appeal.redirect")
+    except deadline_services.DeadlineRule.DoesNotExist:
+        return None
+    return deadline_services.deadline_for(rule, received_at=appeal.received_at, registered_at=appeal.registered_at)
+
+
 # --- the one status writer -----------------------------------------------------------------
 
 
