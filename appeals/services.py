@@ -18,7 +18,14 @@ from django.utils.translation import gettext as _
 from accounts.models import Membership, Organisation
 from appeals import selectors, workflow
 from appeals.files import MAX_FILES_PER_APPEAL, PDF, CheckedFile, check_file
-from appeals.models import Appeal, AppealEvent, AppealMessage, AppealNumberCounter, Attachment
+from appeals.models import (
+    Appeal,
+    AppealEvent,
+    AppealMessage,
+    AppealNumberCounter,
+    Attachment,
+    random_attachment_name,
+)
 from deadlines import services as deadline_services
 
 logger = logging.getLogger(__name__)
@@ -137,24 +144,34 @@ def _rule_basis(rule) -> str:
     return (rule.legal_basis.split("\n", 1)[0].strip() or rule.title)[:300]
 
 
-def _store_files(appeal, files, *, purpose, uploaded_by, now, message=None, written=None):
-    """Save checked files under random names; `written` collects paths for cleanup on failure."""
+def _write_files(files, *, now, written) -> list:
+    """Put checked files on disk under random names, before any row lock is taken, so slow
+    disks never hold up other filings; `written` collects the names for cleanup on failure."""
+    storage = Attachment._meta.get_field("file").storage
+    stored = []
     for checked in files:
-        attachment = Attachment(
+        checked.upload.seek(0)
+        name = storage.save(random_attachment_name(now), checked.upload)
+        written.append(name)
+        stored.append((checked, name))
+    return stored
+
+
+def _attach(appeal, stored, *, purpose, uploaded_by, now, message=None):
+    Attachment.objects.bulk_create([
+        Attachment(
             appeal=appeal,
             message=message,
             purpose=purpose,
+            file=name,
             original_name=checked.name,
             content_type=checked.content_type,
             size=checked.size,
             uploaded_by=uploaded_by,
             created_at=now,
         )
-        checked.upload.seek(0)
-        attachment.file.save("upload", checked.upload, save=False)
-        if written is not None:
-            written.append(attachment.file.name)
-        attachment.save()
+        for checked, name in stored
+    ])
 
 
 def _delete_files(names):
@@ -182,6 +199,7 @@ def _with_file_cleanup(func):
 
 def _register(*, fields, files, uploaded_by, actor, now, received_at, comment=""):
     def work(written):
+        stored = _write_files(files, now=now, written=written)
         registered_at = now
         rule, due = _deadline(fields["kind"], fields["topic"], received_at=received_at, registered_at=registered_at)
         appeal = Appeal(
@@ -201,8 +219,7 @@ def _register(*, fields, files, uploaded_by, actor, now, received_at, comment=""
         )
         appeal.save()
         _record_event(appeal, kind=Event.TRANSITION, actor=actor, now=now, to_status=S.REGISTERED, comment=comment)
-        _store_files(appeal, files, purpose=Attachment.Purpose.APPEAL, uploaded_by=uploaded_by, now=now,
-                     written=written)
+        _attach(appeal, stored, purpose=Attachment.Purpose.APPEAL, uploaded_by=uploaded_by, now=now)
         return appeal
 
     return _with_file_cleanup(work)
@@ -499,6 +516,7 @@ def appeal_add_message(
     files = list(files)
 
     def work(written):
+        stored = _write_files(files, now=now, written=written)
         appeal = _lock(appeal_id)
         role = _role_of(appeal, actor)
         if role == workflow.CUSTOMER:
@@ -520,8 +538,7 @@ def appeal_add_message(
             appeal=appeal, author=actor, is_internal=internal, from_staff=role == workflow.STAFF, text=text,
             created_at=now,
         )
-        _store_files(appeal, files, purpose=Attachment.Purpose.MESSAGE, uploaded_by=actor, now=now,
-                     message=message, written=written)
+        _attach(appeal, stored, purpose=Attachment.Purpose.MESSAGE, uploaded_by=actor, now=now, message=message)
         _record_event(appeal, kind=Event.NOTE if internal else Event.MESSAGE, actor=actor, now=now)
         if role == workflow.CUSTOMER:
             changed = _apply_transition(appeal, to=S.IN_PROGRESS, actor=actor, role=role,
@@ -650,6 +667,7 @@ def appeal_answer(
             raise ValidationError({"letter": _("Письмо с ответом прикладывается в формате PDF.")})
 
     def work(written):
+        stored = _write_files([checked] if checked else [], now=now, written=written)
         appeal = _lock(appeal_id)
         # The version first: a colleague who answered a moment earlier also became
         # the assignee, and the operator must learn of the conflict, not of the assignment.
@@ -665,9 +683,7 @@ def appeal_answer(
         appeal.answered_by = actor
         changed += _apply_transition(appeal, to=S.ANSWERED, actor=actor, role=role, comment="", now=now)
         _record_event(appeal, kind=Event.ANSWER, actor=actor, now=now, comment=text)
-        if checked is not None:
-            _store_files(appeal, [checked], purpose=Attachment.Purpose.ANSWER_LETTER, uploaded_by=actor, now=now,
-                         written=written)
+        _attach(appeal, stored, purpose=Attachment.Purpose.ANSWER_LETTER, uploaded_by=actor, now=now)
         _save(appeal, [*changed, "answer_text", "answered_at", "answered_by"])
         return appeal
 
