@@ -22,9 +22,15 @@ _LIST_COLUMNS = ("number", "subject", "kind", "topic", "status", "due_at", "last
 
 
 def customer_scope(user) -> Q:
-    """Own appeals filed as a person, and every appeal of the user's organisations."""
-    organisations = Membership.objects.filter(user=user).values("organisation_id")
-    return Q(organisation__isnull=True, author=user) | Q(organisation_id__in=organisations)
+    """Own appeals filed as a person, and every appeal of the user's organisations.
+
+    The organisation ids are read first (one small query) and passed as a list:
+    with a subquery inside the OR, PostgreSQL cannot combine the two indexes and
+    scans the whole table; with literal ids it does a BitmapOr of two index scans.
+    """
+    organisations = list(Membership.objects.filter(user=user).values_list("organisation_id", flat=True))
+    own = Q(organisation__isnull=True, author=user)
+    return own | Q(organisation_id__in=organisations) if organisations else own
 
 
 def appeals_for_customer(user) -> QuerySet:
