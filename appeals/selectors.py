@@ -9,6 +9,7 @@ from datetime import datetime
 
 from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from accounts.models import Membership
 from appeals.models import Appeal, AppealEvent, AppealMessage, Attachment
@@ -156,6 +157,11 @@ def cabinet_appeals_for(user, *, now: datetime, limit: int = 5) -> CabinetAppeal
     return CabinetAppeals(
         open_appeals=open_appeals, open_count=counts["total"], waiting_count=counts["waiting"], to_rate=to_rate
     )
+
+
+def cabinet_section(user) -> dict:
+    """The cabinet's appeals section context (the cabinet's section registry calls this)."""
+    return {"summary": cabinet_appeals_for(user, now=timezone.now())}
 
 
 def appeals_for_staff(user) -> QuerySet:
