@@ -81,6 +81,7 @@ class TestQueue:
         assert numbers(client.get(QUEUE, {"q": customer_a.email.upper()})) == {by_a.number}
         assert numbers(client.get(QUEUE, {"q": "7707083893"})) == {by_org.number}
         assert numbers(client.get(QUEUE, {"q": "Меркурий"})) == {by_a.number}
+        assert numbers(client.get(QUEUE, {"q": "Ромашка"})) == {by_org.number}
         assert numbers(client.get(QUEUE, {"q": customer_a.last_name})) >= {by_a.number}
 
     def test_the_queue_shows_open_appeals_unless_asked_otherwise(self, client, customer_a, supervisor):
