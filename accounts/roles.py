@@ -35,14 +35,26 @@ _DEADLINES_READ = [
     "deadlines.view_calendarday",
 ]
 
+# Operators work the appeals assigned to them and the unassigned ones;
+# supervisors see every appeal. Appeals are never deleted (retention 5 years).
+_APPEALS_WORK = [
+    "appeals.view_appeal",
+    "appeals.add_appeal",
+    "appeals.change_appeal",
+]
+
 GROUP_PERMISSIONS: dict[str, list[str]] = {
     OPERATORS: [
         *_ACCOUNTS_READ,
         *_DEADLINES_READ,
+        *_APPEALS_WORK,
     ],
     SUPERVISORS: [
         *_ACCOUNTS_READ,
         *_DEADLINES_READ,
+        *_APPEALS_WORK,
+        "appeals.view_all_appeals",
+        "deadlines.change_deadlinerule",
         # Supervisors decide on closure requests (152-ФЗ ст. 21 ч. 5).
         "accounts.change_closurerequest",
     ],
@@ -60,6 +72,8 @@ GROUP_PERMISSIONS: dict[str, list[str]] = {
         "accounts.add_consentdocument",
         "accounts.change_closurerequest",
         "auth.view_group",
+        *_APPEALS_WORK,
+        "appeals.view_all_appeals",
         *_DEADLINES_READ,
         # The production calendar and the rules table change with decrees and laws.
         "deadlines.add_calendaryear",

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from accounts import selectors as account_selectors
+from appeals import selectors as appeal_selectors
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,8 @@ SECTIONS: list[Section] = [
     Section("account", "cabinet/sections/account.html", account_section),
     Section("invitations", "cabinet/sections/invitations.html", invitations_section),
     Section("organisations", "cabinet/sections/organisations.html", organisations_section),
-    # Appeals, contracts and notifications go here.
+    Section("appeals", "appeals/includes/cabinet_section.html", appeal_selectors.cabinet_section),
+    # Contracts and notifications go here.
     Section("consents", "cabinet/sections/consents.html", consents_section),
 ]
 

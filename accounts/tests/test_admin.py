@@ -110,7 +110,7 @@ class TestRoles:
     def test_applying_is_idempotent_and_skips_unknown_codenames(self):
         extended = {
             **roles.GROUP_PERMISSIONS,
-            roles.OPERATORS: [*roles.GROUP_PERMISSIONS[roles.OPERATORS], "appeals.view_all_appeals", "nope.nothing"],
+            roles.OPERATORS: [*roles.GROUP_PERMISSIONS[roles.OPERATORS], "future_app.view_thing", "nope.nothing"],
         }
         roles.apply_group_permissions(extended)
         first = {g.name: set(g.permissions.all()) for g in Group.objects.all()}

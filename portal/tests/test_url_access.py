@@ -71,12 +71,20 @@ def _walk(patterns, namespace=None):
             yield name, entry
 
 
+# Values that the project's own path converters accept (they match a format).
+CONVERTER_SAMPLES = {
+    "AppealNumberConverter": "2026-999999",
+}
+
+
 def _dummy_kwargs(pattern):
     converters = getattr(pattern.pattern, "converters", {})
     kwargs = {}
     for key in pattern.pattern.regex.groupindex:
         converter = converters.get(key)
-        if isinstance(converter, IntConverter):
+        if type(converter).__name__ in CONVERTER_SAMPLES:
+            kwargs[key] = CONVERTER_SAMPLES[type(converter).__name__]
+        elif isinstance(converter, IntConverter):
             kwargs[key] = 999_999
         elif isinstance(converter, UUIDConverter):
             kwargs[key] = uuid.uuid4()
