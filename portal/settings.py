@@ -283,3 +283,11 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- pages ------------------------------------------------------------------
+# The public origin for canonical links, feeds and the sitemap (e.g. https://lk.example.ru);
+# empty: the origin of each request (ALLOWED_HOSTS keeps it honest).
+PAGES_SITE_URL = env.str("PAGES_SITE_URL", default="")
+# Questions from visitors without an account, per client address (django-ratelimit syntax).
+PAGES_QUESTION_RATE = env.str("PAGES_QUESTION_RATE", default="5/h")
+PAGES_STATUS_CHECK_RATE = env.str("PAGES_STATUS_CHECK_RATE", default="20/h")
