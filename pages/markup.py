@@ -2,8 +2,8 @@
 
 Markdown allows raw HTML, so everything it produces goes through nh3 (an
 allow-list sanitiser): no scripts, no event handlers, no `style`, no iframes,
-only http(s), mailto and tel links. Headings are shifted down one level so that
-a page keeps a single h1 (the page title) whatever the editor wrote.
+only http(s), mailto and tel links. An h1 in the body becomes an h2, so that a
+page keeps a single h1 (its title) whatever the editor wrote.
 """
 
 import html
@@ -29,21 +29,21 @@ ALLOWED_ATTRIBUTES = {
 }
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto", "tel"}
 
-_HEADING_TAG = re.compile(r"<(/?)h([1-5])([\s>])")
+_H1_TAG = re.compile(r"<(/?)h1([\s>])")
 _TAGS = re.compile(r"<[^>]*>")
 _SPACES = re.compile(r"\s+")
 
 
-def _shift_headings(rendered: str) -> str:
-    # "# Title" in the body would make a second h1; h1..h5 become h2..h6.
-    return _HEADING_TAG.sub(lambda m: f"<{m.group(1)}h{int(m.group(2)) + 1}{m.group(3)}", rendered)
+def _demote_h1(rendered: str) -> str:
+    # The page title is the page's only h1; "# Heading" in a body becomes a section heading.
+    return _H1_TAG.sub(lambda m: f"<{m.group(1)}h2{m.group(2)}", rendered)
 
 
 def render_markdown(source: str) -> str:
     """Markdown → sanitised HTML fragment (a plain str, safe to store and mark safe)."""
     rendered = markdown.markdown(source or "", extensions=["tables", "sane_lists"], output_format="html")
     cleaned = nh3.clean(
-        _shift_headings(rendered),
+        _demote_h1(rendered),
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=ALLOWED_URL_SCHEMES,

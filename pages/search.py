@@ -95,6 +95,10 @@ def light_stem(word: str) -> str:
     return word
 
 
+def full_text_available() -> bool:
+    return connection.vendor == "postgresql"
+
+
 def _visible(now):
     return Q(visible_from__isnull=True) | Q(visible_from__lte=now)
 
@@ -122,7 +126,7 @@ def search_entries(terms: list[str], *, kinds=(), now=None):
         queryset = queryset.filter(kind__in=kinds)
     if not terms:
         return queryset.none()
-    if connection.vendor == "postgresql":
+    if full_text_available():
         query = SearchQuery(" ".join(terms), search_type="plain", config="russian")
         options = {"config": "russian", "start_sel": HIGHLIGHT_START, "stop_sel": HIGHLIGHT_STOP}
         return (
