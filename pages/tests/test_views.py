@@ -117,7 +117,7 @@ def test_future_and_unpublished_news_are_hidden(client):
 
 
 def test_planned_outage_shows_addresses_and_time_window(client):
-    start = timezone.make_aware(datetime.datetime(2026, 12, 3, 9, 0))
+    start = datetime.datetime(2026, 12, 3, 9, 0, tzinfo=timezone.get_default_timezone())
     news = NewsFactory(
         kind=News.Kind.OUTAGE, outage_starts_at=start, outage_ends_at=start + datetime.timedelta(hours=6),
         outage_addresses="ул. Садовая, д. 1–15\nул. Лесная, д. 2",

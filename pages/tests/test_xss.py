@@ -82,7 +82,13 @@ def test_tariff_fields(client):
 
 @pytest.mark.parametrize(
     "query",
-    [PAYLOAD, "<script>alert(1)</script> показания", '"><img src=x onerror=alert(1)>', "показания\x00", "%00' OR 1=1--"],
+    [
+        PAYLOAD,
+        "<script>alert(1)</script> показания",
+        '"><img src=x onerror=alert(1)>',
+        "показания\x00",
+        "%00' OR 1=1--",
+    ],
 )
 def test_search_queries(client, query):
     PageFactory(slug="xss", title=f"Показания {PAYLOAD}", body=f"показания {PAYLOAD}")
