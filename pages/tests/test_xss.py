@@ -21,6 +21,8 @@ PAYLOAD = (
     "<script>alert(1)</script><img src=x onerror=alert(1)><svg onload=alert(1)>"
     '<a href="javascript:alert(1)">x</a><iframe src="//evil.example"></iframe><style>body{display:none}</style>'
 )
+SHORT = "<script>alert(1)</script>"
+TINY = "<img src=x onerror=alert(1)>"
 # What would be live markup if the payload got through unescaped and unsanitised.
 LIVE = ["<script>alert", "<img src=x onerror", "<svg onload", 'href="javascript:', "<iframe", "<style>"]
 
@@ -56,14 +58,14 @@ def test_news_fields(client):
 
 
 def test_faq_fields(client):
-    FaqEntryFactory(topic=FaqTopicFactory(title=PAYLOAD), question=PAYLOAD, answer=PAYLOAD)
+    FaqEntryFactory(topic=FaqTopicFactory(title=SHORT), question=PAYLOAD, answer=PAYLOAD)
     assert_inert(client.get("/faq/"))
     assert_inert(client.get("/faq/", {"q": "alert"}))
 
 
 def test_office_fields(client):
-    office = OfficeFactory(name=PAYLOAD, address=PAYLOAD, services=PAYLOAD, note=PAYLOAD, phone=PAYLOAD)
-    OfficeException.objects.create(office=office, date=timezone.localdate(), reason=PAYLOAD)
+    office = OfficeFactory(name=SHORT, address=PAYLOAD, services=PAYLOAD, note=PAYLOAD, phone=TINY)
+    OfficeException.objects.create(office=office, date=timezone.localdate(), reason=SHORT)
     assert_inert(client.get("/offices/"))
     assert_inert(client.get("/contacts/"))
 
