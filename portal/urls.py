@@ -16,5 +16,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("accounts.urls")),
     path("cabinet/", include("cabinet.urls")),
+    path("appeals/", include("appeals.urls")),
     path("admin/", admin.site.urls),
 ]
