@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from appeals.models import Appeal
 from pages.markup import render_markdown
 
 MARKDOWN_HELP = _(
@@ -18,19 +19,6 @@ MARKDOWN_HELP = _(
     "Заголовки разделов начинайте с «##». HTML-теги, скрипты и стили удаляются. "
     "Контакты компании подставляются сами: {телефон}, {почта}, {компания}."
 )
-
-
-class AppealTopic(models.TextChoices):
-    """The appeal topic codes shared with the appeals app (contract.md); FAQ links preselect them."""
-
-    BILLING = "billing", _("начисления и оплата")
-    METERING = "metering", _("приборы учёта и показания")
-    POWER_QUALITY = "power_quality", _("качество электроэнергии и перерывы в подаче")
-    CONTRACT = "contract", _("договор энергоснабжения")
-    CONNECTION = "connection", _("технологическое присоединение")
-    RESTRICTION = "restriction", _("ограничение подачи за долг")
-    ACCOUNT = "account", _("лицевой счёт и личный кабинет")
-    OTHER = "other", _("другое")
 
 
 class Page(models.Model):
@@ -186,7 +174,7 @@ class FaqTopic(models.Model):
     title = models.CharField(_("тема"), max_length=150)
     slug = models.SlugField(_("адрес"), max_length=80, unique=True)
     appeal_topic = models.CharField(
-        _("тема обращения"), max_length=20, choices=AppealTopic.choices, default=AppealTopic.OTHER,
+        _("тема обращения"), max_length=20, choices=Appeal.Topic.choices, default=Appeal.Topic.OTHER,
         help_text=_("С этой темой откроется форма обращения по ссылке «Не помогло?»."),
     )  # fmt: skip
     order = models.PositiveSmallIntegerField(_("порядок"), default=100)

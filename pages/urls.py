@@ -19,5 +19,6 @@ urlpatterns = [
     path("tariffs/", views.tariffs, name="tariffs"),
     path("tariffs/<int:pk>/", views.tariff_period, name="tariff_period"),
     path("contacts/", views.contacts, name="contacts"),
+    path("contacts/status/", views.appeal_status, name="appeal_status"),
     path("search/", views.site_search, name="search"),
 ]

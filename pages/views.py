@@ -1,19 +1,27 @@
 """The public site. Views parse input, call one selector or service, and render."""
 
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.sitemaps.views import sitemap as sitemap_view
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
+from django_ratelimit.decorators import ratelimit
 
+from appeals.models import Appeal
+from appeals.selectors import appeal_for_visitor
+from appeals.services import appeal_submit_for_visitor
 from pages import search, selectors
-from pages.forms import SearchForm
+from pages.forms import SearchForm, StatusCheckForm, VisitorQuestionForm
 from pages.models import Document, Page
 from pages.sitemaps import SITEMAPS
 
@@ -292,16 +300,103 @@ def sitemap(request):
     return sitemap_view(request, sitemaps=SITEMAPS, template_name="pages/sitemap.xml")
 
 
-@require_GET
+def _question_rate(group, request):
+    return settings.PAGES_QUESTION_RATE
+
+
+def _status_check_rate(group, request):
+    return settings.PAGES_STATUS_CHECK_RATE
+
+
+def _contacts_context(**extra):
+    return {
+        "title": _("Контакты"),
+        "description": _("Телефон, электронная почта и офисы компании; вопрос без регистрации."),
+        "page": selectors.page_by_key(Page.Key.CONTACTS),
+        "offices": selectors.offices(),
+        "breadcrumbs": _crumbs((_("Контакты"), None)),
+        **extra,
+    }
+
+
+@require_http_methods(["GET", "POST"])
+@ratelimit(key="ip", rate=_question_rate, method="POST", block=False)
 def contacts(request):
-    return render(
+    """Contacts and the question form for visitors without an account."""
+    status = 200
+    if request.method == "POST":
+        form = VisitorQuestionForm(request.POST)
+        if getattr(request, "limited", False):
+            form.add_error(None, _("Слишком много вопросов с вашего адреса. Попробуйте через час или позвоните нам."))
+            status = 429
+        elif form.is_valid():
+            data = form.cleaned_data
+            try:
+                appeal = appeal_submit_for_visitor(
+                    name=data["name"], email=data["email"], phone=data["phone"], subject=data["subject"],
+                    text=data["text"], topic=data["topic"], ip_address=request.META.get("REMOTE_ADDR") or None,
+                )  # fmt: skip
+            except ValidationError as error:
+                _add_service_errors(form, error)
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Вопрос зарегистрирован под номером %(number)s. Ответ придёт на %(email)s не позднее "
+                        "%(due)s. Статус можно проверить по номеру и адресу почты в разделе «Статус обращения»."
+                    )
+                    % {
+                        "number": appeal.number,
+                        "email": data["email"],
+                        "due": date_format(timezone.localtime(appeal.due_at), "j E Y") if appeal.due_at else "—",
+                    },
+                )
+                return redirect(f"{reverse('pages:contacts')}#question")
+        if form.errors:
+            status = status if status != 200 else 400
+    else:
+        topic = request.GET.get("topic", "")
+        form = VisitorQuestionForm(initial={"topic": topic} if topic in Appeal.Topic.values else None)
+    return render(request, "pages/contacts.html", _contacts_context(form=form), status=status)
+
+
+def _add_service_errors(form, error):
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+@require_http_methods(["GET", "POST"])
+@ratelimit(key="ip", rate=_status_check_rate, method="POST", block=False)
+def appeal_status(request):
+    """A visitor checks an appeal by its number and the email it was filed with."""
+    appeal, checked, status = None, False, 200
+    if request.method == "POST":
+        form = StatusCheckForm(request.POST)
+        if getattr(request, "limited", False):
+            form.add_error(None, _("Слишком много проверок с вашего адреса. Попробуйте через час."))
+            status = 429
+        elif form.is_valid():
+            checked = True
+            appeal = appeal_for_visitor(number=form.cleaned_data["number"], email=form.cleaned_data["email"])
+        else:
+            status = 400
+    else:
+        form = StatusCheckForm()
+    response = render(
         request,
-        "pages/contacts.html",
+        "pages/appeal_status.html",
         {
-            "title": _("Контакты"),
-            "description": _("Телефон, электронная почта и офисы компании; вопрос без регистрации."),
-            "page": selectors.page_by_key(Page.Key.CONTACTS),
-            "offices": selectors.offices(),
-            "breadcrumbs": _crumbs((_("Контакты"), None)),
+            "title": _("Статус обращения"),
+            "form": form,
+            "appeal": appeal,
+            "checked": checked,
+            "noindex": True,
+            "breadcrumbs": _crumbs((_("Контакты"), reverse("pages:contacts")), (_("Статус обращения"), None)),
         },
+        status=status,
     )
+    response["Cache-Control"] = "no-store"
+    return response

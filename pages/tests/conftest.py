@@ -16,3 +16,13 @@ def editor(db):
     user = StaffFactory()
     user.user_permissions.set(Permission.objects.filter(content_type__app_label="pages"))
     return user
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    # django-ratelimit counts in the cache, which outlives a test.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
