@@ -151,6 +151,10 @@ def search_entries(terms: list[str], *, kinds=(), now=None):
 def _fallback_snippet(text: str, pattern: re.Pattern) -> str:
     match = pattern.search(text)
     start = max(0, match.start() - SNIPPET_CHARS // 3) if match else 0
+    if start:
+        # Begin at a word, not in the middle of one.
+        space = text.find(" ", start, match.start())
+        start = space + 1 if space != -1 else start
     window = text[start : start + SNIPPET_CHARS]
     marked = pattern.sub(lambda m: f"{HIGHLIGHT_START}{m.group(0)}{HIGHLIGHT_STOP}", window)
     return ("… " if start else "") + marked + (" …" if start + SNIPPET_CHARS < len(text) else "")

@@ -129,3 +129,12 @@ class TestPostgresFullText:
         services.search_index_rebuild()
         assert not SearchEntry.objects.filter(search_vector__isnull=True).exists()
         assert ("page", "Как передать показания счётчика") in found("показаний")
+
+
+def test_reindex_command_rebuilds_the_index(capsys):
+    from django.core.management import call_command
+
+    SearchEntry.objects.all().delete()
+    call_command("pages_reindex")
+    assert SearchEntry.objects.filter(kind="page", title="Как передать показания счётчика").exists()
+    assert "Indexed" in capsys.readouterr().out
