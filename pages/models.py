@@ -35,6 +35,8 @@ class Page(models.Model):
         PRIVACY = "privacy", _("Политика обработки персональных данных")
         CONTACTS = "contacts", _("Контакты")
 
+    MAX_DEPTH = 8
+
     parent = models.ForeignKey(
         "self", verbose_name=_("раздел"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
@@ -84,11 +86,15 @@ class Page(models.Model):
         return reverse("pages:page", kwargs={"path": self.path})
 
     def clean(self):
-        ancestor = self.parent
+        ancestor, depth = self.parent, 1
         while ancestor is not None:
             if self.pk and ancestor.pk == self.pk:
-                raise ValidationError({"parent": _("Страница не может быть разделом самой себя.")})
-            ancestor = ancestor.parent
+                raise ValidationError({"parent": _("Страница не может быть вложена сама в себя.")})
+            ancestor, depth = ancestor.parent, depth + 1
+        if depth > self.MAX_DEPTH:
+            raise ValidationError(
+                {"parent": _("Не больше %(depth)d уровней вложенности.") % {"depth": self.MAX_DEPTH}}
+            )
 
     @property
     def ancestor_paths(self) -> list[str]:
@@ -245,6 +251,14 @@ class Office(models.Model):
     @property
     def service_lines(self) -> list[str]:
         return [line.strip() for line in self.services.splitlines() if line.strip()]
+
+    def hours_on(self, day: datetime.date):
+        """(opens, closes) on that day, or None when closed; needs hours and upcoming_exceptions prefetched."""
+        for change in getattr(self, "upcoming_exceptions", ()):
+            if change.date == day:
+                return None if change.is_closed else (change.opens, change.closes)
+        regular = next((hours for hours in self.hours.all() if hours.weekday == day.weekday()), None)
+        return (regular.opens, regular.closes) if regular else None
 
     @property
     def week(self) -> list[dict]:

@@ -27,6 +27,8 @@ UPCOMING_EXCEPTION_DAYS = 60
 def page_with_ancestors(path: str) -> tuple[Page, list[Page]]:
     """The published page at `path` and its ancestors (root first), in one query; 404 if any is hidden."""
     parts = path.strip("/").split("/")
+    if len(parts) > Page.MAX_DEPTH:
+        raise Http404
     paths = ["/".join(parts[:i]) for i in range(1, len(parts) + 1)]
     found = {page.path: page for page in Page.objects.filter(path__in=paths, is_published=True)}
     if len(found) != len(paths):
@@ -80,16 +82,21 @@ def faq_topics(entry_ids=None):
     return [topic for topic in topics if topic.published_entries]
 
 
-def offices(today: datetime.date | None = None):
-    """Published offices with weekly hours and the dated changes of the next two months."""
+def offices(today: datetime.date | None = None) -> list[Office]:
+    """Published offices with weekly hours, the dated changes of the next two months, and today's hours."""
     today = today or timezone.localdate()
     upcoming = OfficeException.objects.filter(
         date__gte=today, date__lte=today + datetime.timedelta(days=UPCOMING_EXCEPTION_DAYS)
     )
-    return Office.objects.filter(is_published=True).prefetch_related(
-        Prefetch("hours", queryset=OfficeHours.objects.order_by("weekday")),
-        Prefetch("exceptions", queryset=upcoming.order_by("date"), to_attr="upcoming_exceptions"),
+    result = list(
+        Office.objects.filter(is_published=True).prefetch_related(
+            Prefetch("hours", queryset=OfficeHours.objects.order_by("weekday")),
+            Prefetch("exceptions", queryset=upcoming.order_by("date"), to_attr="upcoming_exceptions"),
+        )
     )
+    for office in result:
+        office.today_hours = office.hours_on(today)
+    return result
 
 
 def published_documents(category: str = ""):

@@ -253,7 +253,7 @@ def site_search(request):
     form = SearchForm(request.GET)
     query, problem, results_page, hits = "", "", None, []
     if not form.is_valid():
-        problem = "too_long"
+        problem = "invalid"  # the field's own message says why
     else:
         query = form.cleaned_data["q"].strip()
         terms = search.query_terms(query)

@@ -224,3 +224,45 @@ def test_robots_txt_points_to_the_sitemap(client):
     body = client.get("/robots.txt").content.decode()
     assert "Disallow: /admin/" in body
     assert "Sitemap: http://testserver/sitemap.xml" in body
+
+
+def test_office_shows_todays_hours_with_the_dated_change_taking_precedence(client):
+    from pages import selectors
+
+    monday = datetime.date(2026, 11, 30)
+    office = OfficeFactory(weekdays=[0])
+    assert selectors.offices(today=monday)[-1].today_hours == (datetime.time(9), datetime.time(18))
+    assert selectors.offices(today=monday + datetime.timedelta(days=1))[-1].today_hours is None
+    OfficeException.objects.create(office=office, date=monday, reason="праздник")
+    assert selectors.offices(today=monday)[-1].today_hours is None
+
+
+def test_page_detail_home_and_tariffs_run_constant_queries(client, django_assert_num_queries):
+    section = PageFactory(slug="razdel")
+    PageFactory.create_batch(5, parent=section)
+    NewsFactory.create_batch(5)
+    with django_assert_num_queries(2):  # the page with its ancestors, its children
+        client.get("/info/razdel/")
+    with django_assert_num_queries(1):
+        client.get("/")
+    period = TariffPeriodFactory()
+    TariffRateFactory.create_batch(3, period=period, zone=factory_zone())
+    with django_assert_num_queries(3):  # current period, its rates, all periods
+        client.get("/tariffs/")
+
+
+def factory_zone():
+    import factory
+
+    return factory.Iterator(["single", "day", "night"])
+
+
+def test_too_deep_page_paths_are_not_found_without_a_query(client, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        assert client.get("/info/" + "a/" * 20).status_code == 404
+
+
+def test_null_character_in_a_query_gets_a_message_not_an_error(client):
+    response = client.get("/search/", {"q": "показания\x00"})
+    assert response.status_code == 200
+    assert response.context["problem"] == "invalid"
