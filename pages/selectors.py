@@ -56,9 +56,10 @@ def page_by_key(key: str) -> Page | None:
     return Page.objects.filter(key=key, is_published=True).first()
 
 
-def published_news(now=None):
+def published_news(now=None, kind: str = ""):
     now = now or timezone.now()
-    return News.objects.filter(is_published=True, published_at__lte=now).defer("body", "body_html")
+    news = News.objects.filter(is_published=True, published_at__lte=now).defer("body", "body_html")
+    return news.filter(kind=kind) if kind else news
 
 
 def latest_news(limit: int = 3, now=None) -> list[News]:

@@ -26,8 +26,19 @@ def page_delete(page: Page) -> None:
     search_index.unindex(SearchEntry, search_index.PAGE, [pk])
 
 
+def _delete_replaced_file(model, pk, field: str, current) -> None:
+    """After a file is replaced or cleared, remove the old one once the change is committed."""
+    if not pk:
+        return
+    old_name = model.objects.filter(pk=pk).values_list(field, flat=True).first()
+    if old_name and old_name != (current.name if current else ""):
+        storage = current.storage
+        transaction.on_commit(lambda: storage.delete(old_name))
+
+
 @transaction.atomic
 def news_save(news: News) -> News:
+    _delete_replaced_file(News, news.pk, "image", news.image)
     news.save()
     search_index.index_news(SearchEntry, news)
     return news
@@ -58,6 +69,7 @@ def faq_entry_delete(entry: FaqEntry) -> None:
 
 @transaction.atomic
 def document_save(document: Document) -> Document:
+    _delete_replaced_file(Document, document.pk, "file", document.file)
     document.save()
     search_index.index_document(SearchEntry, document)
     return document

@@ -44,4 +44,12 @@ class NewsSitemap(Sitemap):
         return news.updated_at
 
 
-SITEMAPS = {"sections": SectionSitemap, "pages": PageSitemap, "news": NewsSitemap}
+class TariffSitemap(Sitemap):
+    changefreq = "yearly"
+    priority = 0.4
+
+    def items(self):
+        return selectors.tariff_periods().only("pk")
+
+
+SITEMAPS = {"sections": SectionSitemap, "pages": PageSitemap, "news": NewsSitemap, "tariffs": TariffSitemap}

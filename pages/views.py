@@ -22,7 +22,7 @@ from appeals.selectors import appeal_for_visitor
 from appeals.services import appeal_submit_for_visitor
 from pages import search, selectors
 from pages.forms import SearchForm, StatusCheckForm, VisitorQuestionForm
-from pages.models import Document, Page
+from pages.models import Document, News, Page
 from pages.sitemaps import SITEMAPS
 
 NEWS_PER_PAGE = 10
@@ -104,13 +104,18 @@ def render_news_preview(request, news):
 
 @require_GET
 def news_list(request):
-    news_page = _page_of(request, selectors.published_news(), NEWS_PER_PAGE)
+    kind = request.GET.get("kind", "")
+    if kind not in News.Kind.values:
+        kind = ""
+    news_page = _page_of(request, selectors.published_news(kind=kind), NEWS_PER_PAGE)
     return render(
         request,
         "pages/news_list.html",
         {
             "title": _("Новости"),
             "description": _("Новости компании и плановые отключения электроэнергии."),
+            "kind": kind,
+            "kind_query": f"kind={kind}&" if kind else "",
             "news_page": news_page,
             "breadcrumbs": _crumbs((_("Новости"), None)),
         },

@@ -1,7 +1,7 @@
 from django import template
 from django.conf import settings
 
-from pages.models import Document
+from pages.models import Document, News
 
 register = template.Library()
 
@@ -18,6 +18,9 @@ def canonical_url(context):
     category = request.GET.get("category", "")
     if category in Document.Category.values:
         url += ("&" if "?" in url else "?") + f"category={category}"
+    kind = request.GET.get("kind", "")
+    if kind in News.Kind.values:
+        url += ("&" if "?" in url else "?") + f"kind={kind}"
     return url
 
 

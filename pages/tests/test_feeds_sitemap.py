@@ -57,3 +57,13 @@ def test_sitemap_lists_sections_published_pages_and_news(client):
         assert f"http://testserver{path}" in locations, path
     assert not any("skrytyy" in location for location in locations)
     assert "http://testserver/info/kontakty/" not in locations  # a redirect, not a page
+
+
+def test_sitemap_lists_published_tariff_periods(client):
+    from pages.tests.factories import TariffPeriodFactory
+
+    period = TariffPeriodFactory()
+    hidden = TariffPeriodFactory(is_published=False)
+    html = client.get("/sitemap.xml").content.decode()
+    assert f"http://testserver{period.get_absolute_url()}" in html
+    assert f"http://testserver{hidden.get_absolute_url()}" not in html

@@ -266,3 +266,29 @@ def test_null_character_in_a_query_gets_a_message_not_an_error(client):
     response = client.get("/search/", {"q": "показания\x00"})
     assert response.status_code == 200
     assert response.context["problem"] == "invalid"
+
+
+def test_news_list_can_show_only_planned_outages(client):
+    start = timezone.now() + datetime.timedelta(days=30)
+    NewsFactory(title="Отключение на Садовой", kind=News.Kind.OUTAGE, outage_starts_at=start,
+                outage_ends_at=start + datetime.timedelta(hours=3), outage_addresses="ул. Садовая")  # fmt: skip
+    NewsFactory(title="Обычная новость")
+    html = client.get("/news/", {"kind": "outage"}).content.decode()
+    assert "Отключение на Садовой" in html and "Обычная новость" not in html
+    assert '<link rel="canonical" href="http://testserver/news/?kind=outage">' in html
+
+
+def test_replacing_a_document_file_removes_the_old_one(django_capture_on_commit_callbacks):
+    from django.core.files.base import ContentFile
+
+    from pages import services
+    from pages.tests.factories import PDF_BYTES
+
+    document = DocumentFactory()
+    old_name = document.file.name
+    storage = document.file.storage
+    document.file = ContentFile(PDF_BYTES, name="new.pdf")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.document_save(document)
+    assert not storage.exists(old_name)
+    assert storage.exists(document.file.name)
