@@ -14,7 +14,7 @@ from django.utils.http import urlencode
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 from django_ratelimit.decorators import ratelimit
 
 from appeals.models import Appeal
@@ -40,7 +40,7 @@ def _page_of(request, object_list, per_page):
     return Paginator(object_list, per_page).get_page(request.GET.get("page"))
 
 
-@require_GET
+@require_safe
 def home(request):
     return render(
         request,
@@ -54,7 +54,7 @@ def home(request):
     )
 
 
-@require_GET
+@require_safe
 def info_index(request):
     return render(
         request,
@@ -67,7 +67,7 @@ def info_index(request):
     )
 
 
-@require_GET
+@require_safe
 def page_detail(request, path):
     page, ancestors = selectors.page_with_ancestors(path)
     if page.key == Page.Key.CONTACTS:
@@ -102,7 +102,7 @@ def render_news_preview(request, news):
     return _render_news(request, news, preview=True)
 
 
-@require_GET
+@require_safe
 def news_list(request):
     kind = request.GET.get("kind", "")
     if kind not in News.Kind.values:
@@ -122,7 +122,7 @@ def news_list(request):
     )
 
 
-@require_GET
+@require_safe
 def news_detail(request, slug):
     news = selectors.news_by_slug(slug)
     return _render_news(request, news)
@@ -142,7 +142,7 @@ def _render_news(request, news, preview=False):
     )
 
 
-@require_GET
+@require_safe
 def news_image(request, slug):
     news = selectors.news_with_image(slug)
     response = FileResponse(news.image.open("rb"), content_type=news.image_type)
@@ -151,7 +151,7 @@ def news_image(request, slug):
     return response
 
 
-@require_GET
+@require_safe
 def faq(request):
     form = SearchForm(request.GET)
     query = form.cleaned_data["q"] if form.is_valid() else ""
@@ -174,7 +174,7 @@ def faq(request):
     )
 
 
-@require_GET
+@require_safe
 def offices(request):
     return render(
         request,
@@ -188,7 +188,7 @@ def offices(request):
     )
 
 
-@require_GET
+@require_safe
 def documents(request):
     category = request.GET.get("category", "")
     if category not in Document.Category.values:
@@ -209,7 +209,7 @@ def documents(request):
     )
 
 
-@require_GET
+@require_safe
 def document_download(request, pk):
     document = selectors.document_for_download(pk)
     extension = document.file.name.rsplit(".", 1)[-1].lower()
@@ -219,7 +219,7 @@ def document_download(request, pk):
     )
 
 
-@require_GET
+@require_safe
 def tariffs(request):
     current = selectors.current_tariff_period()
     return render(
@@ -237,7 +237,7 @@ def tariffs(request):
     )
 
 
-@require_GET
+@require_safe
 def tariff_period(request, pk):
     period = selectors.tariff_period(pk)
     return render(
@@ -253,7 +253,7 @@ def tariff_period(request, pk):
     )
 
 
-@require_GET
+@require_safe
 def site_search(request):
     form = SearchForm(request.GET)
     query, problem, results_page, hits = "", "", None, []
@@ -286,13 +286,14 @@ def site_search(request):
     )
 
 
-@require_GET
+@require_safe
 def robots_txt(request):
     lines = [
         "User-agent: *",
         "Disallow: /admin/",
         "Disallow: /accounts/",
         "Disallow: /cabinet/",
+        "Disallow: /appeals/",
         "Disallow: /search/",
         "Disallow: /contacts/status/",
         f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
@@ -300,7 +301,7 @@ def robots_txt(request):
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
-@require_GET
+@require_safe
 def sitemap(request):
     return sitemap_view(request, sitemaps=SITEMAPS, template_name="pages/sitemap.xml")
 

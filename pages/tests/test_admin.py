@@ -141,3 +141,11 @@ def test_document_upload_is_checked_by_content(client, editor):
     document = Document.objects.get(title="Бланк")
     assert document.content_type == "application/pdf" and document.file.name.endswith(".pdf")
     assert document.size == len(PDF_BYTES)
+
+
+def test_change_form_offers_the_preview_button(client, editor):
+    page = PageFactory()
+    client.force_login(editor)
+    html = client.get(f"/admin/pages/page/{page.pk}/change/").content.decode()
+    assert f'formaction="/admin/pages/page/{page.pk}/preview/"' in html
+    assert 'formaction="/admin/pages/page/add/preview/"' in client.get("/admin/pages/page/add/").content.decode()

@@ -292,3 +292,8 @@ def test_replacing_a_document_file_removes_the_old_one(django_capture_on_commit_
         services.document_save(document)
     assert not storage.exists(old_name)
     assert storage.exists(document.file.name)
+
+
+def test_public_pages_answer_head_requests(client):
+    assert client.head("/").status_code == 200
+    assert client.head("/info/pokazaniya/").status_code == 200
