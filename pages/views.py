@@ -325,7 +325,7 @@ def _contacts_context(**extra):
     }
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @ratelimit(key="ip", rate=_question_rate, method="POST", block=False)
 def contacts(request):
     """Contacts and the question form for visitors without an account."""
@@ -374,7 +374,7 @@ def _add_service_errors(form, error):
         form.add_error(None, error)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @ratelimit(key="ip", rate=_status_check_rate, method="POST", block=False)
 def appeal_status(request):
     """A visitor checks an appeal by its number and the email it was filed with."""
