@@ -7,7 +7,7 @@ from appeals.models import Appeal
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
-def test_visitor_finds_the_readings_page_by_search_and_asks_a_question(live_server, page):
+def test_visitor_finds_the_readings_page_by_search_and_asks_a_question(live_server, page, seeded_database):
     page.goto(live_server.url + "/")
     page.get_by_label("Поиск по сайту").fill("показаний")
     page.get_by_role("button", name="Найти").click()
