@@ -101,7 +101,7 @@ def offices(today: datetime.date | None = None) -> list[Office]:
 
 
 def published_documents(category: str = ""):
-    documents = Document.objects.filter(is_published=True).defer("description")
+    documents = Document.objects.filter(is_published=True)
     if category:
         documents = documents.filter(category=category)
     return documents.order_by("category", "-effective_date", "title", "id")

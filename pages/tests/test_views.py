@@ -165,11 +165,12 @@ def test_offices_show_weekly_hours_and_upcoming_changes_in_constant_queries(clie
 
 
 def test_documents_list_and_download_as_attachment(client, django_assert_num_queries):
-    document = DocumentFactory(title="Бланк заявления")
+    document = DocumentFactory(title="Бланк заявления", description="Для смены владельца лицевого счёта.")
     DocumentFactory(title="Скрытый", is_published=False)
     with django_assert_num_queries(2):
         html = client.get("/documents/", {"category": "forms"}).content.decode()
     assert "Бланк заявления" in html and "Скрытый" not in html
+    assert "Для смены владельца лицевого счёта." in html
     response = client.get(document.get_download_url())
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].startswith("attachment;")
