@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.sitemaps.views import sitemap as sitemap_view
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -145,7 +145,7 @@ def _render_news(request, news, preview=False):
 @require_safe
 def news_image(request, slug):
     news = selectors.news_with_image(slug)
-    response = FileResponse(news.image.open("rb"), content_type=news.image_type)
+    response = FileResponse(_open_or_404(news.image), content_type=news.image_type)
     response["Content-Disposition"] = "inline"
     response["Cache-Control"] = "public, max-age=86400"
     return response
@@ -215,8 +215,16 @@ def document_download(request, pk):
     extension = document.file.name.rsplit(".", 1)[-1].lower()
     filename = f"{slugify(document.title, allow_unicode=True) or 'document'}.{extension}"
     return FileResponse(
-        document.file.open("rb"), as_attachment=True, filename=filename, content_type=document.content_type
+        _open_or_404(document.file), as_attachment=True, filename=filename, content_type=document.content_type
     )
+
+
+def _open_or_404(field_file):
+    # A file lost from storage (a restore without media) is a missing page, not a server error.
+    try:
+        return field_file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
 
 
 @require_safe

@@ -298,3 +298,9 @@ def test_replacing_a_document_file_removes_the_old_one(django_capture_on_commit_
 def test_public_pages_answer_head_requests(client):
     assert client.head("/").status_code == 200
     assert client.head("/info/pokazaniya/").status_code == 200
+
+
+def test_a_document_missing_from_storage_is_not_found(client):
+    document = DocumentFactory()
+    document.file.storage.delete(document.file.name)
+    assert client.get(document.get_download_url()).status_code == 404
