@@ -277,10 +277,13 @@ class AppealFileStorage(FileSystemStorage):
 appeal_file_storage = AppealFileStorage()
 
 
-def attachment_path(instance, filename):
+def random_attachment_name(when) -> str:
     # Never the customer's name on disk: a random name in a dated folder.
-    registered = instance.created_at
-    return str(PurePosixPath("appeals", f"{registered:%Y}", f"{registered:%m}", secrets.token_hex(16)))
+    return str(PurePosixPath("appeals", f"{when:%Y}", f"{when:%m}", secrets.token_hex(16)))
+
+
+def attachment_path(instance, filename):
+    return random_attachment_name(instance.created_at)
 
 
 class Attachment(models.Model):

@@ -12,6 +12,7 @@ from django.http import Http404
 
 from accounts.models import Membership
 from appeals.models import Appeal, AppealEvent, AppealMessage, Attachment
+from appeals.workflow import REOPEN_WINDOW
 
 S = Appeal.Status
 
@@ -64,7 +65,9 @@ def appeal_page_for_customer(user, number: str) -> AppealPage:
         .order_by("created_at", "id")
     )
     messages = list(
-        AppealMessage.objects.filter(appeal=appeal, is_internal=False).select_related("author").order_by("created_at", "id")
+        AppealMessage.objects.filter(appeal=appeal, is_internal=False)
+        .select_related("author")
+        .order_by("created_at", "id")
     )
     files = list(customer_attachments(appeal))
     by_message = {}
@@ -86,6 +89,13 @@ def customer_attachments(appeal) -> QuerySet:
     return Attachment.objects.filter(appeal=appeal).filter(
         Q(message__isnull=True) | Q(message__is_internal=False)
     ).order_by("created_at", "id")
+
+
+def customer_uploaded_files(appeal) -> QuerySet:
+    """The files the customer sent (with the appeal and in replies): the 5-file limit counts these."""
+    return Attachment.objects.filter(appeal=appeal).filter(
+        Q(message__isnull=True, purpose=Attachment.Purpose.APPEAL) | Q(message__from_staff=False)
+    )
 
 
 def attachment_for_customer(user, number: str, attachment_id: int) -> Attachment:
@@ -131,7 +141,8 @@ def cabinet_appeals_for(user, *, now: datetime, limit: int = 5) -> CabinetAppeal
         open_qs.only("number", "subject", "status", "due_at", "last_activity_at").order_by("due_at", "id")[:limit]
     )
     to_rate = list(
-        scoped.filter(status=S.ANSWERED)
+        # Only fresh answers: the same 30 days in which an unsatisfied customer may reopen.
+        scoped.filter(status=S.ANSWERED, answered_at__gte=now - REOPEN_WINDOW)
         .filter(Q(rated_at__isnull=True) | Q(rated_at__lt=F("answered_at")))
         .only("number", "subject", "answered_at")
         .order_by("-answered_at")[:limit]
