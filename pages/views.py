@@ -84,6 +84,7 @@ def _render_page(request, page, ancestors, children=(), preview=False):
         "pages/page_detail.html",
         {
             "page": page,
+            "og_type": "article",
             "title": page.title,
             "description": page.meta_description,
             "children": children,
@@ -134,6 +135,7 @@ def _render_news(request, news, preview=False):
         "pages/news_detail.html",
         {
             "news": news,
+            "og_type": "article",
             "title": news.title,
             "description": news.lead,
             "preview": preview,

@@ -304,3 +304,8 @@ def test_a_document_missing_from_storage_is_not_found(client):
     document = DocumentFactory()
     document.file.storage.delete(document.file.name)
     assert client.get(document.get_download_url()).status_code == 404
+
+
+def test_articles_are_marked_as_such_for_open_graph(client):
+    assert '<meta property="og:type" content="article">' in client.get("/info/pokazaniya/").content.decode()
+    assert '<meta property="og:type" content="website">' in client.get("/").content.decode()
