@@ -103,3 +103,14 @@ def test_staff_see_the_question_in_the_appeals_admin_and_customers_do_not(client
     staff = StaffFactory(is_superuser=True)
     client.force_login(staff)
     assert appeal.number in client.get("/admin/appeals/appeal/").content.decode()
+
+
+def test_faq_link_opens_the_appeal_form_with_its_topic_chosen(client):
+    from pages.models import FaqTopic
+
+    topic = FaqTopic.objects.get(slug="oplata")
+    html = client.get("/faq/").content.decode()
+    assert f'href="/appeals/new/?topic={topic.appeal_topic}"' in html
+    client.force_login(UserFactory())
+    form = client.get(f"/appeals/new/?topic={topic.appeal_topic}").content.decode()
+    assert f'<option value="{topic.appeal_topic}" selected>' in form
