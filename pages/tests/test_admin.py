@@ -149,3 +149,21 @@ def test_change_form_offers_the_preview_button(client, editor):
     html = client.get(f"/admin/pages/page/{page.pk}/change/").content.decode()
     assert f'formaction="/admin/pages/page/{page.pk}/preview/"' in html
     assert 'formaction="/admin/pages/page/add/preview/"' in client.get("/admin/pages/page/add/").content.decode()
+
+
+def test_office_hours_inline_rejects_duplicate_days_with_a_message(client, editor):
+    client.force_login(editor)
+    data = {
+        "name": "Офис", "address": "Адрес", "phone": "", "email": "", "services": "", "note": "",
+        "is_published": "on", "order": "1",
+        "hours-TOTAL_FORMS": "2", "hours-INITIAL_FORMS": "0", "hours-MIN_NUM_FORMS": "0", "hours-MAX_NUM_FORMS": "7",
+        "hours-0-weekday": "0", "hours-0-opens": "09:00", "hours-0-closes": "18:00",
+        "hours-1-weekday": "0", "hours-1-opens": "10:00", "hours-1-closes": "17:00",
+        "exceptions-TOTAL_FORMS": "1", "exceptions-INITIAL_FORMS": "0", "exceptions-MIN_NUM_FORMS": "0",
+        "exceptions-MAX_NUM_FORMS": "1000", "exceptions-0-date": "01.01.2027", "exceptions-0-is_closed": "on",
+    }  # fmt: skip
+    response = client.post("/admin/pages/office/add/", data)
+    assert response.status_code == 200
+    assert "повторяющееся значение" in response.content.decode()
+    data["hours-1-weekday"] = "1"
+    assert client.post("/admin/pages/office/add/", data).status_code == 302
