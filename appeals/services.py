@@ -7,9 +7,7 @@ reads the state it changes, and records what happened through `_record_event`
 
 import logging
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -42,7 +40,7 @@ def _now(now):
 
 
 def _tz():
-    return ZoneInfo(settings.TIME_ZONE)
+    return deadline_services.company_timezone()
 
 
 def _record_event(appeal, *, kind, actor, now, from_status="", to_status="", comment=""):

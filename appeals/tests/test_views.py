@@ -192,12 +192,13 @@ class TestListAndPage:
         submit(customer_a)
         url = reverse("appeals:list")
         client_a.get(url)  # warm the session
-        # Session and user, count and page of appeals, the session save (in a savepoint): 7.
-        with django_assert_num_queries(7):
+        # Session and user, the user's organisations, count and page of appeals, the session save
+        # (in a savepoint): 8.
+        with django_assert_num_queries(8):
             client_a.get(url)
         for _ in range(30):
             submit(customer_a, organisation=organisation)
-        with django_assert_num_queries(7):
+        with django_assert_num_queries(8):
             response = client_a.get(url)
         assert len(response.context["page"].object_list) == 20
 
@@ -206,8 +207,8 @@ class TestListAndPage:
         appeal = submit(customer_a, files=[upload()])
         url = reverse("appeals:detail", args=[appeal.number])
         client_a.get(url)
-        # Session, user, the appeal, events, messages, files, the session save in a savepoint (3).
-        with django_assert_num_queries(9) as captured:
+        # Session, user, organisations, the appeal, events, messages, files, the session save (3).
+        with django_assert_num_queries(10) as captured:
             client_a.get(url)
         services.appeal_transition(appeal.pk, to="in_progress", actor=operator)
         for i in range(5):
