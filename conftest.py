@@ -22,6 +22,18 @@ def _plain_static_storage(settings):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    # A request in English leaves English active in the thread (LocaleMiddleware
+    # does not reset it); every test starts from the portal's default, Russian.
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # Argon2 is deliberately slow; tests hash hundreds of passwords. Production's
     # hasher order is checked against portal.settings itself in portal/tests.
@@ -53,3 +65,40 @@ def browser_type_launch_args(browser_type_launch_args):
 @pytest.fixture
 def browser_context_args(browser_context_args):
     return {**browser_context_args, "locale": "ru-RU", "timezone_id": "Europe/Moscow"}
+
+
+@pytest.fixture
+def seeded_database(transactional_db):
+    """The data migrations' rows (deadline rules, calendar, pages, consent text, staff groups)
+    for a transactional test, even after an earlier transactional test flushed them.
+
+    Django restores the migrated data before each `serialized_rollback` test from an attribute of the
+    connection object; in a full run, after another Playwright test, that attribute can be gone and the
+    test starts from an empty database. Then replay the project's data migrations, each with the
+    historical models of its place in the migration graph.
+    """
+    from django.apps import apps
+    from django.conf import settings
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+    from django.db.migrations.operations.special import RunPython
+
+    from deadlines.models import DeadlineRule
+
+    if DeadlineRule.objects.exists():
+        return
+    executor = MigrationExecutor(connection)
+    plan = executor.migration_plan(executor.loader.graph.leaf_nodes(), clean_start=True)
+    project_apps = {
+        app.label
+        for app in apps.get_app_configs()
+        if str(app.path).startswith(str(settings.BASE_DIR)) and ".venv" not in str(app.path)
+    }
+    with connection.schema_editor() as editor:
+        for migration, _backwards in plan:
+            operations = [op for op in migration.operations if isinstance(op, RunPython)]
+            if migration.app_label not in project_apps or not operations:
+                continue
+            state = executor.loader.project_state((migration.app_label, migration.name), at_end=False)
+            for operation in operations:
+                operation.code(state.apps, editor)

@@ -43,6 +43,24 @@ _APPEALS_WORK = [
     "appeals.change_appeal",
 ]
 
+# Content editors run the public information: pages, news, FAQ, offices, documents, tariffs.
+_PAGES_EDIT = [
+    f"pages.{action}_{model}"
+    for model in (
+        "page",
+        "news",
+        "faqtopic",
+        "faqentry",
+        "office",
+        "officehours",
+        "officeexception",
+        "document",
+        "tariffperiod",
+        "tariffrate",
+    )
+    for action in ("view", "add", "change", "delete")
+]
+
 GROUP_PERMISSIONS: dict[str, list[str]] = {
     OPERATORS: [
         *_ACCOUNTS_READ,
@@ -60,6 +78,7 @@ GROUP_PERMISSIONS: dict[str, list[str]] = {
     ],
     CONTENT_EDITORS: [
         "accounts.view_consentdocument",
+        *_PAGES_EDIT,
     ],
     ADMINISTRATORS: [
         *_ACCOUNTS_READ,

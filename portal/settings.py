@@ -300,3 +300,11 @@ RATELIMIT_USE_CACHE = "default"
 # Failures count per account whatever letter case the email was typed in.
 AXES_USERNAME_CALLABLE = "accounts.security.axes_username"
 AXES_LOCKOUT_CALLABLE = "accounts.security.lockout_response"
+
+# --- pages ------------------------------------------------------------------
+# The public origin for canonical links, feeds and the sitemap (e.g. https://lk.example.ru);
+# empty: the origin of each request (ALLOWED_HOSTS keeps it honest).
+PAGES_SITE_URL = env.str("PAGES_SITE_URL", default="")
+# Questions from visitors without an account, per client address (django-ratelimit syntax).
+PAGES_QUESTION_RATE = env.str("PAGES_QUESTION_RATE", default="5/h")
+PAGES_STATUS_CHECK_RATE = env.str("PAGES_STATUS_CHECK_RATE", default="20/h")

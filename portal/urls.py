@@ -2,13 +2,17 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from pages import views as pages_views
 from portal import views
 
 admin.site.site_header = admin.site.site_title = _("Личный кабинет: администрирование")
 admin.site.index_title = _("Рабочее место сотрудника")
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", pages_views.home, name="home"),
+    path("sitemap.xml", pages_views.sitemap, name="sitemap"),
+    path("robots.txt", pages_views.robots_txt, name="robots_txt"),
+    path("", include("pages.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("accounts.urls")),

@@ -1,14 +1,8 @@
 from django.http import JsonResponse
-from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from portal import health
-
-
-@require_GET
-def home(request):
-    return render(request, "home.html")
 
 
 @never_cache

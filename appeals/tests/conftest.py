@@ -1,4 +1,3 @@
-import importlib
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -56,10 +55,5 @@ def supervisor(db):
 
 
 @pytest.fixture
-def seeded_deadlines(transactional_db):
-    """Transactional tests (threads, live server) flush the database after each test, seeded
-    rows included; put the deadline rules and the production calendar back (both seeds are idempotent)."""
-    from django.apps import apps
-
-    for name in ("0002_seed_production_calendar", "0003_seed_deadline_rules"):
-        importlib.import_module(f"deadlines.migrations.{name}").seed(apps, None)
+def seeded_deadlines(seeded_database):
+    """Deadline rules and the production calendar for transactional tests (see /conftest.py)."""

@@ -1,0 +1,37 @@
+import re
+
+import pytest
+
+from appeals.models import Appeal
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+def test_visitor_finds_the_readings_page_by_search_and_asks_a_question(live_server, page, seeded_database):
+    page.goto(live_server.url + "/")
+    page.get_by_label("Поиск по сайту").fill("показаний")
+    page.get_by_role("button", name="Найти").click()
+
+    page.get_by_role("link", name="Как передать показания счётчика").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Как передать показания счётчика"
+    assert page.get_by_role("heading", name="Что записывать").is_visible()
+
+    page.get_by_role("contentinfo").get_by_role("link", name="Контакты").click()
+    page.get_by_label("Как к вам обращаться").fill("Пётр Сидоров")
+    page.get_by_label("Электронная почта").fill("petr@example.ru")
+    page.get_by_label("Тема").select_option("metering")
+    page.get_by_label("Кратко, о чём вопрос").fill("Двухзонный счётчик")
+    page.get_by_label("Ваш вопрос").fill("Какие показания передавать для ночной зоны?")
+    page.get_by_label(re.compile("согласен")).check()
+    page.get_by_role("button", name="Отправить вопрос").click()
+
+    status = page.get_by_role("status").filter(has_text="Вопрос зарегистрирован")
+    number = re.search(r"\d{4}-\d{6}", status.inner_text()).group(0)
+    appeal = Appeal.objects.get(number=number)
+    assert appeal.channel == Appeal.Channel.SITE and appeal.contact_email == "petr@example.ru"
+
+    page.get_by_role("link", name="Узнать статус заданного вопроса").click()
+    page.get_by_label("Номер обращения").fill(number)
+    page.get_by_label("Электронная почта, указанная в обращении").fill("petr@example.ru")
+    page.get_by_role("button", name="Проверить").click()
+    assert page.get_by_role("heading", name=f"Обращение № {number}").is_visible()
