@@ -39,8 +39,10 @@ run: $(VENV)/.run-installed var messages
 	$(BIN)/python manage.py seed_demo
 	@scripts/run_dev.sh
 
+# Two workers: the machines have two cores. PYTEST_WORKERS=0 runs in one process.
+PYTEST_WORKERS ?= 2
 test: $(VENV)/.dev-installed var
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
