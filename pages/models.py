@@ -9,15 +9,20 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from appeals.models import Appeal
 from pages.markup import render_markdown
 
-MARKDOWN_HELP = _(
-    "Разметка Markdown: **жирный**, *курсив*, списки через «-», ссылки [текст](https://…), таблицы. "
-    "Заголовки разделов начинайте с «##». HTML-теги, скрипты и стили удаляются. "
-    "Контакты компании подставляются сами: {телефон}, {почта}, {компания}."
+# The contact tokens are markup syntax (pages.markup), the same in every language: kept out of the msgid.
+MARKDOWN_HELP = format_lazy(
+    _(
+        "Разметка Markdown: **жирный**, *курсив*, списки через «-», ссылки [текст](https://…), таблицы. "
+        "Заголовки разделов начинайте с «##». HTML-теги, скрипты и стили удаляются. "
+        "Контакты компании подставляются сами: {tokens}."
+    ),
+    tokens="{телефон}, {почта}, {компания}",
 )
 
 
