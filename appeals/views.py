@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.security import client_ip
 from accounts.selectors import memberships_for
 from appeals import selectors, services, workflow
 from appeals.forms import AppealForm, RateForm, ReopenForm, ReplyForm, WithdrawForm
@@ -19,7 +20,8 @@ PAGE_SIZE = 20
 
 
 def _client_ip(request):
-    return request.META.get("REMOTE_ADDR") or None
+    # The client behind our proxies (PROXY_COUNT), as the login lockout sees it.
+    return client_ip(request)
 
 
 def _apply_service_error(form, error: ValidationError):

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 from django_ratelimit.decorators import ratelimit
 
+from accounts.security import client_ip, ratelimit_ip_key
 from appeals.models import Appeal
 from appeals.selectors import appeal_for_visitor
 from appeals.services import appeal_submit_for_visitor
@@ -336,7 +337,7 @@ def _contacts_context(**extra):
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@ratelimit(key="ip", rate=_question_rate, method="POST", block=False)
+@ratelimit(key=ratelimit_ip_key, rate=_question_rate, method="POST", block=False)
 def contacts(request):
     """Contacts and the question form for visitors without an account."""
     status = 200
@@ -350,7 +351,7 @@ def contacts(request):
             try:
                 appeal = appeal_submit_for_visitor(
                     name=data["name"], email=data["email"], phone=data["phone"], subject=data["subject"],
-                    text=data["text"], topic=data["topic"], ip_address=request.META.get("REMOTE_ADDR") or None,
+                    text=data["text"], topic=data["topic"], ip_address=client_ip(request),
                 )  # fmt: skip
             except ValidationError as error:
                 _add_service_errors(form, error)
@@ -385,7 +386,7 @@ def _add_service_errors(form, error):
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@ratelimit(key="ip", rate=_status_check_rate, method="POST", block=False)
+@ratelimit(key=ratelimit_ip_key, rate=_status_check_rate, method="POST", block=False)
 def appeal_status(request):
     """A visitor checks an appeal by its number and the email it was filed with."""
     appeal, checked, status = None, False, 200
