@@ -301,7 +301,7 @@ class AppealAdmin(admin.ModelAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         appeal = (
             self.get_queryset(request)
-            .select_related("author", "answered_by", "extended_by", "deadline_rule")
+            .select_related("author", "answered_by", "extended_by", "deadline_rule", "visitor_consent")
             .defer(None)
             .filter(pk=object_id)
             .first()

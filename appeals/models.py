@@ -156,6 +156,17 @@ class Appeal(models.Model):
     # already created instead of filing a second one.
     idempotency_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     submitted_ip = models.GenericIPAddressField(_("IP-адрес подачи"), null=True, blank=True, editable=False)
+    # 152-ФЗ: a visitor without an account consents with the question itself; which text
+    # they agreed to is kept with the time (registered_at) and the address (submitted_ip).
+    visitor_consent = models.ForeignKey(
+        "accounts.ConsentDocument",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("согласие посетителя на обработку ПДн (версия текста)"),
+    )
     created_at = models.DateTimeField(_("создано"), auto_now_add=True)
     updated_at = models.DateTimeField(_("изменено"), auto_now=True)
     last_activity_at = models.DateTimeField(_("последнее действие"), editable=False)

@@ -13,7 +13,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Membership, Organisation
+from accounts.models import ConsentDocument, Membership, Organisation
+from accounts.selectors import current_consent_document
 from appeals import selectors, workflow
 from appeals.files import MAX_FILES_PER_APPEAL, PDF, CheckedFile, check_file
 from appeals.models import (
@@ -304,9 +305,14 @@ def appeal_submit_for_visitor(
     text: str,
     topic: str = "other",
     ip_address: str | None = None,
+    consent_document: ConsentDocument | None = None,
     now: datetime | None = None,
 ) -> Appeal:
-    """A question from the public site without an account: a request answered by email."""
+    """A question from the public site without an account: a request answered by email.
+
+    The visitor's consent to processing (152-ФЗ) is recorded on the appeal: the text's
+    version (the current one unless given), the time of registration and the address.
+    """
     now = _now(now)
     if not name.strip():
         raise ValidationError({"name": _("Укажите, как к вам обращаться.")})
@@ -323,6 +329,7 @@ def appeal_submit_for_visitor(
         "text": text.strip(),
         "answer_channel": Appeal.AnswerChannel.EMAIL,
         "submitted_ip": ip_address,
+        "visitor_consent": consent_document or current_consent_document(),
     }
     return _register(fields=fields, files=[], uploaded_by=None, actor=None, now=now, received_at=now)
 

@@ -92,9 +92,14 @@ class TestFiling:
     def test_visitor_appeal_is_a_request_by_email_found_by_number_and_email(self):
         appeal = services.appeal_submit_for_visitor(
             name="Иванов Иван", email="Ivanov@Example.RU", phone="+79161234567", subject="Тариф",
-            text="Какой тариф для дома с электроплитой?", now=NOW,
+            text="Какой тариф для дома с электроплитой?", ip_address="203.0.113.7", now=NOW,
         )
         assert (appeal.kind, appeal.channel, appeal.answer_channel) == ("request", "site", "email")
+        # The visitor's consent: which text, when and from where (152-ФЗ).
+        from accounts.selectors import current_consent_document
+
+        assert appeal.visitor_consent == current_consent_document()
+        assert (appeal.registered_at, appeal.submitted_ip) == (NOW, "203.0.113.7")
         assert appeal.author is None and appeal.number == "2026-000001" and appeal.due_at > NOW
         assert selectors.appeal_for_visitor(number=appeal.number, email="IVANOV@example.ru").pk == appeal.pk
         assert selectors.appeal_for_visitor(number=appeal.number, email="other@example.ru") is None

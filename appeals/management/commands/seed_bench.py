@@ -312,6 +312,7 @@ class Command(BaseCommand):
                 "closed_at": closed_at,
                 "idempotency_key": uuid.UUID(int=rng.getrandbits(128)) if ch == "cabinet" else None,
                 "submitted_ip": None,
+                "visitor_consent_id": None,
                 "created_at": registered,
                 "updated_at": last_activity,
                 "last_activity_at": last_activity,
