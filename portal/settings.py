@@ -283,3 +283,39 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- notifications ----------------------------------------------------------
+# Absolute links in emails and SMS point here (the web has no request at send time).
+NOTIFICATIONS_SITE_URL = env.str("NOTIFICATIONS_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Right-hand side of every email's Message-ID; defaults to the sender's domain.
+NOTIFICATIONS_MESSAGE_ID_DOMAIN = env.str(
+    "NOTIFICATIONS_MESSAGE_ID_DOMAIN", default=DEFAULT_FROM_EMAIL.rpartition("@")[2] or "localhost"
+)
+# Delivery attempts before a row is marked failed, and the first retry delay
+# (doubled after each attempt, capped): 1, 2, 4 … minutes, at most 6 hours.
+NOTIFICATIONS_MAX_ATTEMPTS = env.int("NOTIFICATIONS_MAX_ATTEMPTS", default=8)
+NOTIFICATIONS_RETRY_BASE_SECONDS = env.int("NOTIFICATIONS_RETRY_BASE_SECONDS", default=60)
+NOTIFICATIONS_RETRY_MAX_SECONDS = env.int("NOTIFICATIONS_RETRY_MAX_SECONDS", default=6 * 60 * 60)
+# A row left "sending" this long belongs to a worker that died; the sweeper
+# returns it to the queue. Far above EMAIL_TIMEOUT so a slow send is not doubled.
+NOTIFICATIONS_STALE_AFTER_SECONDS = env.int("NOTIFICATIONS_STALE_AFTER_SECONDS", default=10 * 60)
+NOTIFICATIONS_SWEEP_BATCH = env.int("NOTIFICATIONS_SWEEP_BATCH", default=100)
+# How SMS leave the portal: a dotted path to a notifications.sms.SmsBackend
+# subclass. The default only writes the message to the log.
+SMS_BACKEND = env.str("SMS_BACKEND", default="notifications.sms.LogSmsBackend")
+SMS_SENDER_NAME = env.str("SMS_SENDER_NAME", default="")
+
+# --- Celery beat: the whole schedule, in one place --------------------------
+# A static schedule rather than django-celery-beat: every periodic job here is
+# an idempotent scan (reminder ladders and their thresholds are data in the
+# admin, the schedule is not), so there is nothing for staff to edit and no
+# database scheduler to keep in sync. Run exactly ONE beat process per
+# deployment (`celery -A portal beat`); a second one is harmless — the jobs
+# claim rows and create reminders under unique constraints — only wasteful.
+CELERY_BEAT_SCHEDULE = {
+    "notifications-sweep": {
+        "task": "notifications.tasks.sweep_notifications",
+        "schedule": env.int("NOTIFICATIONS_SWEEP_SECONDS", default=60),
+        "options": {"expires": 55},
+    },
+}

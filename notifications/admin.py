@@ -1,0 +1,87 @@
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from notifications import services
+from notifications.models import Notification, NotificationPreference
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    """The outbox, for staff: what went out, what failed and why; failed rows can be resent."""
+
+    list_display = ("created_at", "event", "channel", "address", "subject", "status", "attempts", "sent_at")
+    list_filter = ("status", "channel", "legally_required")
+    search_fields = ("=to_email", "=to_phone", "=dedup_key", "=recipient__email")
+    date_hierarchy = "created_at"
+    list_select_related = ("recipient",)
+    show_full_result_count = False
+    ordering = ("-created_at",)
+    actions = ("resend",)
+    readonly_fields = [f.name for f in Notification._meta.fields]
+    fieldsets = (
+        (None, {"fields": ("event", "channel", "recipient", "to_email", "to_phone", "language", "legally_required")}),
+        (_("Содержание"), {"fields": ("subject", "body_text", "link_url", "message_id")}),
+        (
+            _("Доставка"),
+            {
+                "fields": (
+                    "status",
+                    "attempts",
+                    "next_attempt_at",
+                    "claimed_at",
+                    "sent_at",
+                    "last_error",
+                    "provider_message_id",
+                    "dedup_key",
+                    "created_at",
+                    "read_at",
+                )
+            },
+        ),
+    )
+
+    @admin.display(description=_("адрес"))
+    def address(self, obj):
+        return obj.address
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Отправить повторно (только недоставленные)"), permissions=["resend"])
+    def resend(self, request, queryset):
+        count = services.notifications_resend(notification_ids=queryset.values_list("pk", flat=True))
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d уведомление поставлено в очередь повторно.",
+                "%(count)d уведомлений поставлено в очередь повторно.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS if count else messages.WARNING,
+        )
+
+    def has_resend_permission(self, request):
+        return request.user.has_perm("notifications.resend_notification")
+
+
+@admin.register(NotificationPreference)
+class NotificationPreferenceAdmin(admin.ModelAdmin):
+    list_display = ("user", "event", "channel", "enabled", "updated_at")
+    list_filter = ("channel", "enabled")
+    search_fields = ("=user__email", "event")
+    list_select_related = ("user",)
+    readonly_fields = ("user", "event", "channel", "enabled", "updated_at")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,139 @@
+"""The outbox of messages to people, their in-app inbox, and what each person chose to receive.
+
+A Notification row is written in the same transaction as the event that causes
+it, so a message exists exactly when its event does; delivery happens later,
+claimed row by row, and the row records how it went.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", _("электронная почта")
+    INAPP = "inapp", _("личный кабинет")
+    SMS = "sms", _("SMS")
+
+
+class Notification(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("ожидает отправки")
+        SENDING = "sending", _("отправляется")
+        SENT = "sent", _("отправлено")
+        FAILED = "failed", _("не доставлено")
+
+    # A user, or — for a visitor without an account — a bare address.
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notifications",
+        verbose_name=_("получатель"),
+    )
+    to_email = models.EmailField(_("адрес электронной почты"), blank=True)
+    to_phone = models.CharField(_("телефон"), max_length=20, blank=True)
+    channel = models.CharField(_("канал"), max_length=10, choices=Channel.choices)
+    event = models.CharField(_("событие"), max_length=100)
+    # The caller's key for "this message about this event to this person";
+    # a second notify() with the same key and channel is a no-op.
+    dedup_key = models.CharField(_("ключ дедупликации"), max_length=200)
+    legally_required = models.BooleanField(_("обязательное по закону"), default=False)
+    language = models.CharField(_("язык"), max_length=10, default="ru")
+
+    subject = models.CharField(_("тема"), max_length=255)
+    body_text = models.TextField(_("текст"))
+    body_html = models.TextField(_("HTML"), blank=True)
+    link_url = models.CharField(_("ссылка"), max_length=500, blank=True)
+    message_id = models.CharField(_("Message-ID"), max_length=255, blank=True)
+
+    status = models.CharField(_("состояние"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("попыток"), default=0)
+    next_attempt_at = models.DateTimeField(_("следующая попытка"), default=timezone.now)
+    claimed_at = models.DateTimeField(_("взято в отправку"), null=True, blank=True)
+    last_error = models.TextField(_("последняя ошибка"), blank=True)
+    sent_at = models.DateTimeField(_("отправлено"), null=True, blank=True)
+    provider_message_id = models.CharField(_("идентификатор у оператора"), max_length=255, blank=True)
+
+    created_at = models.DateTimeField(_("создано"), default=timezone.now)
+    read_at = models.DateTimeField(_("прочитано"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("уведомление")
+        verbose_name_plural = _("уведомления")
+        constraints = [
+            models.UniqueConstraint(fields=["dedup_key", "channel"], name="notifications_dedup_key_channel"),
+            models.CheckConstraint(
+                condition=Q(recipient__isnull=False) | ~Q(to_email="") | ~Q(to_phone=""),
+                name="notifications_has_address",
+            ),
+        ]
+        indexes = [
+            # The sweeper: due pending rows, and rows whose worker died.
+            models.Index(fields=["next_attempt_at"], condition=Q(status="pending"), name="notif_pending_due_idx"),
+            models.Index(fields=["claimed_at"], condition=Q(status="sending"), name="notif_sending_claimed_idx"),
+            # The inbox page and the bell's unread count.
+            models.Index(
+                fields=["recipient", "-created_at", "-id"], condition=Q(channel="inapp"), name="notif_inbox_idx"
+            ),
+            models.Index(
+                fields=["recipient"], condition=Q(channel="inapp", read_at__isnull=True), name="notif_unread_idx"
+            ),
+            # Staff look for failures in the admin.
+            models.Index(fields=["-created_at"], condition=Q(status="failed"), name="notif_failed_idx"),
+        ]
+        permissions = [("resend_notification", _("Может отправлять уведомления повторно"))]
+
+    def __str__(self):
+        return f"{self.subject} → {self.address}"
+
+    @property
+    def address(self):
+        if self.channel == Channel.EMAIL:
+            return self.to_email
+        if self.channel == Channel.SMS:
+            return self.to_phone
+        return str(self.recipient) if self.recipient_id else ""
+
+    @property
+    def is_unread(self):
+        return self.read_at is None
+
+
+class NotificationPreference(models.Model):
+    """A person's choice for one event on one channel; absent rows mean the event's default."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    event = models.CharField(_("событие"), max_length=100)
+    channel = models.CharField(_("канал"), max_length=10, choices=Channel.choices)
+    enabled = models.BooleanField(_("включено"))
+    updated_at = models.DateTimeField(_("изменено"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("настройка уведомлений")
+        verbose_name_plural = _("настройки уведомлений")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "event", "channel"], name="notifications_preference_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.user}: {self.event}/{self.channel} = {self.enabled}"
+
+
+class NotificationProfile(models.Model):
+    """Per-person delivery settings that are not about one event: the language messages are written in."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_profile")
+    language = models.CharField(_("язык уведомлений"), max_length=10, choices=settings.LANGUAGES, default="ru")
+
+    class Meta:
+        verbose_name = _("профиль уведомлений")
+        verbose_name_plural = _("профили уведомлений")
+
+    def __str__(self):
+        return f"{self.user}: {self.language}"

@@ -1,0 +1,51 @@
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from notifications import events, rendering
+from notifications.events import EventType
+from notifications.models import Channel
+from notifications.sms import LocmemSmsBackend
+
+# A fixed clock: a working Wednesday morning in Moscow.
+NOW = datetime(2026, 3, 11, 7, 0, tzinfo=UTC)
+
+TEST_EVENTS = [
+    EventType(key="test.hello", label="Тестовое событие", template="test_events/hello"),
+    EventType(key="test.legal", label="Обязательное событие", template="test_events/legal", legally_required=True),
+    EventType(
+        key="test.staff",
+        label="Событие для сотрудников",
+        template="test_events/staff",
+        audience=events.STAFF,
+        default_channels=(Channel.EMAIL, Channel.INAPP),
+    ),
+]
+
+
+@pytest.fixture(autouse=True)
+def test_events(monkeypatch, settings):
+    """Events and templates that exist only in these tests, whatever the domain apps register."""
+    for event_type in TEST_EVENTS:
+        monkeypatch.setitem(events._registry, event_type.key, event_type)
+    settings.TEMPLATES = [
+        {**settings.TEMPLATES[0], "DIRS": [*settings.TEMPLATES[0]["DIRS"], Path(__file__).parent / "templates"]}
+    ]
+    rendering._text_engine.cache_clear()
+    yield
+    rendering._text_engine.cache_clear()
+
+
+@pytest.fixture(autouse=True)
+def mail_settings(settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.SMS_BACKEND = "notifications.sms.LocmemSmsBackend"
+    settings.PORTAL_COMPANY_NAME = "АО «Тестэнергосбыт»"
+    settings.DEFAULT_FROM_EMAIL = "noreply@lk.example.ru"
+    settings.NOTIFICATIONS_MESSAGE_ID_DOMAIN = "lk.example.ru"
+    settings.NOTIFICATIONS_SITE_URL = "https://lk.example.ru"
+    settings.NOTIFICATIONS_MAX_ATTEMPTS = 3
+    settings.NOTIFICATIONS_RETRY_BASE_SECONDS = 60
+    settings.NOTIFICATIONS_STALE_AFTER_SECONDS = 600
+    LocmemSmsBackend.outbox = []
