@@ -12,7 +12,7 @@ import smtplib
 import time
 from dataclasses import dataclass
 from datetime import timedelta
-from email.utils import formataddr
+from email.headerregistry import Address as MailAddress
 from functools import partial
 
 from django.conf import settings
@@ -293,7 +293,7 @@ def _send_email(row: Notification, *, connection=None) -> str:
     message = EmailMultiAlternatives(
         subject=row.subject,
         body=row.body_text,
-        from_email=formataddr((settings.PORTAL_COMPANY_NAME, settings.DEFAULT_FROM_EMAIL)),
+        from_email=str(MailAddress(display_name=settings.PORTAL_COMPANY_NAME, addr_spec=settings.DEFAULT_FROM_EMAIL)),
         to=[row.to_email],
         headers={"Message-ID": row.message_id, "Auto-Submitted": "auto-generated"},
         connection=connection,
