@@ -211,10 +211,12 @@ def test_the_default_sms_backend_writes_to_the_log(settings, caplog):
 
 
 @pytest.fixture
-def unreachable_broker(settings):
+def unreachable_broker(settings, monkeypatch):
     """Point task publishing at a closed port for the duration of the test."""
     from portal.celery import app as portal_app
 
+    # Celery lets this variable override any configured broker URL.
+    monkeypatch.setenv("CELERY_BROKER_URL", "redis://127.0.0.1:9/0")
     broken = Celery("portal-broken", set_as_current=False)
     broken.config_from_object("django.conf:settings", namespace="CELERY")
     broken.conf.broker_url = "redis://127.0.0.1:9/0"
