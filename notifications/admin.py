@@ -1,9 +1,11 @@
+from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from notifications import services
-from notifications.models import Notification, NotificationPreference
+from notifications.events import get_reminder_policy_spec
+from notifications.models import Notification, NotificationPreference, Reminder, ReminderPolicy
 
 
 @admin.register(Notification)
@@ -84,4 +86,86 @@ class NotificationPreferenceAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+class ReminderPolicyForm(forms.ModelForm):
+    class Meta:
+        model = ReminderPolicy
+        fields = ("enabled", "values")
+
+    def clean_values(self):
+        raw = self.cleaned_data["values"].replace(" ", "")
+        try:
+            numbers = [int(v) for v in raw.split(",") if v]
+        except ValueError:
+            raise forms.ValidationError(_("Укажите целые числа через запятую, например: 3,1.")) from None
+        try:
+            spec = get_reminder_policy_spec(self.instance.key)
+        except LookupError:
+            return ",".join(map(str, numbers))
+        if spec.value_count and len(numbers) != spec.value_count:
+            raise forms.ValidationError(
+                _("Укажите чисел: %(count)d (через запятую).") % {"count": spec.value_count}
+            )
+        if not numbers:
+            raise forms.ValidationError(_("Укажите хотя бы одно число."))
+        for number in numbers:
+            if not spec.min_value <= number <= spec.max_value:
+                raise forms.ValidationError(
+                    _("Числа должны быть от %(min)d до %(max)d.") % {"min": spec.min_value, "max": spec.max_value}
+                )
+        return ",".join(map(str, numbers))
+
+
+@admin.register(ReminderPolicy)
+class ReminderPolicyAdmin(admin.ModelAdmin):
+    """The reminder ladders' settings; rows appear for every rung the domain apps declare."""
+
+    form = ReminderPolicyForm
+    list_display = ("label", "enabled", "values")
+    list_editable = ("enabled",)
+    readonly_fields = ("key", "label", "description")
+    fields = ("key", "label", "description", "enabled", "values")
+
+    def changelist_view(self, request, extra_context=None):
+        services.reminder_policies_ensure()
+        return super().changelist_view(request, extra_context)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("правило"))
+    def label(self, obj):
+        try:
+            return get_reminder_policy_spec(obj.key).label
+        except LookupError:
+            return obj.key
+
+    @admin.display(description=_("описание"))
+    def description(self, obj):
+        try:
+            return get_reminder_policy_spec(obj.key).help_text
+        except LookupError:
+            return ""
+
+
+@admin.register(Reminder)
+class ReminderAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "subject", "object_id", "kind", "due_on")
+    list_filter = ("subject", "kind")
+    search_fields = ("=object_id",)
+    date_hierarchy = "created_at"
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

@@ -55,3 +55,37 @@ def event_types_for(user) -> list[EventType]:
     """Events a person can tune on the preferences page: customer events, and staff events for staff."""
     audiences = {CUSTOMER, STAFF} if user.is_staff else {CUSTOMER}
     return [e for e in _registry.values() if e.audience in audiences]
+
+
+@dataclass(frozen=True)
+class ReminderPolicySpec:
+    """A rung of a reminder ladder that staff may tune: on/off and a few numbers (days, hours)."""
+
+    key: str
+    label: str
+    help_text: str
+    default_values: tuple[int, ...] = ()
+    default_enabled: bool = True
+    min_value: int = 0
+    max_value: int = 365
+    # How many numbers staff must give; 0 means "one or more" (a ladder of days).
+    value_count: int = 0
+
+
+_policies: dict[str, ReminderPolicySpec] = {}
+
+
+def register_reminder_policy(spec: ReminderPolicySpec) -> ReminderPolicySpec:
+    _policies[spec.key] = spec
+    return spec
+
+
+def get_reminder_policy_spec(key: str) -> ReminderPolicySpec:
+    try:
+        return _policies[key]
+    except KeyError:
+        raise LookupError(f"unknown reminder policy {key!r}: register it in <app>/notifying.py") from None
+
+
+def reminder_policy_specs() -> list[ReminderPolicySpec]:
+    return list(_policies.values())

@@ -137,3 +137,57 @@ class NotificationProfile(models.Model):
 
     def __str__(self):
         return f"{self.user}: {self.language}"
+
+
+class Reminder(models.Model):
+    """One reminder that fell due, recorded once: the unique row that makes reminder scans idempotent.
+
+    A domain's scan (e.g. appeals/reminders.py) writes a row for (its object,
+    the kind of reminder, the date it belongs to) before it notifies anyone;
+    a second scan, a second beat or a retried task meets the constraint and
+    sends nothing. When a due date moves, the date in the key moves with it,
+    so the ladder for the new date starts afresh.
+    """
+
+    subject = models.CharField(_("объект"), max_length=100)  # "appeals.appeal"
+    object_id = models.PositiveBigIntegerField(_("номер объекта"))
+    kind = models.CharField(_("вид напоминания"), max_length=50)
+    due_on = models.DateField(_("к дате"))
+    created_at = models.DateTimeField(_("создано"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("напоминание")
+        verbose_name_plural = _("напоминания")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subject", "object_id", "kind", "due_on"], name="notifications_reminder_once"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.subject}#{self.object_id} {self.kind} {self.due_on:%d.%m.%Y}"
+
+
+class ReminderPolicy(models.Model):
+    """Staff's setting for one rung of a domain's reminder ladder (declared in <app>/notifying.py)."""
+
+    key = models.CharField(_("правило"), max_length=100, unique=True)
+    enabled = models.BooleanField(_("включено"), default=True)
+    values = models.CharField(
+        _("значения"),
+        max_length=100,
+        blank=True,
+        help_text=_("Целые числа через запятую; смысл указан в описании правила."),
+    )
+
+    class Meta:
+        verbose_name = _("правило напоминаний")
+        verbose_name_plural = _("правила напоминаний")
+        ordering = ["key"]
+
+    def __str__(self):
+        return self.key
+
+    @property
+    def numbers(self) -> tuple[int, ...]:
+        return tuple(int(v) for v in self.values.replace(" ", "").split(",") if v)

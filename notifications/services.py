@@ -22,8 +22,15 @@ from django.db.models import F
 from django.utils import timezone
 
 from notifications.errors import PermanentDeliveryError
-from notifications.events import EventType, get_event_type
-from notifications.models import Channel, Notification, NotificationPreference, NotificationProfile
+from notifications.events import EventType, get_event_type, get_reminder_policy_spec, reminder_policy_specs
+from notifications.models import (
+    Channel,
+    Notification,
+    NotificationPreference,
+    NotificationProfile,
+    Reminder,
+    ReminderPolicy,
+)
 from notifications.rendering import message_id_for, render_message
 from notifications.sms import get_sms_backend
 
@@ -357,3 +364,62 @@ def preferences_save(*, user, choices: dict[tuple[str, str], bool], language: st
                 user=user, event=event, channel=channel, defaults={"enabled": enabled}
             )
         NotificationProfile.objects.update_or_create(user=user, defaults={"language": language})
+
+
+# --- Reminders ------------------------------------------------------------------
+
+
+def reminder_record(*, subject: str, object_id: int, kind: str, due_on, now=None) -> bool:
+    """Record that a reminder fell due, inside the caller's transaction.
+
+    True the first time for (subject, object, kind, date) — the caller then
+    notifies; False ever after, whoever asks, however often.
+    """
+    try:
+        with transaction.atomic():
+            Reminder.objects.create(
+                subject=subject, object_id=object_id, kind=kind, due_on=due_on, created_at=now or timezone.now()
+            )
+    except IntegrityError:
+        return False
+    return True
+
+
+def reminders_recorded(*, subject: str, object_ids, kinds) -> set[tuple[int, str, object]]:
+    """(object_id, kind, due_on) already recorded for these objects: lets a scan skip them in one query."""
+    return set(
+        Reminder.objects.filter(subject=subject, object_id__in=list(object_ids), kind__in=list(kinds)).values_list(
+            "object_id", "kind", "due_on"
+        )
+    )
+
+
+@dataclass(frozen=True)
+class Policy:
+    enabled: bool
+    values: tuple[int, ...]
+
+
+def reminder_policies(keys) -> dict[str, Policy]:
+    """Staff's settings for these ladder rungs, falling back to the declared defaults; one query."""
+    keys = list(keys)
+    stored = {row.key: row for row in ReminderPolicy.objects.filter(key__in=keys)}
+    result = {}
+    for key in keys:
+        spec = get_reminder_policy_spec(key)
+        row = stored.get(key)
+        result[key] = Policy(row.enabled, row.numbers) if row else Policy(spec.default_enabled, spec.default_values)
+    return result
+
+
+def reminder_policies_ensure() -> None:
+    """Give every declared ladder rung a row staff can edit (existing rows are left as they are)."""
+    ReminderPolicy.objects.bulk_create(
+        [
+            ReminderPolicy(
+                key=spec.key, enabled=spec.default_enabled, values=",".join(str(v) for v in spec.default_values)
+            )
+            for spec in reminder_policy_specs()
+        ],
+        ignore_conflicts=True,
+    )

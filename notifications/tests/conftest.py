@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from notifications import events, rendering
-from notifications.events import EventType
+from notifications.events import EventType, ReminderPolicySpec
 from notifications.models import Channel
 from notifications.sms import LocmemSmsBackend
 
@@ -24,11 +24,21 @@ TEST_EVENTS = [
 ]
 
 
+TEST_POLICIES = [
+    ReminderPolicySpec(key="test.before_due", label="До срока", help_text="Дни до срока", default_values=(3, 1)),
+    ReminderPolicySpec(
+        key="test.hours", label="Часы", help_text="С и до", default_values=(9, 20), max_value=24, value_count=2
+    ),
+]
+
+
 @pytest.fixture(autouse=True)
 def test_events(monkeypatch, settings):
     """Events and templates that exist only in these tests, whatever the domain apps register."""
     for event_type in TEST_EVENTS:
         monkeypatch.setitem(events._registry, event_type.key, event_type)
+    for spec in TEST_POLICIES:
+        monkeypatch.setitem(events._policies, spec.key, spec)
     settings.TEMPLATES = [
         {**settings.TEMPLATES[0], "DIRS": [*settings.TEMPLATES[0]["DIRS"], Path(__file__).parent / "templates"]}
     ]
