@@ -1,8 +1,10 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from accounts import selectors as account_selectors
+from appeals import selectors as appeal_selectors
 
 
 @require_GET
@@ -12,5 +14,6 @@ def cabinet_home(request):
     context = {
         "memberships": account_selectors.memberships_for(request.user),
         "consents": account_selectors.consents_for(request.user),
+        "appeals_summary": appeal_selectors.cabinet_appeals_for(request.user, now=timezone.now()),
     }
     return render(request, "cabinet/home.html", context)

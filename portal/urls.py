@@ -13,5 +13,6 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("cabinet/", include("cabinet.urls")),
     path("notifications/", include("notifications.urls")),
+    path("appeals/", include("appeals.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,261 @@
+"""Forms for customers (the cabinet) and for staff (the admin). They validate; services act."""
+
+import uuid
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from appeals.files import ACCEPT_ATTRIBUTE, MAX_FILES_PER_APPEAL, check_files
+from appeals.models import Appeal
+
+TEXT_MAX_LENGTH = 20000
+AS_MYSELF = ""
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class AttachmentsField(forms.Field):
+    """Up to `limit` files, each checked by its content; cleans to a list of CheckedFile."""
+
+    widget = MultipleFileInput
+
+    def __init__(self, *, limit=MAX_FILES_PER_APPEAL, **kwargs):
+        self.limit = limit
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+        self.widget.attrs.setdefault("accept", ACCEPT_ATTRIBUTE)
+
+    def clean(self, data, initial=None):
+        if not data:
+            uploads = []
+        elif isinstance(data, list | tuple):
+            uploads = list(data)
+        else:
+            uploads = [data]
+        if self.required and not uploads:
+            raise ValidationError(self.error_messages["required"], code="required")
+        return check_files(uploads, limit=self.limit)
+
+
+class AppealForm(forms.Form):
+    organisation = forms.TypedChoiceField(
+        label=_("От чьего имени"), coerce=str, required=False, empty_value=AS_MYSELF,
+        widget=forms.RadioSelect,
+    )
+    kind = forms.ChoiceField(label=_("Вид обращения"), choices=Appeal.Kind.choices)
+    topic = forms.ChoiceField(label=_("Тема"), choices=Appeal.Topic.choices)
+    subject = forms.CharField(label=_("Кратко, о чём обращение"), max_length=200)
+    text = forms.CharField(
+        label=_("Текст обращения"), max_length=TEXT_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("Изложите суть: что произошло, номер лицевого счёта или договора, чего вы ожидаете."),
+    )
+    files = AttachmentsField(
+        label=_("Файлы"),
+        help_text=_("До 5 файлов PDF, JPEG, PNG, DOCX или XLSX, каждый не больше 10 МБ."),
+    )
+    answer_channel = forms.ChoiceField(
+        label=_("Как получить ответ"), choices=Appeal.AnswerChannel.choices, initial=Appeal.AnswerChannel.CABINET,
+        widget=forms.RadioSelect,
+    )
+    postal_address = forms.CharField(
+        label=_("Почтовый адрес для ответа"), max_length=500, required=False,
+        help_text=_("Индекс, город, улица, дом, квартира — если выбран ответ почтой."),
+    )
+    idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, memberships=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisations = {str(m.organisation_id): m.organisation for m in memberships}
+        if self.organisations:
+            self.fields["organisation"].choices = [(AS_MYSELF, _("От себя лично"))] + [
+                (pk, org.name) for pk, org in self.organisations.items()
+            ]
+        else:
+            del self.fields["organisation"]
+        if not self.is_bound:
+            self.initial.setdefault("idempotency_key", uuid.uuid4())
+
+    def clean_organisation(self):
+        value = self.cleaned_data.get("organisation") or AS_MYSELF
+        if value != AS_MYSELF and value not in self.organisations:
+            raise ValidationError(_("Выберите организацию из списка."))
+        return self.organisations.get(value)
+
+    def clean_subject(self):
+        value = self.cleaned_data["subject"].strip()
+        if not value:
+            raise ValidationError(_("Обязательное поле."))
+        return value
+
+    def clean_text(self):
+        value = self.cleaned_data["text"].strip()
+        if len(value) < 10:
+            raise ValidationError(_("Опишите суть обращения подробнее — хотя бы несколько слов."))
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("answer_channel") == Appeal.AnswerChannel.POST and not cleaned.get("postal_address", "").strip():
+            self.add_error("postal_address", _("Укажите почтовый адрес, на который отправить ответ."))
+        return cleaned
+
+
+class ReplyForm(forms.Form):
+    text = forms.CharField(label=_("Ваш ответ"), max_length=TEXT_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 5}))
+    files = AttachmentsField(label=_("Файлы"), help_text=_("PDF, JPEG, PNG, DOCX или XLSX, каждый не больше 10 МБ."))
+
+    def __init__(self, *args, already_attached=0, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["files"].limit = max(0, MAX_FILES_PER_APPEAL - already_attached)
+
+
+class WithdrawForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Причина (необязательно)"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class RateForm(forms.Form):
+    rating = forms.TypedChoiceField(
+        label=_("Оценка ответа"), coerce=int, choices=[(i, str(i)) for i in range(5, 0, -1)],
+        widget=forms.RadioSelect, help_text=_("5 — отлично, 1 — очень плохо."),
+    )
+    comment = forms.CharField(
+        label=_("Комментарий"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ReopenForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Что осталось нерешённым"), max_length=TEXT_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+# --- staff (admin) ---------------------------------------------------------------------------
+
+
+class StaffRegisterForm(forms.Form):
+    channel = forms.ChoiceField(
+        label=_("Как поступило"),
+        choices=[(c.value, c.label) for c in (Appeal.Channel.EMAIL, Appeal.Channel.PHONE, Appeal.Channel.POST,
+                                              Appeal.Channel.OFFICE)],
+    )
+    received_at = forms.DateTimeField(
+        label=_("Дата и время поступления"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%d.%m.%Y %H:%M", "%Y-%m-%d %H:%M"],
+    )
+    author_email = forms.EmailField(
+        label=_("Учётная запись заявителя (почта)"), required=False,
+        help_text=_("Если у заявителя есть личный кабинет: ответ появится и там."),
+    )
+    organisation_inn = forms.CharField(label=_("ИНН организации"), max_length=12, required=False)
+    contact_name = forms.CharField(label=_("Заявитель (ФИО или наименование)"), max_length=300, required=False)
+    contact_email = forms.EmailField(label=_("Электронная почта"), required=False)
+    contact_phone = forms.CharField(label=_("Телефон"), max_length=32, required=False)
+    kind = forms.ChoiceField(label=_("Вид"), choices=Appeal.Kind.choices)
+    topic = forms.ChoiceField(label=_("Тема"), choices=Appeal.Topic.choices)
+    subject = forms.CharField(label=_("Предмет обращения"), max_length=200)
+    text = forms.CharField(label=_("Текст обращения"), max_length=TEXT_MAX_LENGTH, widget=forms.Textarea)
+    answer_channel = forms.ChoiceField(label=_("Способ ответа"), choices=Appeal.AnswerChannel.choices,
+                                       initial=Appeal.AnswerChannel.POST)
+    postal_address = forms.CharField(label=_("Почтовый адрес"), max_length=500, required=False)
+    files = AttachmentsField(label=_("Файлы (скан письма и приложения)"))
+
+    def clean_received_at(self):
+        value = self.cleaned_data["received_at"]
+        if value > timezone.now():
+            raise ValidationError(_("Дата поступления не может быть в будущем."))
+        return value
+
+    def clean_author_email(self):
+        email = self.cleaned_data["author_email"].strip().lower()
+        if not email:
+            return None
+        user = User.objects.filter(email=email, is_staff=False).first()
+        if user is None:
+            raise ValidationError(_("Пользователь с такой почтой не найден."))
+        return user
+
+    def clean_organisation_inn(self):
+        inn = self.cleaned_data["organisation_inn"].strip()
+        if not inn:
+            return None
+        from accounts.models import Organisation
+
+        organisations = list(Organisation.objects.filter(inn=inn)[:2])
+        if not organisations:
+            raise ValidationError(_("Организация с таким ИНН не найдена."))
+        if len(organisations) > 1:
+            raise ValidationError(_("С этим ИНН несколько организаций (филиалы): выберите заявителя по почте."))
+        return organisations[0]
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("author_email") and not cleaned.get("contact_name", "").strip():
+            self.add_error("contact_name", _("Укажите заявителя или его учётную запись."))
+        if cleaned.get("answer_channel") == Appeal.AnswerChannel.POST and not cleaned.get("postal_address", "").strip():
+            self.add_error("postal_address", _("Укажите почтовый адрес, на который отправить ответ."))
+        if cleaned.get("answer_channel") == Appeal.AnswerChannel.EMAIL and not (
+            cleaned.get("contact_email") or cleaned.get("author_email")
+        ):
+            self.add_error("contact_email", _("Для ответа по электронной почте нужен адрес почты."))
+        if cleaned.get("answer_channel") == Appeal.AnswerChannel.CABINET and not cleaned.get("author_email"):
+            self.add_error("answer_channel", _("Ответ в личном кабинете возможен, только если указана учётная запись."))
+        return cleaned
+
+
+class VersionedForm(forms.Form):
+    """Carries the appeal version the page was rendered with (optimistic concurrency)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+
+class AssignForm(VersionedForm):
+    assignee = forms.ModelChoiceField(label=_("Исполнитель"), queryset=User.objects.none(), required=False,
+                                      empty_label=_("— не назначен —"))
+
+    def __init__(self, *args, assignees=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if assignees is not None:
+            self.fields["assignee"].queryset = assignees
+
+
+class TransitionForm(VersionedForm):
+    to = forms.ChoiceField(label=_("Действие"), choices=Appeal.Status.choices, widget=forms.HiddenInput)
+    comment = forms.CharField(
+        label=_("Комментарий (виден заявителю)"), max_length=TEXT_MAX_LENGTH, required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class StaffMessageForm(VersionedForm):
+    text = forms.CharField(label=_("Текст"), max_length=TEXT_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 3}))
+    internal = forms.BooleanField(
+        label=_("Внутренняя заметка (заявитель её не увидит)"), required=False, initial=True
+    )
+    files = AttachmentsField(label=_("Файлы"))
+
+
+class ExtendForm(VersionedForm):
+    amount = forms.IntegerField(label=_("На сколько продлить"), min_value=1, max_value=365)
+    reason = forms.CharField(label=_("Причина (будет сообщена заявителю)"), max_length=2000,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RedirectForm(VersionedForm):
+    organisation_name = forms.CharField(label=_("Организация, куда направлено"), max_length=300)
+    sent_on = forms.DateField(label=_("Дата направления"), widget=forms.DateInput(attrs={"type": "date"}))
+    comment = forms.CharField(label=_("Пояснение для заявителя"), max_length=2000, required=False,
+                              widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AnswerForm(VersionedForm):
+    text = forms.CharField(label=_("Текст ответа"), max_length=TEXT_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 8}))
+    letter = forms.FileField(label=_("Подписанное письмо (PDF)"), required=False,
+                             widget=forms.ClearableFileInput(attrs={"accept": ".pdf"}))

@@ -1,0 +1,317 @@
+"""Customer appeals (обращения), their history, conversation and files.
+
+The status is written by `appeals.services` only (through `appeal_transition`);
+the field is not editable in any form. Appeals are kept for 5 years and are
+never deleted from the portal.
+"""
+
+import secrets
+from pathlib import PurePosixPath
+
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+NUMBER_PATTERN = r"\d{4}-\d{6}"
+
+
+class Appeal(models.Model):
+    class Kind(models.TextChoices):
+        REQUEST = "request", _("запрос информации")
+        APPLICATION = "application", _("заявление")
+        COMPLAINT = "complaint", _("жалоба")
+        CLAIM = "claim", _("претензия")
+        SUGGESTION = "suggestion", _("предложение")
+
+    class Topic(models.TextChoices):
+        BILLING = "billing", _("начисления и оплата")
+        METERING = "metering", _("приборы учёта и показания")
+        POWER_QUALITY = "power_quality", _("качество электроэнергии и перерывы в подаче")
+        CONTRACT = "contract", _("договор энергоснабжения")
+        CONNECTION = "connection", _("технологическое присоединение")
+        RESTRICTION = "restriction", _("ограничение подачи за долг")
+        ACCOUNT = "account", _("лицевой счёт и личный кабинет")
+        OTHER = "other", _("другое")
+
+    class Channel(models.TextChoices):
+        CABINET = "cabinet", _("личный кабинет")
+        SITE = "site", _("сайт (без учётной записи)")
+        EMAIL = "email", _("электронная почта")
+        PHONE = "phone", _("телефон")
+        POST = "post", _("почта")
+        OFFICE = "office", _("офис обслуживания")
+
+    class AnswerChannel(models.TextChoices):
+        CABINET = "cabinet", _("в личном кабинете")
+        EMAIL = "email", _("по электронной почте")
+        POST = "post", _("почтой по адресу")
+
+    class Status(models.TextChoices):
+        REGISTERED = "registered", _("зарегистрировано")
+        IN_PROGRESS = "in_progress", _("в работе")
+        WAITING_FOR_CUSTOMER = "waiting_for_customer", _("ожидает ответа заявителя")
+        ANSWERED = "answered", _("дан ответ")
+        CLOSED = "closed", _("закрыто")
+        WITHDRAWN = "withdrawn", _("отозвано заявителем")
+        REDIRECTED = "redirected", _("перенаправлено")
+        REOPENED = "reopened", _("возобновлено")
+
+    # Statuses in which the company still owes an answer: the queue, the
+    # reminder scan and the partial index below work over these.
+    OPEN_STATUSES = (Status.REGISTERED, Status.IN_PROGRESS, Status.WAITING_FOR_CUSTOMER, Status.REOPENED)
+
+    number = models.CharField(_("номер"), max_length=11, unique=True, editable=False)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="appeals",
+        verbose_name=_("заявитель (учётная запись)"),
+    )
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="appeals",
+        verbose_name=_("организация"),
+    )
+    # The applicant as of filing: kept for every appeal (with or without an
+    # account) so the record stays complete and the queue needs no joins.
+    contact_name = models.CharField(_("заявитель"), max_length=300)
+    contact_email = models.EmailField(_("электронная почта"), blank=True)
+    contact_phone = models.CharField(_("телефон"), max_length=32, blank=True)
+
+    kind = models.CharField(_("вид"), max_length=16, choices=Kind.choices)
+    topic = models.CharField(_("тема"), max_length=16, choices=Topic.choices)
+    channel = models.CharField(_("канал поступления"), max_length=10, choices=Channel.choices)
+    # A link to the customer's contract comes with the contracts app; there is
+    # no contracts model yet, so there is no field either.
+    subject = models.CharField(_("предмет обращения"), max_length=200)
+    text = models.TextField(_("текст обращения"), editable=False)
+    answer_channel = models.CharField(
+        _("способ получения ответа"), max_length=10, choices=AnswerChannel.choices, default=AnswerChannel.CABINET
+    )
+    postal_address = models.CharField(_("почтовый адрес для ответа"), max_length=500, blank=True)
+
+    status = models.CharField(
+        _("статус"), max_length=24, choices=Status.choices, default=Status.REGISTERED, editable=False
+    )
+    # Incremented by every change of state: staff forms carry the version they
+    # were rendered with, so two operators never overwrite each other.
+    version = models.PositiveIntegerField(_("версия"), default=0, editable=False)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assigned_appeals",
+        verbose_name=_("исполнитель"),
+        editable=False,
+    )
+
+    received_at = models.DateTimeField(_("поступило"))
+    registered_at = models.DateTimeField(_("зарегистрировано"))
+    due_at = models.DateTimeField(_("срок ответа"))
+    deadline_rule = models.ForeignKey(
+        "deadlines.DeadlineRule",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("правило срока"),
+        editable=False,
+    )
+    # The rule may be edited later; the appeal keeps what it was given.
+    deadline_basis = models.CharField(_("основание срока"), max_length=300, blank=True, editable=False)
+
+    extended_at = models.DateTimeField(_("срок продлён"), null=True, blank=True, editable=False)
+    extended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False
+    )
+    extension_reason = models.TextField(_("причина продления"), blank=True, editable=False)
+    due_at_before_extension = models.DateTimeField(_("срок до продления"), null=True, blank=True, editable=False)
+
+    redirected_to = models.CharField(_("направлено в организацию"), max_length=300, blank=True, editable=False)
+    redirected_on = models.DateField(_("дата направления"), null=True, blank=True, editable=False)
+
+    answer_text = models.TextField(_("ответ"), blank=True, editable=False)
+    answered_at = models.DateTimeField(_("дата ответа"), null=True, blank=True, editable=False)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False
+    )
+
+    rating = models.PositiveSmallIntegerField(_("оценка"), null=True, blank=True, editable=False)
+    rating_comment = models.TextField(_("комментарий к оценке"), blank=True, editable=False)
+    rated_at = models.DateTimeField(_("оценено"), null=True, blank=True, editable=False)
+    reopened_count = models.PositiveSmallIntegerField(_("возобновлялось раз"), default=0, editable=False)
+    closed_at = models.DateTimeField(_("закрыто"), null=True, blank=True, editable=False)
+
+    # A re-POST of the same form (double click, reload) finds the appeal it
+    # already created instead of filing a second one.
+    idempotency_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    submitted_ip = models.GenericIPAddressField(_("IP-адрес подачи"), null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("создано"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("изменено"), auto_now=True)
+    last_activity_at = models.DateTimeField(_("последнее действие"), editable=False)
+
+    class Meta:
+        verbose_name = _("обращение")
+        verbose_name_plural = _("обращения")
+        permissions = [("view_all_appeals", _("Видеть все обращения, а не только свои и неназначенные"))]
+        indexes = [
+            # The customer's list: their own (not an organisation's) appeals, newest activity first.
+            models.Index(fields=["author", "-last_activity_at"], name="appeal_author_activity"),
+            models.Index(fields=["organisation", "-last_activity_at"], name="appeal_org_activity"),
+            # The staff queue, by status and deadline, and an operator's own work.
+            models.Index(fields=["status", "due_at"], name="appeal_status_due"),
+            models.Index(fields=["assignee", "status", "due_at"], name="appeal_assignee_status_due"),
+            # The reminder scan and the overdue filter touch only open appeals.
+            models.Index(
+                fields=["due_at"],
+                name="appeal_open_due",
+                condition=Q(status__in=["registered", "in_progress", "waiting_for_customer", "reopened"]),
+            ),
+            # A visitor's status check and staff search by email.
+            models.Index(fields=["contact_email"], name="appeal_contact_email"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5), name="appeal_rating_1_to_5"
+            ),
+            models.CheckConstraint(
+                condition=~Q(answer_channel="post") | ~Q(postal_address=""), name="appeal_post_needs_address"
+            ),
+        ]
+
+    def __str__(self):
+        return f"№ {self.number}: {self.subject}"
+
+    @property
+    def is_open(self):
+        return self.status in self.OPEN_STATUSES
+
+
+class AppealNumberCounter(models.Model):
+    """The last number issued in a year; locked while the next one is taken."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last_value = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("счётчик номеров обращений")
+        verbose_name_plural = _("счётчики номеров обращений")
+
+    def __str__(self):
+        return f"{self.year}: {self.last_value}"
+
+
+class AppealEvent(models.Model):
+    """One thing that happened to an appeal: the audit trail and the hook for notices."""
+
+    class Kind(models.TextChoices):
+        TRANSITION = "transition", _("смена статуса")
+        MESSAGE = "message", _("сообщение")
+        NOTE = "note", _("внутренняя заметка")
+        EXTENSION = "extension", _("продление срока")
+        ASSIGNMENT = "assignment", _("назначение исполнителя")
+        REDIRECT = "redirect", _("перенаправление")
+        ANSWER = "answer", _("ответ")
+        RATING = "rating", _("оценка")
+
+    # Kinds a customer may see in their appeal's history.
+    PUBLIC_KINDS = (Kind.TRANSITION, Kind.MESSAGE, Kind.EXTENSION, Kind.REDIRECT, Kind.ANSWER, Kind.RATING)
+
+    appeal = models.ForeignKey(Appeal, on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(_("событие"), max_length=12, choices=Kind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("когда"))
+    from_status = models.CharField(_("из статуса"), max_length=24, choices=Appeal.Status.choices, blank=True)
+    to_status = models.CharField(_("в статус"), max_length=24, choices=Appeal.Status.choices, blank=True)
+    comment = models.TextField(_("комментарий"), blank=True)
+
+    class Meta:
+        verbose_name = _("событие обращения")
+        verbose_name_plural = _("события обращений")
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["appeal", "created_at"], name="appeal_event_appeal_time")]
+
+    def __str__(self):
+        return f"{self.appeal_id}: {self.get_kind_display()}"
+
+    @property
+    def is_public(self):
+        return self.kind in self.PUBLIC_KINDS
+
+
+class AppealMessage(models.Model):
+    """A public message in the conversation or a staff-only note."""
+
+    appeal = models.ForeignKey(Appeal, on_delete=models.PROTECT, related_name="messages")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    is_internal = models.BooleanField(_("внутренняя заметка"), default=False)
+    from_staff = models.BooleanField(_("от сотрудника"), default=False)
+    text = models.TextField(_("текст"))
+    created_at = models.DateTimeField(_("когда"))
+
+    class Meta:
+        verbose_name = _("сообщение по обращению")
+        verbose_name_plural = _("сообщения по обращениям")
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["appeal", "created_at"], name="appeal_message_appeal_time")]
+
+    def __str__(self):
+        return f"{self.appeal_id}: {self.text[:40]}"
+
+
+class AppealFileStorage(FileSystemStorage):
+    """Private files under MEDIA_ROOT: no URL serves them, only the checked view."""
+
+    def url(self, name):
+        raise NotImplementedError("appeal files are served only through appeals.views.attachment_download")
+
+
+appeal_file_storage = AppealFileStorage()
+
+
+def attachment_path(instance, filename):
+    # Never the customer's name on disk: a random name in a dated folder.
+    registered = instance.created_at
+    return str(PurePosixPath("appeals", f"{registered:%Y}", f"{registered:%m}", secrets.token_hex(16)))
+
+
+class Attachment(models.Model):
+    class Purpose(models.TextChoices):
+        APPEAL = "appeal", _("к обращению")
+        MESSAGE = "message", _("к сообщению")
+        ANSWER_LETTER = "answer_letter", _("письмо с ответом")
+
+    appeal = models.ForeignKey(Appeal, on_delete=models.PROTECT, related_name="attachments")
+    message = models.ForeignKey(
+        AppealMessage, on_delete=models.PROTECT, null=True, blank=True, related_name="attachments"
+    )
+    purpose = models.CharField(_("назначение"), max_length=16, choices=Purpose.choices, default=Purpose.APPEAL)
+    file = models.FileField(_("файл"), storage=appeal_file_storage, upload_to=attachment_path, max_length=200)
+    original_name = models.CharField(_("имя файла"), max_length=150)
+    content_type = models.CharField(_("тип"), max_length=100)
+    size = models.PositiveIntegerField(_("размер, байт"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("загружен"))
+
+    class Meta:
+        verbose_name = _("вложение")
+        verbose_name_plural = _("вложения")
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["appeal", "created_at"], name="appeal_attachment_appeal")]
+
+    def __str__(self):
+        return self.original_name
+
+    @property
+    def is_internal(self):
+        return self.message_id is not None and self.message.is_internal

@@ -1,0 +1,202 @@
+"""The customer's appeals: file, list, follow, reply, withdraw, rate, reopen."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.selectors import memberships_for
+from appeals import selectors, services, workflow
+from appeals.forms import AppealForm, RateForm, ReopenForm, ReplyForm, WithdrawForm
+from appeals.models import Appeal
+
+PAGE_SIZE = 20
+
+
+def _client_ip(request):
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def _apply_service_error(form, error: ValidationError):
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+@require_GET
+@login_required
+def appeal_list(request):
+    status = request.GET.get("status", "")
+    if status not in Appeal.Status.values:
+        status = ""
+    paginator = Paginator(selectors.appeal_list_for_customer(request.user, status=status or None), PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    return render(
+        request,
+        "appeals/appeal_list.html",
+        {"page": page, "status": status, "statuses": Appeal.Status.choices, "now": timezone.now()},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def appeal_new(request):
+    memberships = memberships_for(request.user)
+    if request.method == "POST":
+        form = AppealForm(request.POST, request.FILES, memberships=memberships)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                appeal, _created = services.appeal_submit(
+                    author=request.user,
+                    organisation=data.get("organisation"),
+                    kind=data["kind"],
+                    topic=data["topic"],
+                    subject=data["subject"],
+                    text=data["text"],
+                    answer_channel=data["answer_channel"],
+                    postal_address=data["postal_address"],
+                    files=data["files"],
+                    idempotency_key=data["idempotency_key"],
+                    ip_address=_client_ip(request),
+                )
+            except ValidationError as error:
+                _apply_service_error(form, error)
+            else:
+                return redirect("appeals:submitted", number=appeal.number)
+    else:
+        initial = {}
+        if request.GET.get("topic") in Appeal.Topic.values:
+            initial["topic"] = request.GET["topic"]
+        if request.GET.get("kind") in Appeal.Kind.values:
+            initial["kind"] = request.GET["kind"]
+        form = AppealForm(initial=initial, memberships=memberships)
+    return render(request, "appeals/appeal_new.html", {"form": form})
+
+
+@require_GET
+@login_required
+def appeal_submitted(request, number):
+    appeal = selectors.appeal_for_customer(request.user, number)
+    return render(request, "appeals/appeal_submitted.html", {"appeal": appeal})
+
+
+def _detail_context(request, number, **forms):
+    page = selectors.appeal_page_for_customer(request.user, number)
+    appeal = page.appeal
+    now = timezone.now()
+    can_rate = appeal.status in (Appeal.Status.ANSWERED, Appeal.Status.CLOSED) and (
+        appeal.answered_at is not None and (appeal.rated_at is None or appeal.rated_at < appeal.answered_at)
+    )
+    context = {
+        "page": page,
+        "appeal": appeal,
+        "can_reply": appeal.status == Appeal.Status.WAITING_FOR_CUSTOMER,
+        "can_withdraw": workflow.can_withdraw(appeal),
+        "can_rate": can_rate,
+        "can_reopen": workflow.can_reopen(appeal, now),
+        "reply_form": forms.get("reply_form") or ReplyForm(),
+        "withdraw_form": forms.get("withdraw_form") or WithdrawForm(),
+        "rate_form": forms.get("rate_form") or RateForm(),
+        "reopen_form": forms.get("reopen_form") or ReopenForm(),
+        "answers": [e for e in page.events if e.kind == e.Kind.ANSWER],
+    }
+    return context
+
+
+@require_GET
+@login_required
+def appeal_detail(request, number):
+    return render(request, "appeals/appeal_detail.html", _detail_context(request, number))
+
+
+def _act(request, number, form_class, form_key, action, success_message):
+    """Run a customer action on one appeal: scoped fetch, form, service, redirect or re-render."""
+    appeal = selectors.appeal_for_customer(request.user, number)
+    form_kwargs = {}
+    if form_class is ReplyForm:
+        form_kwargs["already_attached"] = selectors.customer_attachments(appeal).count()
+    form = form_class(request.POST, request.FILES, **form_kwargs)
+    if form.is_valid():
+        try:
+            action(appeal, form.cleaned_data)
+        except PermissionDenied:
+            raise Http404 from None
+        except ValidationError as error:
+            _apply_service_error(form, error)
+        else:
+            messages.success(request, success_message)
+            return redirect("appeals:detail", number=appeal.number)
+    context = _detail_context(request, number, **{form_key: form})
+    return render(request, "appeals/appeal_detail.html", context, status=400)
+
+
+@require_POST
+@login_required
+def appeal_reply(request, number):
+    return _act(
+        request, number, ReplyForm, "reply_form",
+        lambda appeal, data: services.appeal_add_message(
+            appeal.pk, actor=request.user, text=data["text"], files=data["files"]
+        ),
+        _("Ответ отправлен, обращение снова в работе."),
+    )
+
+
+@require_POST
+@login_required
+def appeal_withdraw(request, number):
+    return _act(
+        request, number, WithdrawForm, "withdraw_form",
+        lambda appeal, data: services.appeal_withdraw(appeal.pk, actor=request.user, comment=data["comment"]),
+        _("Обращение отозвано."),
+    )
+
+
+@require_POST
+@login_required
+def appeal_rate(request, number):
+    return _act(
+        request, number, RateForm, "rate_form",
+        lambda appeal, data: services.appeal_rate(
+            appeal.pk, actor=request.user, rating=data["rating"], comment=data["comment"]
+        ),
+        _("Спасибо за оценку."),
+    )
+
+
+@require_POST
+@login_required
+def appeal_reopen(request, number):
+    return _act(
+        request, number, ReopenForm, "reopen_form",
+        lambda appeal, data: services.appeal_reopen(appeal.pk, actor=request.user, comment=data["comment"]),
+        _("Обращение возобновлено: мы рассмотрим его повторно."),
+    )
+
+
+def serve_attachment(attachment):
+    """Send a private file as a download, never rendered inline by the browser."""
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(
+        handle, as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_GET
+@login_required
+def attachment_download(request, number, attachment_id):
+    return serve_attachment(selectors.attachment_for_customer(request.user, number, attachment_id))

@@ -1,0 +1,105 @@
+"""The appeal workflow: which status may follow which, and who may move it.
+
+This table is the only place the rules live; `appeals.services.appeal_transition`
+enforces it. Pure: no ORM, `now` passed in.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.utils.translation import gettext_lazy as _
+
+from appeals.models import Appeal
+
+S = Appeal.Status
+
+STAFF = "staff"
+CUSTOMER = "customer"
+
+# A customer unhappy with the answer may reopen the appeal once, within this
+# many days after it was given.
+REOPEN_WINDOW = timedelta(days=30)
+MAX_REOPENINGS = 1
+
+
+@dataclass(frozen=True)
+class Transition:
+    source: str
+    target: str
+    by: frozenset
+    label: str  # the action's name on a button
+
+
+TRANSITIONS = (
+    Transition(S.REGISTERED, S.IN_PROGRESS, frozenset({STAFF}), _("Взять в работу")),
+    Transition(S.REGISTERED, S.WITHDRAWN, frozenset({CUSTOMER}), _("Отозвать обращение")),
+    Transition(S.REGISTERED, S.REDIRECTED, frozenset({STAFF}), _("Перенаправить")),
+    Transition(S.IN_PROGRESS, S.WAITING_FOR_CUSTOMER, frozenset({STAFF}), _("Запросить сведения у заявителя")),
+    Transition(S.IN_PROGRESS, S.ANSWERED, frozenset({STAFF}), _("Дать ответ")),
+    Transition(S.IN_PROGRESS, S.WITHDRAWN, frozenset({CUSTOMER}), _("Отозвать обращение")),
+    Transition(S.IN_PROGRESS, S.REDIRECTED, frozenset({STAFF}), _("Перенаправить")),
+    # The customer's reply returns it to work; staff may also stop waiting.
+    Transition(S.WAITING_FOR_CUSTOMER, S.IN_PROGRESS, frozenset({STAFF, CUSTOMER}), _("Вернуть в работу")),
+    Transition(S.WAITING_FOR_CUSTOMER, S.WITHDRAWN, frozenset({CUSTOMER}), _("Отозвать обращение")),
+    Transition(S.ANSWERED, S.CLOSED, frozenset({STAFF}), _("Закрыть")),
+    Transition(S.ANSWERED, S.REOPENED, frozenset({CUSTOMER}), _("Возобновить")),
+    Transition(S.REOPENED, S.IN_PROGRESS, frozenset({STAFF}), _("Взять в работу")),
+    Transition(S.REOPENED, S.WITHDRAWN, frozenset({CUSTOMER}), _("Отозвать обращение")),
+)
+
+_BY_PAIR = {(t.source, t.target): t for t in TRANSITIONS}
+
+
+class TransitionNotAllowed(Exception):
+    """Carries the Russian message the service turns into a ValidationError."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+def transition_for(source, target):
+    return _BY_PAIR.get((source, target))
+
+
+def targets_from(source, role):
+    """Statuses the given role may move an appeal in `source` to, in table order."""
+    return [t for t in TRANSITIONS if t.source == source and role in t.by]
+
+
+def check_transition(appeal, target, role, now: datetime):
+    """Raise TransitionNotAllowed with a clear message unless the move is allowed now."""
+    source = appeal.status
+    transition = transition_for(source, target)
+    if transition is None:
+        raise TransitionNotAllowed(
+            _("Нельзя перевести обращение из статуса «%(source)s» в статус «%(target)s».")
+            % {"source": S(source).label, "target": S(target).label}
+        )
+    if role not in transition.by:
+        if role == CUSTOMER:
+            raise TransitionNotAllowed(_("Это действие выполняет сотрудник, а не заявитель."))
+        raise TransitionNotAllowed(_("Это действие выполняет только сам заявитель."))
+    if target == S.ANSWERED and not appeal.answer_text.strip():
+        raise TransitionNotAllowed(_("Сначала введите текст ответа."))
+    if target == S.REDIRECTED and not (appeal.redirected_to and appeal.redirected_on):
+        raise TransitionNotAllowed(_("Укажите организацию и дату, когда обращение ей направлено."))
+    if target == S.REOPENED:
+        if appeal.reopened_count >= MAX_REOPENINGS:
+            raise TransitionNotAllowed(_("Обращение можно возобновить только один раз."))
+        if appeal.answered_at is None or now > appeal.answered_at + REOPEN_WINDOW:
+            raise TransitionNotAllowed(_("Возобновить обращение можно в течение 30 дней после ответа."))
+    return transition
+
+
+def can_reopen(appeal, now: datetime) -> bool:
+    try:
+        check_transition(appeal, S.REOPENED, CUSTOMER, now)
+    except TransitionNotAllowed:
+        return False
+    return True
+
+
+def can_withdraw(appeal) -> bool:
+    t = transition_for(appeal.status, S.WITHDRAWN)
+    return t is not None and CUSTOMER in t.by

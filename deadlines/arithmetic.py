@@ -1,0 +1,106 @@
+"""Deadline arithmetic under the Civil Code (ст. 191, 193). Pure: no ORM, no clock.
+
+Every moment comes in as an aware datetime and every day is a date in the
+time zone passed in (the company's, settings.TIME_ZONE, supplied by
+`deadlines.services`): an appeal received at 23:30 UTC on 31 December was
+received on 1 January in Moscow, and the Moscow date is the one the law counts.
+"""
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db.models import TextChoices
+from django.utils.translation import gettext_lazy as _
+
+from deadlines.calendar import WorkingCalendar
+
+
+class Unit(TextChoices):
+    CALENDAR_DAYS = "calendar_days", _("календарные дни")
+    WORKING_DAYS = "working_days", _("рабочие дни")
+    HOURS = "hours", _("часы")
+
+
+# Abbreviations as Russian paperwork writes them: they read right after any
+# number, so no plural forms are needed ("21 кал. дн.", "2 ч").
+_UNIT_ABBREVIATIONS = {
+    Unit.CALENDAR_DAYS: _("кал. дн."),
+    Unit.WORKING_DAYS: _("раб. дн."),
+    Unit.HOURS: _("ч"),
+}
+
+
+@dataclass(frozen=True)
+class Term:
+    amount: int
+    unit: Unit
+
+    def __post_init__(self):
+        if isinstance(self.amount, bool) or not isinstance(self.amount, int) or self.amount < 1:
+            raise ValueError(f"a term is a positive whole number of units, not {self.amount!r}")
+        # Accept the stored string ("calendar_days") as well as the member.
+        object.__setattr__(self, "unit", Unit(self.unit))
+
+    def __str__(self):
+        return f"{self.amount} {_UNIT_ABBREVIATIONS[self.unit]}"
+
+
+def due_at(term: Term, event_at: datetime, calendar: WorkingCalendar, tz: ZoneInfo) -> datetime:
+    """When a term that starts with the event at `event_at` runs out.
+
+    Day terms start on the day after the event (ст. 191), even when the event
+    falls on a day off, and end at the very end of their last day (ст. 194);
+    a calendar-day term whose last day is not a working day ends on the next
+    working day (ст. 193). Working-day terms count only working days. Hours
+    are elapsed hours.
+    """
+    _require_aware(event_at)
+    if term.unit == Unit.HOURS:
+        # Add in UTC: elapsed hours, whatever the zone's clock changes do.
+        return (event_at.astimezone(UTC) + timedelta(hours=term.amount)).astimezone(tz)
+    event_day = event_at.astimezone(tz).date()
+    if term.unit == Unit.WORKING_DAYS:
+        last_day = calendar.add_working_days(event_day, term.amount)
+    else:
+        last_day = calendar.next_working_day(event_day + timedelta(days=term.amount))
+    return end_of_day(last_day, tz)
+
+
+def extended_due_at(current_due_at: datetime, term: Term, calendar: WorkingCalendar, tz: ZoneInfo) -> datetime:
+    """The due date after an extension by `term`, counted from the current due date.
+
+    The extension runs like a new term whose event is the current due date: it
+    starts the next day (for day terms) and obeys the same working-day rules.
+    """
+    return due_at(term, current_due_at, calendar, tz)
+
+
+def working_days_left(now: datetime, due: datetime, calendar: WorkingCalendar, tz: ZoneInfo) -> int:
+    """Working days from today to the due date, by the dates in `tz`.
+
+    0: due today. Positive: working days until the due date, at least 1 when it
+    is after today (a due date on a Sunday seen on Friday is 1, not "today").
+    Negative: overdue, by the working days since the due date, at least 1 once
+    the due moment has passed (an hours term that ran out this morning is
+    overdue, not "due today"; so is Friday's term seen on Saturday).
+    """
+    _require_aware(now)
+    _require_aware(due)
+    today = now.astimezone(tz).date()
+    due_day = due.astimezone(tz).date()
+    if now > due:
+        return -max(1, calendar.working_days_between(due_day, today))
+    if due_day == today:
+        return 0
+    return max(1, calendar.working_days_between(today, due_day))
+
+
+def end_of_day(day: date, tz: ZoneInfo) -> datetime:
+    """The last representable moment of `day` in `tz`, aware."""
+    return datetime.combine(day, time.max, tzinfo=tz)
+
+
+def _require_aware(moment: datetime) -> None:
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError(f"an aware datetime is required, got naive {moment!r}")

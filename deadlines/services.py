@@ -1,0 +1,170 @@
+"""The deadlines app's interface for other apps: the only code that reads its tables.
+
+Arithmetic lives in `deadlines.arithmetic` (pure); this module loads the rule
+and the slice of the production calendar it needs and supplies the company's
+time zone (settings.TIME_ZONE).
+"""
+
+from datetime import date, datetime, timedelta
+
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db.models import CharField, DateField, IntegerField, Value
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from deadlines.arithmetic import Term, Unit, due_at, extended_due_at
+from deadlines.calendar import WorkingCalendar
+from deadlines.models import CalendarDay, CalendarYear, DeadlineRule
+
+# The warning on the admin index is re-read at most this often; edits to the
+# years table clear it at once (see deadlines.apps).
+COVERAGE_WARNING_CACHE_SECONDS = 60 * 60
+
+
+def calendar_for(start: date, end: date) -> WorkingCalendar:
+    """The production calendar for the days from `start` to `end` inclusive, in one query.
+
+    Overrides and covered years come back in one UNION ALL: a year row has no
+    date, an override row has no year.
+    """
+    if end < start:
+        start, end = end, start
+    overrides = CalendarDay.objects.filter(day__range=(start, end)).order_by().values_list(
+        "day", "kind", Value(None, output_field=IntegerField())
+    )
+    years = CalendarYear.objects.filter(year__range=(start.year, end.year)).order_by().values_list(
+        Value(None, output_field=DateField()), Value("", output_field=CharField()), "year"
+    )
+    nonworking, working, shortened, covered_years = [], [], [], []
+    by_kind = {
+        CalendarDay.Kind.NONWORKING: nonworking,
+        CalendarDay.Kind.WORKING: working,
+        CalendarDay.Kind.SHORTENED: shortened,
+    }
+    for day, kind, year in overrides.union(years, all=True):
+        if year is not None:
+            covered_years.append(year)
+        else:
+            by_kind[kind].append(day)
+    return WorkingCalendar(nonworking=nonworking, working=working, shortened=shortened, covered_years=covered_years)
+
+
+def rule_for(code: str, topic: str = "") -> DeadlineRule:
+    """The active rule for (code, topic), else the active rule for (code, any topic).
+
+    Raises DeadlineRule.DoesNotExist when neither exists: a missing rule is a
+    configuration error the caller must not paper over with a guessed term.
+    """
+    candidates = {
+        rule.topic: rule
+        for rule in DeadlineRule.objects.filter(code=code, topic__in={topic, ""}, is_active=True)
+    }
+    rule = candidates.get(topic) or candidates.get("")
+    if rule is None:
+        raise DeadlineRule.DoesNotExist(f"no active deadline rule for code={code!r}, topic={topic!r}")
+    return rule
+
+
+def deadline_for(rule: DeadlineRule, *, received_at: datetime, registered_at: datetime) -> datetime:
+    """The due moment under `rule`, counted from receipt or registration as the rule says."""
+    event_at = received_at if rule.start_event == DeadlineRule.StartEvent.RECEIPT else registered_at
+    return _due_after(rule.term, event_at)
+
+
+def extension_for(rule: DeadlineRule, *, current_due_at: datetime, amount: int) -> datetime:
+    """The new due moment after extending by `amount` of the rule's unit, from the current due date.
+
+    Raises ValidationError with a Russian message for the staff form when the
+    rule allows no extension or `amount` is outside 1..the rule's limit.
+    Whether the appeal was already extended once is the caller's record.
+    """
+    if not rule.extension_allowed or not rule.extension_amount:
+        raise ValidationError(
+            _("Этот срок продлить нельзя: правило «%(title)s» не предусматривает продления (%(basis)s)."),
+            code="extension_not_allowed",
+            params={"title": rule.title, "basis": _short_basis(rule)},
+        )
+    if isinstance(amount, bool) or not isinstance(amount, int) or amount < 1:
+        raise ValidationError(
+            _("Укажите, на сколько продлить срок: целое число не меньше 1."),
+            code="extension_amount_invalid",
+        )
+    if amount > rule.extension_amount:
+        raise ValidationError(
+            _("Срок можно продлить не более чем на %(limit)s (%(basis)s)."),
+            code="extension_over_limit",
+            params={"limit": rule.extension_term, "basis": _short_basis(rule)},
+        )
+    return _due_after(Term(amount, Unit(rule.unit)), current_due_at, extend=True)
+
+
+def calendar_coverage_warning(today: date) -> str | None:
+    """A warning for staff when the production calendar the deadlines need is missing.
+
+    From 1 December the next year must be entered (its decree is published in
+    the autumn); the current year must always be.
+    """
+    needed = [today.year]
+    if today >= date(today.year, 12, 1):
+        needed.append(today.year + 1)
+    covered = set(CalendarYear.objects.filter(year__in=needed).values_list("year", flat=True))
+    missing = [year for year in needed if year not in covered]
+    if not missing:
+        return None
+    if missing[0] == today.year:
+        return _(
+            "Производственный календарь на текущий, %(year)s год не внесён: сроки в рабочих днях и переносы "
+            "окончания сроков с праздников считаются по обычной пятидневке. Внесите год и его переносы выходных "
+            "в разделе «Годы производственного календаря»."
+        ) % {"year": today.year}
+    return _(
+        "Производственный календарь на %(year)s год ещё не внесён. Внесите его по постановлению Правительства "
+        "о переносе выходных в разделе «Годы производственного календаря»: без него сроки, которые "
+        "заканчиваются после 1 января, будут посчитаны без праздников."
+    ) % {"year": today.year + 1}
+
+
+def cached_calendar_coverage_warning() -> str | None:
+    """`calendar_coverage_warning` for today, cached: it is shown on every admin index page."""
+    key = _coverage_warning_cache_key(timezone.localdate())
+    cached = cache.get(key)
+    if cached is None:
+        cached = calendar_coverage_warning(timezone.localdate()) or ""
+        cache.set(key, cached, COVERAGE_WARNING_CACHE_SECONDS)
+    return cached or None
+
+
+def forget_calendar_coverage_warning() -> None:
+    cache.delete(_coverage_warning_cache_key(timezone.localdate()))
+
+
+def _coverage_warning_cache_key(today: date) -> str:
+    return f"deadlines:coverage-warning:{today.isoformat()}"
+
+
+def _due_after(term: Term, event_at: datetime, *, extend: bool = False) -> datetime:
+    tz = timezone.get_default_timezone()
+
+    def compute(calendar):
+        if extend:
+            return extended_due_at(event_at, term, calendar, tz)
+        return due_at(term, event_at, calendar, tz)
+
+    if term.unit == Unit.HOURS:
+        return compute(WorkingCalendar())
+    first_day = event_at.astimezone(tz).date()
+    # Load a window that surely holds the answer (a holiday run is under two
+    # weeks); should the answer reach its edge, load a wider one rather than
+    # guess the days beyond it.
+    span = term.amount * (2 if term.unit == Unit.WORKING_DAYS else 1) + 31
+    while True:
+        last_loaded = first_day + timedelta(days=span)
+        result = compute(calendar_for(first_day, last_loaded))
+        if result.astimezone(tz).date() < last_loaded:
+            return result
+        span *= 2
+
+
+def _short_basis(rule: DeadlineRule) -> str:
+    return rule.legal_basis.split("\n", 1)[0].strip()
