@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Membership, Organisation
-from appeals import workflow
+from appeals import notifying, workflow
 from appeals.files import MAX_FILES_PER_APPEAL, PDF, CheckedFile, check_file
 from appeals.models import Appeal, AppealEvent, AppealMessage, AppealNumberCounter, Attachment
 from deadlines import services as deadline_services
@@ -56,6 +56,7 @@ def _record_event(appeal, *, kind, actor, now, from_status="", to_status="", com
     )
     if kind in AppealEvent.PUBLIC_KINDS:
         appeal.last_activity_at = now
+    notifying.appeal_event_recorded(event)
     return event
 
 

@@ -385,13 +385,12 @@ def reminder_record(*, subject: str, object_id: int, kind: str, due_on, now=None
     return True
 
 
-def reminders_recorded(*, subject: str, object_ids, kinds) -> set[tuple[int, str, object]]:
+def reminders_recorded(*, subject: str, object_ids, kinds=None) -> set[tuple[int, str, object]]:
     """(object_id, kind, due_on) already recorded for these objects: lets a scan skip them in one query."""
-    return set(
-        Reminder.objects.filter(subject=subject, object_id__in=list(object_ids), kind__in=list(kinds)).values_list(
-            "object_id", "kind", "due_on"
-        )
-    )
+    rows = Reminder.objects.filter(subject=subject, object_id__in=list(object_ids))
+    if kinds is not None:
+        rows = rows.filter(kind__in=list(kinds))
+    return set(rows.values_list("object_id", "kind", "due_on"))
 
 
 @dataclass(frozen=True)

@@ -318,4 +318,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": env.int("NOTIFICATIONS_SWEEP_SECONDS", default=60),
         "options": {"expires": 55},
     },
+    # Deadline reminders, escalations and the morning digest (appeals/reminders.py).
+    "appeals-reminder-scan": {
+        "task": "appeals.tasks.scan_appeal_reminders",
+        "schedule": env.int("APPEALS_REMINDER_SCAN_SECONDS", default=5 * 60),
+        "options": {"expires": 4 * 60},
+    },
 }
