@@ -376,6 +376,8 @@ class AppealAdmin(admin.ModelAdmin):
             "can_assign": can_change and appeal.is_open,
             "can_message": can_change,
             "rule": rule,
+            # After a conflict the operator keeps what they typed, to compare and reuse.
+            "unsaved_answer": bound["answer"].data.get("answer-text", "") if "answer" in bound else "",
             "has_view_permission": True,
         }
         return TemplateResponse(request, "admin/appeals/appeal/work.html", context)

@@ -496,11 +496,13 @@ def appeal_add_message(
         _store_files(appeal, files, purpose=Attachment.Purpose.MESSAGE, uploaded_by=actor, now=now,
                      message=message, written=written)
         _record_event(appeal, kind=Event.NOTE if internal else Event.MESSAGE, actor=actor, now=now)
-        changed = []
         if role == workflow.CUSTOMER:
             changed = _apply_transition(appeal, to=S.IN_PROGRESS, actor=actor, role=role,
                                         comment=_("Заявитель ответил."), now=now)
-        _save(appeal, changed)
+            _save(appeal, changed)
+        else:
+            # A message or note changes no state a colleague's open form relies on: no new version.
+            appeal.save(update_fields=["last_activity_at", "updated_at"])
         return message
 
     return _with_file_cleanup(work)

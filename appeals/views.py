@@ -131,6 +131,10 @@ def _act(request, number, form_class, form_key, action, success_message):
             raise Http404 from None
         except ValidationError as error:
             _apply_service_error(form, error)
+            # The action's form may not be on the page any more (e.g. withdrawing an
+            # appeal answered meanwhile): say why at the top as well.
+            for message in form.non_field_errors():
+                messages.error(request, message)
         else:
             messages.success(request, success_message)
             return redirect("appeals:detail", number=appeal.number)

@@ -1,0 +1,245 @@
+"""The customer's pages: filing with every bad input, the list, the appeal page and its actions."""
+
+import uuid
+
+import pytest
+from django.urls import reverse
+
+from accounts.tests.factories import MembershipFactory, OrganisationFactory
+from appeals import services
+from appeals.files import MAX_FILE_SIZE
+from appeals.models import Appeal, Attachment
+from appeals.tests.conftest import stored_files
+from appeals.tests.factories import (
+    EXE_BYTES,
+    JPEG_BYTES,
+    NOW,
+    PDF_BYTES,
+    PNG_BYTES,
+    ooxml_bytes,
+    plain_zip_bytes,
+    submit,
+    upload,
+)
+
+pytestmark = pytest.mark.django_db
+NEW = reverse("appeals:new")
+
+
+def form_data(**overrides):
+    data = {
+        "kind": "complaint",
+        "topic": "billing",
+        "subject": "Неверное начисление",
+        "text": "В квитанции за февраль начислено 9000 кВт·ч вместо 300.",
+        "answer_channel": "cabinet",
+        "postal_address": "",
+        "idempotency_key": str(uuid.uuid4()),
+    }
+    data.update(overrides)
+    return data
+
+
+@pytest.fixture
+def client_a(client, customer_a):
+    client.force_login(customer_a)
+    return client
+
+
+class TestFiling:
+    def test_form_preselects_the_topic_from_the_link(self, client_a):
+        response = client_a.get(NEW + "?topic=metering")
+        assert response.status_code == 200
+        assert response.context["form"].initial["topic"] == "metering"
+        assert "organisation" not in response.context["form"].fields
+
+    def test_filing_with_files_shows_the_number_and_due_date_at_once(self, client_a, customer_a, media_root):
+        files = [upload("акт.pdf"), upload("фото.jpg", JPEG_BYTES, "image/jpeg"), upload("s.png", PNG_BYTES),
+                 upload("письмо.docx", ooxml_bytes("docx")), upload("расчёт.xlsx", ooxml_bytes("xlsx"))]
+        response = client_a.post(NEW, form_data(files=files), follow=True)
+        appeal = Appeal.objects.get()
+        assert response.redirect_chain[-1][0] == reverse("appeals:submitted", args=[appeal.number])
+        body = response.content.decode()
+        assert appeal.number in body
+        assert "05.03.2026" in body or appeal.due_at.strftime("%d.%m.%Y") in body
+        assert appeal.author == customer_a and appeal.channel == "cabinet"
+        assert sorted(Attachment.objects.values_list("content_type", flat=True)) == sorted([
+            "application/pdf", "image/jpeg", "image/png",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ])
+        assert len(stored_files(media_root)) == 5
+        detail = client_a.get(reverse("appeals:detail", args=[appeal.number])).content.decode()
+        assert appeal.number in detail and "акт.pdf" in detail
+
+    def test_a_repeated_post_files_one_appeal(self, client_a):
+        data = form_data()
+        first = client_a.post(NEW, data)
+        second = client_a.post(NEW, data)
+        assert Appeal.objects.count() == 1
+        assert first["Location"] == second["Location"]
+
+    @pytest.mark.parametrize(
+        ("files", "message"),
+        [
+            ([upload("вирус.pdf", EXE_BYTES)], "не является документом"),
+            ([upload("архив.docx", plain_zip_bytes())], "не является документом"),
+            ([upload("макрос.docx", ooxml_bytes("docx", macros=True))], "не является документом"),
+            ([upload("таблица.docx", ooxml_bytes("xlsx"))], "не соответствует его содержимому"),
+            ([upload("картинка.pdf", PNG_BYTES)], "не соответствует его содержимому"),
+            ([upload("пустой.pdf", b"")], "пустой"),
+            ([upload("огромный.pdf", PDF_BYTES + b"0" * MAX_FILE_SIZE)], "больше 10"),
+            ([upload(f"{i}.pdf") for i in range(6)], "не больше 5 файлов"),
+            ([upload("счёт.pdf.exe", PDF_BYTES)], "похож на программу"),
+            ([upload("счёт.exe.pdf", PDF_BYTES)], "похож на программу"),
+            ([upload("page.html", b"<html></html>")], "похож на программу"),
+            ([upload(".htaccess.pdf", PDF_BYTES)], "Недопустимое имя"),
+            ([upload("CON.pdf", PDF_BYTES)], "Недопустимое имя"),
+            ([upload("без_расширения", PDF_BYTES)], "нет расширения"),
+        ],
+        ids=["exe-as-pdf", "zip-as-docx", "macro-docx", "xlsx-as-docx", "png-as-pdf", "empty", "oversize",
+             "too-many", "double-ext", "exe-inside", "html", "dotfile", "reserved", "no-ext"],
+    )
+    def test_bad_files_get_a_clear_error_and_leave_nothing(self, client_a, media_root, files, message):
+        response = client_a.post(NEW, form_data(files=files))
+        assert response.status_code == 200
+        errors = " ".join(response.context["form"].errors.get("files", []))
+        assert message in errors
+        assert message in response.content.decode()
+        assert not Appeal.objects.exists()
+        assert not Attachment.objects.exists()
+        assert stored_files(media_root) == []
+
+    def test_slashes_in_a_file_name_are_refused(self):
+        # Browsers strip paths; a hand-made request may not. Django drops the directory part too.
+        from django.core.exceptions import ValidationError
+
+        from appeals.files import clean_file_name
+
+        for name in ("../../etc/passwd.pdf", "C:\\temp\\a.pdf", "a..pdf", "отчёт\u202efdp.exe", "a\x00.pdf"):
+            with pytest.raises(ValidationError):
+                clean_file_name(name)
+
+    @pytest.mark.parametrize(
+        ("overrides", "field"),
+        [
+            ({"subject": ""}, "subject"),
+            ({"subject": "x" * 201}, "subject"),
+            ({"text": "коротко"}, "text"),
+            ({"kind": "praise"}, "kind"),
+            ({"topic": "weather"}, "topic"),
+            ({"answer_channel": "post", "postal_address": ""}, "postal_address"),
+            ({"answer_channel": "pigeon"}, "answer_channel"),
+            ({"idempotency_key": "not-a-uuid"}, "idempotency_key"),
+        ],
+    )
+    def test_bad_fields_are_reported_next_to_the_field(self, client_a, overrides, field):
+        response = client_a.post(NEW, form_data(**overrides))
+        assert response.status_code == 200
+        assert field in response.context["form"].errors
+        assert not Appeal.objects.exists()
+
+    def test_member_files_for_the_organisation_but_not_for_a_stranger(self, client_a, customer_a):
+        mine, other = OrganisationFactory(), OrganisationFactory()
+        MembershipFactory(user=customer_a, organisation=mine)
+        response = client_a.post(NEW, form_data(organisation=str(other.pk)))
+        assert "organisation" in response.context["form"].errors
+        client_a.post(NEW, form_data(organisation=str(mine.pk)))
+        assert Appeal.objects.get().organisation == mine
+        client_a.post(NEW, form_data(organisation=""))
+        assert Appeal.objects.filter(organisation__isnull=True).count() == 1
+
+    def test_anonymous_visitors_are_sent_to_log_in(self, client):
+        response = client.get(NEW)
+        assert response.status_code == 302 and reverse("accounts:login") in response["Location"]
+
+
+class TestListAndPage:
+    def test_list_shows_own_appeals_filtered_by_status(self, client_a, customer_a, customer_b, operator):
+        mine = submit(customer_a, subject="Моё первое")
+        other = submit(customer_a, subject="Моё второе")
+        submit(customer_b, subject="Чужое")
+        services.appeal_transition(other.pk, to="in_progress", actor=operator)
+        body = client_a.get(reverse("appeals:list")).content.decode()
+        assert "Моё первое" in body and "Моё второе" in body and "Чужое" not in body
+        filtered = client_a.get(reverse("appeals:list") + "?status=registered").content.decode()
+        assert mine.number in filtered and other.number not in filtered
+
+    def test_list_runs_a_constant_number_of_queries(self, client_a, customer_a, django_assert_num_queries):
+        organisation = OrganisationFactory()
+        MembershipFactory(user=customer_a, organisation=organisation)
+        submit(customer_a)
+        url = reverse("appeals:list")
+        client_a.get(url)  # warm the session
+        # Session and user, count and page of appeals, the session save (in a savepoint): 7.
+        with django_assert_num_queries(7):
+            client_a.get(url)
+        for _ in range(30):
+            submit(customer_a, organisation=organisation)
+        with django_assert_num_queries(7):
+            response = client_a.get(url)
+        assert len(response.context["page"].object_list) == 20
+
+    def test_reply_while_waiting_then_withdraw(self, client_a, customer_a, operator):
+        appeal = submit(customer_a)
+        url = reverse("appeals:detail", args=[appeal.number])
+        assert "Ответить на запрос" not in client_a.get(url).content.decode()
+        services.appeal_transition(appeal.pk, to="in_progress", actor=operator)
+        services.appeal_transition(appeal.pk, to="waiting_for_customer", actor=operator, comment="Пришлите акт.")
+        page = client_a.get(url).content.decode()
+        assert "Пришлите акт." in page and "Ответить на запрос" in page
+        bad = client_a.post(reverse("appeals:reply", args=[appeal.number]),
+                            {"text": "Вот акт", "files": [upload("акт.pdf", EXE_BYTES)]})
+        assert bad.status_code == 400 and "не является документом" in bad.content.decode()
+        client_a.post(reverse("appeals:reply", args=[appeal.number]), {"text": "Вот акт", "files": [upload()]})
+        appeal.refresh_from_db()
+        assert appeal.status == "in_progress" and appeal.attachments.count() == 1
+        client_a.post(reverse("appeals:withdraw", args=[appeal.number]), {"comment": "Решилось"})
+        appeal.refresh_from_db()
+        assert appeal.status == "withdrawn"
+
+    def test_answer_rating_and_reopen(self, client_a, customer_a, operator):
+        appeal = submit(customer_a, now=None)
+        services.appeal_answer(appeal.pk, actor=operator, text="Начисления исправлены.", letter=upload("ответ.pdf"),
+                               expected_version=appeal.version)
+        url = reverse("appeals:detail", args=[appeal.number])
+        page = client_a.get(url).content.decode()
+        assert "Начисления исправлены." in page and "ответ.pdf" in page and "Оцените ответ" in page
+        bad = client_a.post(reverse("appeals:rate", args=[appeal.number]), {"rating": "9"})
+        assert bad.status_code == 400 and "rating" in bad.context["rate_form"].errors
+        client_a.post(reverse("appeals:rate", args=[appeal.number]), {"rating": "2", "comment": "Долго"})
+        appeal.refresh_from_db()
+        assert appeal.rating == 2
+        bad = client_a.post(reverse("appeals:reopen", args=[appeal.number]), {"comment": ""})
+        assert bad.status_code == 400
+        client_a.post(reverse("appeals:reopen", args=[appeal.number]), {"comment": "Ничего не исправлено"})
+        appeal.refresh_from_db()
+        assert appeal.status == "reopened" and appeal.reopened_count == 1
+
+    def test_withdrawing_an_answered_appeal_is_refused_with_a_message(self, client_a, customer_a, operator):
+        appeal = submit(customer_a, now=None)
+        services.appeal_answer(appeal.pk, actor=operator, text="Ответ", expected_version=appeal.version)
+        response = client_a.post(reverse("appeals:withdraw", args=[appeal.number]), {"comment": ""})
+        assert response.status_code == 400
+        assert "Нельзя перевести обращение" in response.content.decode()
+
+    def test_attachment_download_is_a_private_attachment(self, client_a, customer_a):
+        appeal = submit(customer_a, files=[upload("Акт №1.pdf")])
+        attachment = appeal.attachments.get()
+        response = client_a.get(reverse("appeals:attachment", args=[appeal.number, attachment.pk]))
+        assert response.status_code == 200
+        assert response["Content-Type"] == "application/pdf"
+        assert response["Content-Disposition"].startswith("attachment;")
+        assert response["X-Content-Type-Options"] == "nosniff"
+        assert b"".join(response.streaming_content) == PDF_BYTES
+
+
+def test_cabinet_shows_open_appeals_and_what_waits(client, customer_a, operator):
+    waiting = submit(customer_a, subject="Ждёт меня")
+    submit(customer_a, subject="Просто открыто")
+    services.appeal_transition(waiting.pk, to="in_progress", actor=operator, now=NOW)
+    services.appeal_transition(waiting.pk, to="waiting_for_customer", actor=operator, comment="?", now=NOW)
+    client.force_login(customer_a)
+    body = client.get(reverse("cabinet")).content.decode()
+    assert "Ждёт меня" in body and "Просто открыто" in body
+    assert "ждёт ваших сведений" in body
