@@ -171,12 +171,13 @@ class TestListAndPage:
         submit(customer_a)
         url = reverse("appeals:list")
         client_a.get(url)  # warm the session
-        # Session and user, count and page of appeals, the session save (in a savepoint): 7.
-        with django_assert_num_queries(7):
+        # Session and user, count and page of appeals, the notification bell's unread count,
+        # the session save (in a savepoint): 8.
+        with django_assert_num_queries(8):
             client_a.get(url)
         for _ in range(30):
             submit(customer_a, organisation=organisation)
-        with django_assert_num_queries(7):
+        with django_assert_num_queries(8):
             response = client_a.get(url)
         assert len(response.context["page"].object_list) == 20
 
