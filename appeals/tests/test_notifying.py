@@ -1,5 +1,8 @@
 """Notices caused by appeal events: written in the event's transaction, to the right people, once."""
 
+import time
+from datetime import timedelta
+
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
@@ -10,6 +13,7 @@ from appeals.models import Appeal
 from appeals.tests.factories import NOW, submit
 from notifications.models import Channel, Notification
 from notifications.services import notifications_sweep, preferences_save
+from notifications.tests.brokers import unreachable_broker  # noqa: F401 - a fixture
 
 pytestmark = pytest.mark.django_db
 S = Appeal.Status
@@ -130,3 +134,21 @@ def test_a_failed_change_leaves_no_notice(customer_a, operator):
     with pytest.raises(ValidationError):
         services.appeal_transition(appeal.pk, to=S.CLOSED, actor=operator, now=NOW)
     assert Notification.objects.count() == before
+
+
+@pytest.mark.usefixtures("unreachable_broker")
+def test_with_redis_down_filing_succeeds_fast_and_the_acknowledgement_goes_out_later(
+    customer_a, django_capture_on_commit_callbacks
+):
+    started = time.monotonic()
+    with django_capture_on_commit_callbacks(execute=True):
+        appeal = submit(customer_a)
+    assert time.monotonic() - started < 5
+    assert Appeal.objects.filter(pk=appeal.pk).exists()
+    email = Notification.objects.get(event="appeals.registered", channel=Channel.EMAIL)
+    assert email.status == Notification.Status.PENDING
+
+    notifications_sweep(now=NOW + timedelta(minutes=1))
+    email.refresh_from_db()
+    assert email.status == Notification.Status.SENT
+    assert [m.subject for m in mail.outbox] == [email.subject]

@@ -3,7 +3,6 @@ import time
 from datetime import timedelta
 
 import pytest
-from celery import Celery
 from django.core import mail
 from django.db import transaction
 
@@ -12,6 +11,7 @@ from notifications import services
 from notifications.models import Channel, Notification
 from notifications.services import Address
 from notifications.sms import LocmemSmsBackend
+from notifications.tests.brokers import unreachable_broker  # noqa: F401 - a fixture
 from notifications.tests.conftest import NOW
 from notifications.tests.smtp import ScriptedHandler, smtp_server
 
@@ -210,27 +210,9 @@ def test_the_default_sms_backend_writes_to_the_log(settings, caplog):
     assert "Дело 2026-000042: принято" in caplog.text
 
 
-@pytest.fixture
-def unreachable_broker(settings, monkeypatch):
-    """Point task publishing at a closed port for the duration of the test."""
-    from portal.celery import app as portal_app
-
-    # Celery lets this variable override any configured broker URL.
-    monkeypatch.setenv("CELERY_BROKER_URL", "redis://127.0.0.1:9/0")
-    broken = Celery("portal-broken", set_as_current=False)
-    broken.config_from_object("django.conf:settings", namespace="CELERY")
-    broken.conf.broker_url = "redis://127.0.0.1:9/0"
-    broken.conf.broker_transport_options = {"socket_connect_timeout": 2, "socket_timeout": 2}
-    broken.set_current()
-    broken.autodiscover_tasks(["notifications"], force=True)
-    try:
-        yield broken
-    finally:
-        portal_app.set_current()
-
-
+@pytest.mark.usefixtures("unreachable_broker")
 def test_with_the_broker_down_the_callers_commit_returns_fast_and_the_sweeper_sends_later(
-    unreachable_broker, django_capture_on_commit_callbacks, caplog
+    django_capture_on_commit_callbacks, caplog
 ):
     user = UserFactory()
     started = time.monotonic()
