@@ -103,13 +103,7 @@ def _deadline_reminders(now, today, tz, calendar, policies, result):
     reach = max([*rungs, unassigned_days or 0])
     horizon = end_of_day(calendar.add_working_days(today, reach) if reach else today, tz)
 
-    # Open appeals due up to the horizon (overdue ones included): the partial
-    # index appeal_open_due serves exactly this.
-    due = list(
-        Appeal.objects.filter(status__in=Appeal.OPEN_STATUSES, due_at__lte=horizon)
-        .only("pk", "due_at", "assignee_id", "status")
-        .order_by("due_at", "pk")
-    )
+    due = list(due_candidates(horizon))
     result.candidates = len(due)
     if not due:
         return
@@ -140,6 +134,15 @@ def _deadline_reminders(now, today, tz, calendar, policies, result):
                 supervisors = supervisors if supervisors is not None else list_supervisors()
                 _send(appeal.pk, kind, today, now, result, _remind_overdue, supervisors=supervisors,
                       days_left=days_left)
+
+
+def due_candidates(horizon):
+    """Open appeals due up to the horizon, overdue ones included: the partial index appeal_open_due serves this."""
+    return (
+        Appeal.objects.filter(status__in=Appeal.OPEN_STATUSES, due_at__lte=horizon)
+        .only("pk", "due_at", "assignee_id", "status")
+        .order_by("due_at", "pk")
+    )
 
 
 def _rung_for(days_left, rungs):
