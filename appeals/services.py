@@ -196,7 +196,10 @@ def _register(*, fields, files, uploaded_by, actor, now, received_at, comment=""
             deadline_basis=_rule_basis(rule),
             last_activity_at=now,
         )
-        appeal.full_clean(exclude=["number", "deadline_rule", "author", "organisation", "idempotency_key"])
+        # Field checks only: the database enforces the constraints, no need to ask it twice.
+        appeal.full_clean(
+            exclude=["number", "deadline_rule", "author", "organisation", "idempotency_key"], validate_constraints=False
+        )
         appeal.save()
         _record_event(appeal, kind=Event.TRANSITION, actor=actor, now=now, to_status=S.REGISTERED, comment=comment)
         _store_files(appeal, files, purpose=Attachment.Purpose.APPEAL, uploaded_by=uploaded_by, now=now,
