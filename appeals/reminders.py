@@ -22,9 +22,11 @@ company's time zone: the scan waits for the next working morning.
 """
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.db import transaction
@@ -37,6 +39,7 @@ from appeals.models import Appeal, AppealEvent
 from deadlines.arithmetic import end_of_day, working_days_left
 from deadlines.services import calendar_for
 from notifications.rendering import absolute_url
+from notifications.selectors import reminder_recorded_since
 from notifications.services import notify, reminder_policies, reminder_record, reminders_recorded
 
 logger = logging.getLogger(__name__)
@@ -59,7 +62,7 @@ POLICY_KEYS = [
 @dataclass
 class ScanResult:
     skipped: str = ""  # why nothing was looked at: a day off, or outside the sending hours
-    candidates: int = 0
+    planned: int = 0  # reminders that fell due (sent now, or in the next scans past the per-scan limit)
     sent: dict = field(default_factory=dict)
 
     def count(self, kind):
@@ -70,77 +73,122 @@ class ScanResult:
         return sum(self.sent.values())
 
 
-def appeal_reminders_scan(*, now: datetime | None = None) -> ScanResult:
+@dataclass(frozen=True)
+class DueReminder:
+    """A reminder that fell due and is not in the ledger yet: what the scan is about to send."""
+
+    appeal_id: int
+    kind: str
+    due_on: date
+    write: Callable
+    extra: dict
+
+
+def appeal_reminders_scan(*, now: datetime | None = None, limit: int | None = None) -> ScanResult:
+    """Send the reminders that fell due, at most `limit` (settings.APPEALS_REMINDERS_PER_SCAN) per scan.
+
+    A backlog (say, the first run over years of data) drains over the next
+    scans instead of making one scan run for an hour.
+    """
     now = now or timezone.now()
+    limit = settings.APPEALS_REMINDERS_PER_SCAN if limit is None else limit
     tz = timezone.get_default_timezone()
     local = now.astimezone(tz)
-    today = local.date()
     policies = reminder_policies(POLICY_KEYS)
-    calendar = calendar_for(today - timedelta(days=62), today + timedelta(days=62))
+    calendar = calendar_for(local.date() - timedelta(days=62), local.date() + timedelta(days=62))
 
     start_hour, end_hour = policies[notifying.POLICY_HOURS.key].values
-    if not calendar.is_working_day(today):
+    if not calendar.is_working_day(local.date()):
         return ScanResult(skipped="day off")
     if not start_hour <= local.hour < end_hour:
         result = ScanResult(skipped="outside sending hours")
     else:
         result = ScanResult()
-        _deadline_reminders(now, today, tz, calendar, policies, result)
-        _customer_reminders(now, today, tz, policies, result)
-    _digests(now, today, tz, local, calendar, policies, result)
+        due = plan_reminders(now=now, calendar=calendar, policies=policies, limit=limit)
+        result.planned = len(due)
+        supervisors = None
+        for item in due[:limit]:
+            if item.write in (_remind_unassigned, _remind_overdue):
+                supervisors = supervisors if supervisors is not None else list_supervisors()
+                item.extra["supervisors"] = supervisors
+            if _send(item, now):
+                result.count(item.kind)
+    _digests(now, local, calendar, policies, result)
     return result
+
+
+def plan_reminders(*, now, calendar, policies, limit) -> list[DueReminder]:
+    """Every reminder due now and not yet recorded, the coming deadlines first, then escalations."""
+    tz = timezone.get_default_timezone()
+    today = now.astimezone(tz).date()
+    due = _upcoming(now, today, tz, calendar, policies)
+    overdue_policy = policies[notifying.POLICY_OVERDUE.key]
+    if overdue_policy.enabled and len(due) < limit:
+        due += _overdue(now, today, overdue_policy.values[0], limit - len(due))
+    customer_policy = policies[notifying.POLICY_CUSTOMER.key]
+    if customer_policy.enabled and len(due) < limit:
+        due += _customer_waiting(now, tz, customer_policy.values[0])
+    return due
 
 
 # --- deadlines: the assignee, then the supervisors -----------------------------------------
 
 
-def _deadline_reminders(now, today, tz, calendar, policies, result):
+def _upcoming(now, today, tz, calendar, policies) -> list[DueReminder]:
     assignee_policy = policies[notifying.POLICY_ASSIGNEE_DAYS.key]
     unassigned_policy = policies[notifying.POLICY_UNASSIGNED.key]
-    overdue_policy = policies[notifying.POLICY_OVERDUE.key]
     rungs = sorted(assignee_policy.values, reverse=True) if assignee_policy.enabled else []
     unassigned_days = unassigned_policy.values[0] if unassigned_policy.enabled else None
+    if not rungs and unassigned_days is None:
+        return []
     reach = max([*rungs, unassigned_days or 0])
     horizon = end_of_day(calendar.add_working_days(today, reach) if reach else today, tz)
-
-    due = list(due_candidates(horizon))
-    result.candidates = len(due)
-    if not due:
-        return
-    recorded = reminders_recorded(subject=SUBJECT, object_ids=[a.pk for a in due])
-    supervisors = None
-    for appeal in due:
+    appeals = list(upcoming_candidates(now, horizon))
+    recorded = reminders_recorded(subject=SUBJECT, object_ids=[a.pk for a in appeals])
+    due = []
+    for appeal in appeals:
         days_left = working_days_left(now, appeal.due_at, calendar, tz)
         due_on = appeal.due_at.astimezone(tz).date()
-        if days_left >= 0 and appeal.assignee_id and rungs:
+        if appeal.assignee_id and rungs:
             rung = _rung_for(days_left, rungs)
-            if rung is not None and (appeal.pk, f"assignee_{rung}d", due_on) not in recorded:
-                _send(appeal.pk, f"assignee_{rung}d", due_on, now, result, _remind_assignee, days_left=days_left)
-        if (
-            unassigned_days is not None
-            and 0 <= days_left <= unassigned_days
-            and not appeal.assignee_id
+            kind = f"assignee_{rung}d"
+            if rung is not None and (appeal.pk, kind, due_on) not in recorded:
+                due.append(DueReminder(appeal.pk, kind, due_on, _remind_assignee, {"days_left": days_left}))
+        elif (
+            not appeal.assignee_id
+            and unassigned_days is not None
+            and days_left <= unassigned_days
             and (appeal.pk, "unassigned", due_on) not in recorded
         ):
-            supervisors = supervisors if supervisors is not None else list_supervisors()
-            _send(appeal.pk, "unassigned", due_on, now, result, _remind_unassigned, supervisors=supervisors,
-                  days_left=days_left)
-        if days_left < 0 and overdue_policy.enabled:
-            # One escalation per repeat interval; the kind carries the due date
-            # so an extension starts the count again.
-            kind = f"overdue_{due_on.isoformat()}"
-            sent_days = [d for (pk, k, d) in recorded if pk == appeal.pk and k == kind]
-            if not sent_days or (today - max(sent_days)).days >= overdue_policy.values[0]:
-                supervisors = supervisors if supervisors is not None else list_supervisors()
-                _send(appeal.pk, kind, today, now, result, _remind_overdue, supervisors=supervisors,
-                      days_left=days_left)
+            due.append(DueReminder(appeal.pk, "unassigned", due_on, _remind_unassigned, {"days_left": days_left}))
+    return due
 
 
-def due_candidates(horizon):
-    """Open appeals due up to the horizon, overdue ones included: the partial index appeal_open_due serves this."""
+def upcoming_candidates(now, horizon):
+    """Open appeals due between now and the horizon: a range on the partial index appeal_open_due."""
     return (
-        Appeal.objects.filter(status__in=Appeal.OPEN_STATUSES, due_at__lte=horizon)
+        Appeal.objects.filter(status__in=Appeal.OPEN_STATUSES, due_at__gte=now, due_at__lte=horizon)
         .only("pk", "due_at", "assignee_id", "status")
+        .order_by("due_at", "pk")
+    )
+
+
+def _overdue(now, today, every_days, limit) -> list[DueReminder]:
+    # One escalation per appeal every `every_days` days (working days only:
+    # the scan does not run on days off), oldest deadline first.
+    return [
+        DueReminder(appeal.pk, "overdue", today, _remind_overdue, {"due_at": appeal.due_at})
+        for appeal in overdue_candidates(now, since=today - timedelta(days=every_days - 1))[:limit]
+    ]
+
+
+def overdue_candidates(now, *, since):
+    """Open overdue appeals not escalated since `since`: the due-date index, anti-joined with the ledger."""
+    escalated = reminder_recorded_since(subject=SUBJECT, kind="overdue", since=since)
+    return (
+        Appeal.objects.filter(status__in=Appeal.OPEN_STATUSES, due_at__lt=now)
+        .filter(~escalated)
+        .only("pk", "due_at")
         .order_by("due_at", "pk")
     )
 
@@ -155,7 +203,7 @@ def _rung_for(days_left, rungs):
     return min(candidates) if candidates else None
 
 
-def _send(appeal_id, kind, due_on, now, result, write_notices, **extra):
+def _send(item: DueReminder, now) -> bool:
     """Record the reminder and write its notices in one transaction, under the appeal's row lock.
 
     The lock and the re-check make a reminder for an appeal answered a moment
@@ -165,15 +213,15 @@ def _send(appeal_id, kind, due_on, now, result, write_notices, **extra):
         appeal = (
             Appeal.objects.select_for_update(of=("self",))
             .select_related("assignee", "author")
-            .filter(pk=appeal_id, status__in=Appeal.OPEN_STATUSES)
+            .filter(pk=item.appeal_id, status__in=Appeal.OPEN_STATUSES)
             .first()
         )
         if appeal is None:
-            return
-        if not reminder_record(subject=SUBJECT, object_id=appeal.pk, kind=kind, due_on=due_on, now=now):
-            return
-        write_notices(appeal, kind=kind, due_on=due_on, now=now, **extra)
-    result.count(kind.split("_", 1)[0] if kind.startswith("overdue") else kind)
+            return False
+        if not reminder_record(subject=SUBJECT, object_id=appeal.pk, kind=item.kind, due_on=item.due_on, now=now):
+            return False
+        item.write(appeal, kind=item.kind, due_on=item.due_on, now=now, **item.extra)
+    return True
 
 
 def _dedup(appeal, kind, due_on, user_key):
@@ -203,12 +251,14 @@ def _remind_unassigned(appeal, *, kind, due_on, now, supervisors, days_left):
         )
 
 
-def _remind_overdue(appeal, *, kind, due_on, now, supervisors, days_left):
+def _remind_overdue(appeal, *, kind, due_on, now, supervisors, due_at):
     recipients = list(supervisors)
     if appeal.assignee_id and all(s.pk != appeal.assignee_id for s in recipients):
         recipients.append(appeal.assignee)
+    tz = timezone.get_default_timezone()
+    overdue_days = (now.astimezone(tz).date() - appeal.due_at.astimezone(tz).date()).days
     context = notifying.appeal_context(
-        appeal, days_overdue=-days_left, assignee=str(appeal.assignee) if appeal.assignee_id else "—"
+        appeal, days_overdue=max(overdue_days, 1), assignee=str(appeal.assignee) if appeal.assignee_id else "—"
     )
     for user in recipients:
         notify(
@@ -222,38 +272,36 @@ def _remind_overdue(appeal, *, kind, due_on, now, supervisors, days_left):
 
 
 def list_supervisors():
-    """Active staff who may see every appeal (the appeals.view_all_appeals permission), without DISTINCT."""
+    """Active staff granted appeals.view_all_appeals, through a group or directly (no DISTINCT).
+
+    Superusers are left out unless they hold the permission themselves: the
+    permission names the supervisors' duty, the superuser flag only IT access.
+    """
     User = get_user_model()
     permission = Permission.objects.filter(content_type__app_label="appeals", codename="view_all_appeals")
     holders = User.objects.filter(
         Q(user_permissions__in=permission) | Q(groups__permissions__in=permission)
     ).values("pk")
-    return list(
-        User.objects.filter(Q(pk__in=holders) | Q(is_superuser=True), is_active=True, is_staff=True).order_by("pk")
-    )
+    return list(User.objects.filter(pk__in=holders, is_active=True, is_staff=True).order_by("pk"))
 
 
 # --- the customer who was asked for information ----------------------------------------------
 
 
-def _customer_reminders(now, today, tz, policies, result):
-    policy = policies[notifying.POLICY_CUSTOMER.key]
-    if not policy.enabled:
-        return
-    waited_since = now - timedelta(days=policy.values[0])
+def _customer_waiting(now, tz, days) -> list[DueReminder]:
     waiting = list(
-        Appeal.objects.filter(status=S.WAITING_FOR_CUSTOMER, last_activity_at__lte=waited_since)
+        Appeal.objects.filter(status=S.WAITING_FOR_CUSTOMER, last_activity_at__lte=now - timedelta(days=days))
         .only("pk", "last_activity_at")
         .order_by("pk")
     )
-    if not waiting:
-        return
     recorded = reminders_recorded(subject=SUBJECT, object_ids=[a.pk for a in waiting], kinds=["customer_waiting"])
+    due = []
     for appeal in waiting:
         # One reminder per waiting period: the key is the day the waiting began.
         since = appeal.last_activity_at.astimezone(tz).date()
         if (appeal.pk, "customer_waiting", since) not in recorded:
-            _send(appeal.pk, "customer_waiting", since, now, result, _remind_customer)
+            due.append(DueReminder(appeal.pk, "customer_waiting", since, _remind_customer, {}))
+    return due
 
 
 def _remind_customer(appeal, *, kind, due_on, now):
@@ -277,7 +325,8 @@ def _remind_customer(appeal, *, kind, due_on, now):
 # --- the supervisors' morning digest ----------------------------------------------------------
 
 
-def _digests(now, today, tz, local, calendar, policies, result):
+def _digests(now, local, calendar, policies, result):
+    tz, today = local.tzinfo, local.date()
     policy = policies[notifying.POLICY_DIGEST.key]
     end_hour = policies[notifying.POLICY_HOURS.key].values[1]
     if not policy.enabled or not policy.values[0] <= local.hour < end_hour:

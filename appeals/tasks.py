@@ -13,4 +13,4 @@ logger = logging.getLogger(__name__)
 def scan_appeal_reminders() -> None:
     result = appeal_reminders_scan()
     if result.total:
-        logger.info("appeal reminders sent: %s (%d due appeals looked at)", result.sent, result.candidates)
+        logger.info("appeal reminders sent: %s (%d fell due)", result.sent, result.planned)

@@ -1,9 +1,10 @@
 """Reads of notifications, always scoped to the person who asks."""
 
 from django.conf import settings
+from django.db.models import Exists, OuterRef
 
 from notifications.events import event_types_for
-from notifications.models import Channel, Notification, NotificationPreference, NotificationProfile
+from notifications.models import Channel, Notification, NotificationPreference, NotificationProfile, Reminder
 
 
 def unread_count(user) -> int:
@@ -54,4 +55,11 @@ def notification_language_for(user) -> str:
     return (
         NotificationProfile.objects.filter(user=user).values_list("language", flat=True).first()
         or settings.LANGUAGE_CODE
+    )
+
+
+def reminder_recorded_since(*, subject: str, kind: str, since, object_ref: str = "pk") -> Exists:
+    """For a domain's scan: "this object already had a `kind` reminder on or after `since`", as a subquery."""
+    return Exists(
+        Reminder.objects.filter(subject=subject, object_id=OuterRef(object_ref), kind=kind, due_on__gte=since)
     )

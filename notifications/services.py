@@ -90,7 +90,7 @@ def notify(
     is_user = not isinstance(recipient, Address)
     name = recipient.get_short_name() if is_user else recipient.name
     message = render_message(event_type, context, language=language, recipient_name=name, link=link)
-    created = []
+    rows = []
     for channel in chosen:
         row = Notification(
             recipient=recipient if is_user else None,
@@ -115,17 +115,31 @@ def notify(
             # The inbox needs no delivery: the row is the delivered message.
             row.body_text = message.body
             row.status, row.sent_at = Notification.Status.SENT, now
-        try:
-            with transaction.atomic():
-                row.save(force_insert=True)
-        except IntegrityError:
-            # Another transaction wrote the same key first; that message stands.
-            continue
-        created.append(row)
+        rows.append(row)
+    created = _insert_new(rows)
 
     to_deliver = [row.pk for row in created if row.status == Notification.Status.PENDING]
     if to_deliver:
         transaction.on_commit(partial(enqueue_delivery, to_deliver))
+    return created
+
+
+def _insert_new(rows: list[Notification]) -> list[Notification]:
+    """Insert the rows in one statement; if a concurrent writer took a key meanwhile, keep the others."""
+    try:
+        with transaction.atomic():
+            return Notification.objects.bulk_create(rows)
+    except IntegrityError:
+        pass
+    created = []
+    for row in rows:
+        row.pk = None
+        try:
+            with transaction.atomic():
+                row.save(force_insert=True)
+        except IntegrityError:
+            continue  # another transaction wrote the same key first; that message stands
+        created.append(row)
     return created
 
 

@@ -307,6 +307,9 @@ NOTIFICATIONS_SWEEP_BATCH = env.int("NOTIFICATIONS_SWEEP_BATCH", default=100)
 SMS_BACKEND = env.str("SMS_BACKEND", default="notifications.sms.LogSmsBackend")
 SMS_SENDER_NAME = env.str("SMS_SENDER_NAME", default="")
 
+# Reminders one scan may send; a larger backlog drains over the next scans.
+APPEALS_REMINDERS_PER_SCAN = env.int("APPEALS_REMINDERS_PER_SCAN", default=300)
+
 # --- Celery beat: the whole schedule, in one place --------------------------
 # A static schedule rather than django-celery-beat: every periodic job here is
 # an idempotent scan (reminder ladders and their thresholds are data in the

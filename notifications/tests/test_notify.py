@@ -164,3 +164,22 @@ def test_delivery_is_queued_only_after_commit(django_capture_on_commit_callbacks
     assert len(callbacks) == 1
     # Only the email needs a worker; the inbox row is already delivered.
     assert queued == [next(row.pk for row in rows if row.channel == Channel.EMAIL)]
+
+
+def test_a_key_taken_by_a_concurrent_writer_keeps_its_message_and_the_others_are_written():
+    user = UserFactory()
+    (existing,) = services.notify(
+        recipient=user, event="test.hello", context=CONTEXT, dedup_key="k1", channels=[Channel.EMAIL], now=NOW
+    )
+    # Rows built before the other transaction committed its email row.
+    raced = [
+        Notification(recipient=user, channel=Channel.EMAIL, event="test.hello", dedup_key="k1", subject="x",
+                     body_text="x", created_at=NOW, next_attempt_at=NOW),
+        Notification(recipient=user, channel=Channel.INAPP, event="test.hello", dedup_key="k1", subject="y",
+                     body_text="y", created_at=NOW, next_attempt_at=NOW),
+    ]
+
+    created = services._insert_new(raced)
+
+    assert [row.channel for row in created] == [Channel.INAPP]
+    assert Notification.objects.get(dedup_key="k1", channel=Channel.EMAIL).pk == existing.pk
