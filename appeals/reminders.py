@@ -24,13 +24,13 @@ company's time zone: the scan waits for the next working morning.
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -39,7 +39,7 @@ from appeals.models import Appeal, AppealEvent
 from deadlines.arithmetic import end_of_day, working_days_left
 from deadlines.services import calendar_for
 from notifications.rendering import absolute_url
-from notifications.selectors import reminder_recorded_since
+from notifications.selectors import reminder_recorded
 from notifications.services import notify, reminder_policies, reminder_record, reminders_recorded
 
 logger = logging.getLogger(__name__)
@@ -135,42 +135,62 @@ def plan_reminders(*, now, calendar, policies, limit) -> list[DueReminder]:
 
 
 def _upcoming(now, today, tz, calendar, policies) -> list[DueReminder]:
+    """The assignee's ladder and the unassigned alarm, for appeals not reminded yet."""
+    candidates, wanted_by_day = upcoming_candidates(now, today, tz, calendar, policies)
+    due = []
+    for appeal in candidates:
+        due_on = appeal.due_at.astimezone(tz).date()
+        days_left, wanted = wanted_by_day[due_on]
+        kind, write = wanted["assigned" if appeal.assignee_id else "unassigned"]
+        due.append(DueReminder(appeal.pk, kind, due_on, write, {"days_left": days_left}))
+    return due
+
+
+def upcoming_candidates(now, today, tz, calendar, policies):
+    """Open appeals due soon that still need a reminder, and what each due day wants.
+
+    Days left depend only on the due date, so the rung wanted for each due day
+    up to the horizon is known in advance: the query asks, day by day, for
+    appeals due that day that lack that day's ledger row. It returns only work
+    to do, through the due-date index and the ledger's unique index.
+    """
     assignee_policy = policies[notifying.POLICY_ASSIGNEE_DAYS.key]
     unassigned_policy = policies[notifying.POLICY_UNASSIGNED.key]
     rungs = sorted(assignee_policy.values, reverse=True) if assignee_policy.enabled else []
     unassigned_days = unassigned_policy.values[0] if unassigned_policy.enabled else None
-    if not rungs and unassigned_days is None:
-        return []
     reach = max([*rungs, unassigned_days or 0])
-    horizon = end_of_day(calendar.add_working_days(today, reach) if reach else today, tz)
-    appeals = list(upcoming_candidates(now, horizon))
-    recorded = reminders_recorded(subject=SUBJECT, object_ids=[a.pk for a in appeals])
-    due = []
-    for appeal in appeals:
-        days_left = working_days_left(now, appeal.due_at, calendar, tz)
-        due_on = appeal.due_at.astimezone(tz).date()
-        if appeal.assignee_id and rungs:
-            rung = _rung_for(days_left, rungs)
-            kind = f"assignee_{rung}d"
-            if rung is not None and (appeal.pk, kind, due_on) not in recorded:
-                due.append(DueReminder(appeal.pk, kind, due_on, _remind_assignee, {"days_left": days_left}))
-        elif (
-            not appeal.assignee_id
-            and unassigned_days is not None
-            and days_left <= unassigned_days
-            and (appeal.pk, "unassigned", due_on) not in recorded
-        ):
-            due.append(DueReminder(appeal.pk, "unassigned", due_on, _remind_unassigned, {"days_left": days_left}))
-    return due
-
-
-def upcoming_candidates(now, horizon):
-    """Open appeals due between now and the horizon: a range on the partial index appeal_open_due."""
-    return (
-        Appeal.objects.filter(status__in=Appeal.OPEN_STATUSES, due_at__gte=now, due_at__lte=horizon)
-        .only("pk", "due_at", "assignee_id", "status")
+    last_day = calendar.add_working_days(today, reach) if reach else today
+    wanted_by_day = {}
+    due_on_some_day = Q()
+    day = today
+    while day <= last_day:
+        # The same for every moment of the day not yet past (the query starts at now).
+        days_left = working_days_left(now, end_of_day(day, tz), calendar, tz)
+        rung = _rung_for(days_left, rungs)
+        wanted = {}
+        condition = Q()
+        if rung is not None:
+            wanted["assigned"] = (f"assignee_{rung}d", _remind_assignee)
+            condition |= Q(assignee__isnull=False) & ~reminder_recorded(
+                subject=SUBJECT, kind=f"assignee_{rung}d", due_on=day
+            )
+        if unassigned_days is not None and days_left <= unassigned_days:
+            wanted["unassigned"] = ("unassigned", _remind_unassigned)
+            condition |= Q(assignee__isnull=True) & ~reminder_recorded(subject=SUBJECT, kind="unassigned", due_on=day)
+        if wanted:
+            wanted_by_day[day] = (days_left, wanted)
+            start = max(now, datetime.combine(day, time.min, tzinfo=tz))
+            due_on_some_day |= Q(due_at__gte=start, due_at__lte=end_of_day(day, tz)) & condition
+        day += timedelta(days=1)
+    if not wanted_by_day:
+        return Appeal.objects.none(), {}
+    candidates = (
+        Appeal.objects.filter(status__in=Appeal.OPEN_STATUSES)
+        .filter(due_on_some_day)
+        .only("pk", "due_at", "assignee_id")
         .order_by("due_at", "pk")
     )
+    return candidates, wanted_by_day
 
 
 def _overdue(now, today, every_days, limit) -> list[DueReminder]:
@@ -184,7 +204,7 @@ def _overdue(now, today, every_days, limit) -> list[DueReminder]:
 
 def overdue_candidates(now, *, since):
     """Open overdue appeals not escalated since `since`: the due-date index, anti-joined with the ledger."""
-    escalated = reminder_recorded_since(subject=SUBJECT, kind="overdue", since=since)
+    escalated = reminder_recorded(subject=SUBJECT, kind="overdue", since=since)
     return (
         Appeal.objects.filter(status__in=Appeal.OPEN_STATUSES, due_at__lt=now)
         .filter(~escalated)
@@ -289,19 +309,19 @@ def list_supervisors():
 
 
 def _customer_waiting(now, tz, days) -> list[DueReminder]:
-    waiting = list(
+    # One reminder per waiting period: the key is the day the waiting began,
+    # and a reminder recorded since then means this period is done.
+    reminded = reminder_recorded(subject=SUBJECT, kind="customer_waiting", created_after=OuterRef("last_activity_at"))
+    waiting = (
         Appeal.objects.filter(status=S.WAITING_FOR_CUSTOMER, last_activity_at__lte=now - timedelta(days=days))
+        .filter(~reminded)
         .only("pk", "last_activity_at")
         .order_by("pk")
     )
-    recorded = reminders_recorded(subject=SUBJECT, object_ids=[a.pk for a in waiting], kinds=["customer_waiting"])
-    due = []
-    for appeal in waiting:
-        # One reminder per waiting period: the key is the day the waiting began.
-        since = appeal.last_activity_at.astimezone(tz).date()
-        if (appeal.pk, "customer_waiting", since) not in recorded:
-            due.append(DueReminder(appeal.pk, "customer_waiting", since, _remind_customer, {}))
-    return due
+    return [
+        DueReminder(appeal.pk, "customer_waiting", appeal.last_activity_at.astimezone(tz).date(), _remind_customer, {})
+        for appeal in waiting
+    ]
 
 
 def _remind_customer(appeal, *, kind, due_on, now):

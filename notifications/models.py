@@ -163,6 +163,8 @@ class Reminder(models.Model):
                 fields=["subject", "object_id", "kind", "due_on"], name="notifications_reminder_once"
             ),
         ]
+        # Scans ask "which objects already had this reminder for this day" in one hashed lookup.
+        indexes = [models.Index(fields=["subject", "kind", "due_on"], name="notif_reminder_kind_day_idx")]
 
     def __str__(self):
         return f"{self.subject}#{self.object_id} {self.kind} {self.due_on:%d.%m.%Y}"

@@ -58,8 +58,17 @@ def notification_language_for(user) -> str:
     )
 
 
-def reminder_recorded_since(*, subject: str, kind: str, since, object_ref: str = "pk") -> Exists:
-    """For a domain's scan: "this object already had a `kind` reminder on or after `since`", as a subquery."""
-    return Exists(
-        Reminder.objects.filter(subject=subject, object_id=OuterRef(object_ref), kind=kind, due_on__gte=since)
-    )
+def reminder_recorded(
+    *, subject: str, kind: str, due_on=None, since=None, created_after=None, object_ref: str = "pk"
+) -> Exists:
+    """For a domain's scan, as a subquery: "this object already has a `kind` reminder for `due_on`
+    (or for a date on or after `since`, or recorded after the moment `created_after`, which may be
+    an OuterRef to the object's own field)". Served by the ledger's indexes."""
+    rows = Reminder.objects.filter(subject=subject, object_id=OuterRef(object_ref), kind=kind)
+    if due_on is not None:
+        rows = rows.filter(due_on=due_on)
+    if since is not None:
+        rows = rows.filter(due_on__gte=since)
+    if created_after is not None:
+        rows = rows.filter(created_at__gte=created_after)
+    return Exists(rows)
