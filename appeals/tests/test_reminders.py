@@ -208,7 +208,7 @@ def test_reminded_appeals_cost_the_scan_no_extra_queries(customer_a, operator, d
     assert len(few.captured_queries) <= 7
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrent transactions need PostgreSQL")
 def test_two_beats_scanning_at_once_send_one_reminder(claim, operator, monkeypatch):
     monkeypatch.setattr(notification_services, "enqueue_delivery", lambda ids: None)

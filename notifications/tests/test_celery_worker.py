@@ -18,7 +18,7 @@ from notifications.tests.smtp import ScriptedHandler, smtp_server
 BASE_DIR = Path(settings.BASE_DIR)
 
 pytestmark = [
-    pytest.mark.django_db(transaction=True),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.skipif(
         not os.environ.get("CELERY_BROKER_URL", "").startswith("redis://"),
         reason="needs CELERY_BROKER_URL pointing at Redis (CI sets it)",

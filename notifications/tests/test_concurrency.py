@@ -11,7 +11,7 @@ from notifications.models import Channel, Notification
 from notifications.tests.conftest import NOW
 
 pytestmark = [
-    pytest.mark.django_db(transaction=True),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks with SKIP LOCKED need PostgreSQL"),
 ]
 
