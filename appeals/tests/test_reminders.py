@@ -2,9 +2,11 @@
 
 import threading
 from datetime import datetime, timedelta
+from importlib import import_module
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.apps import apps as django_apps
 from django.core import mail
 from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
@@ -14,6 +16,7 @@ from appeals.models import Appeal
 from appeals.reminders import appeal_reminders_scan
 from appeals.tests.factories import NOW, submit
 from deadlines.arithmetic import working_days_left
+from deadlines.models import DeadlineRule
 from deadlines.services import calendar_for
 from notifications import services as notification_services
 from notifications.models import Channel, Notification, Reminder, ReminderPolicy
@@ -208,9 +211,22 @@ def test_reminded_appeals_cost_the_scan_no_extra_queries(customer_a, operator, d
     assert len(few.captured_queries) <= 7
 
 
+@pytest.fixture
+def seeded_deadlines():
+    """The production calendar and deadline rules, which are migration data.
+
+    Serialized rollback should bring them back after a transactional test
+    flushed the database, but not once Playwright has run in this process
+    (Django's connections then lose the serialized copy); seed them again.
+    """
+    if not DeadlineRule.objects.exists():
+        for name in ("0002_seed_production_calendar", "0003_seed_deadline_rules"):
+            import_module(f"deadlines.migrations.{name}").seed(django_apps, None)
+
+
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrent transactions need PostgreSQL")
-def test_two_beats_scanning_at_once_send_one_reminder(claim, operator, monkeypatch):
+def test_two_beats_scanning_at_once_send_one_reminder(seeded_deadlines, claim, operator, monkeypatch):
     monkeypatch.setattr(notification_services, "enqueue_delivery", lambda ids: None)
     barrier = threading.Barrier(2)
     results, errors = [], []
