@@ -30,6 +30,7 @@ from appeals.forms import (
     TransitionForm,
 )
 from appeals.models import NUMBER_PATTERN, Appeal, AppealEvent, AppealMessage, Attachment
+from appeals.templatetags.appeals_tags import due as due_filter
 from appeals.views import serve_attachment
 from deadlines import services as deadline_services
 from deadlines.arithmetic import end_of_day, working_days_left
@@ -57,12 +58,46 @@ class DeadlineFilter(admin.SimpleListFilter):
         if self.value() == "overdue":
             return _open(queryset).filter(due_at__lt=now)
         if self.value() == "soon":
-            tz = timezone.get_default_timezone()
+            tz = deadline_services.company_timezone()
             today = timezone.localdate(now)
             calendar = deadline_services.calendar_for(today, today + timedelta(days=31))
             cutoff = end_of_day(calendar.add_working_days(today, SOON_WORKING_DAYS), tz)
             return _open(queryset).filter(due_at__gte=now, due_at__lte=cutoff)
         return queryset
+
+
+class StatusFilter(admin.SimpleListFilter):
+    """The queue is work to do: open appeals unless another status (or all) is asked for."""
+
+    title = gettext_lazy("статус")
+    parameter_name = "status"
+    ALL = "all"
+
+    def lookups(self, request, model_admin):
+        return [(self.ALL, gettext_lazy("все")), *Appeal.Status.choices]
+
+    def choices(self, changelist):
+        yield {
+            "selected": self.value() is None,
+            "query_string": changelist.get_query_string(remove=[self.parameter_name]),
+            "display": _("в работе (все открытые)"),
+        }
+        for value, label in self.lookup_choices:
+            yield {
+                "selected": self.value() == str(value),
+                "query_string": changelist.get_query_string({self.parameter_name: value}),
+                "display": label,
+            }
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value is None:
+            return _open(queryset)
+        if value == self.ALL:
+            return queryset
+        if value in Appeal.Status.values:
+            return queryset.filter(status=value)
+        return queryset.none()
 
 
 class AssigneeFilter(admin.SimpleListFilter):
@@ -89,7 +124,7 @@ class AppealChangeList(ChangeList):
         if not rows:
             return
         now = timezone.now()
-        tz = timezone.get_default_timezone()
+        tz = deadline_services.company_timezone()
         today = timezone.localdate(now)
         days = [timezone.localtime(r.due_at, tz).date() for r in rows] + [today]
         calendar = deadline_services.calendar_for(min(days), max(days))
@@ -100,9 +135,9 @@ class AppealChangeList(ChangeList):
 
 @admin.register(Appeal)
 class AppealAdmin(admin.ModelAdmin):
-    list_display = ("number", "customer", "kind", "topic", "status_label", "assignee", "due", "days_left_label")
-    list_display_links = ("number",)
-    list_filter = (DeadlineFilter, AssigneeFilter, "status", "kind", "topic", "channel")
+    list_display = ("number_label", "customer", "kind", "topic", "status_label", "assignee", "due", "days_left_label")
+    list_display_links = ("number_label",)
+    list_filter = (DeadlineFilter, AssigneeFilter, StatusFilter, "kind", "topic", "channel")
     list_select_related = ("organisation", "assignee")
     list_per_page = 50
     show_full_result_count = False
@@ -152,6 +187,10 @@ class AppealAdmin(admin.ModelAdmin):
             return format_html("{}<br><small>{}</small>", obj.organisation.name, obj.contact_name)
         return obj.contact_name
 
+    @admin.display(description=gettext_lazy("номер"), ordering="number")
+    def number_label(self, obj):
+        return format_html('<span class="appeal-number">{}</span>', obj.number)
+
     @admin.display(description=gettext_lazy("статус"), ordering="status")
     def status_label(self, obj):
         return format_html('<span class="appeal-status appeal-status-{}">{}</span>', obj.status,
@@ -159,7 +198,7 @@ class AppealAdmin(admin.ModelAdmin):
 
     @admin.display(description=gettext_lazy("срок ответа"), ordering="due_at")
     def due(self, obj):
-        return timezone.localtime(obj.due_at).strftime("%d.%m.%Y %H:%M")
+        return due_filter(obj.due_at)
 
     @admin.display(description=gettext_lazy("осталось раб. дн."))
     def days_left_label(self, obj):
@@ -190,12 +229,11 @@ class AppealAdmin(admin.ModelAdmin):
     # --- urls ---------------------------------------------------------------------------
 
     def get_urls(self):
-        info = self.opts.app_label, self.opts.model_name
         custom = [
             path(
                 "<int:object_id>/files/<int:attachment_id>/",
                 self.admin_site.admin_view(self.attachment_view),
-                name="%s_%s_attachment" % info,
+                name=f"{self.opts.app_label}_{self.opts.model_name}_attachment",
             ),
         ]
         return custom + super().get_urls()
@@ -243,6 +281,10 @@ class AppealAdmin(admin.ModelAdmin):
                     _("Обращение зарегистрировано под № %(number)s, срок ответа %(due)s.")
                     % {"number": appeal.number, "due": timezone.localtime(appeal.due_at).strftime("%d.%m.%Y %H:%M")},
                 )
+                if services.registration_late(appeal):
+                    messages.warning(request, _(
+                        "Обращение зарегистрировано позже трёх дней с момента поступления (59-ФЗ, ст. 8 ч. 2)."
+                    ))
                 return HttpResponseRedirect(reverse("admin:appeals_appeal_change", args=[appeal.pk]))
         context = {
             **self.admin_site.each_context(request),
@@ -358,6 +400,7 @@ class AppealAdmin(admin.ModelAdmin):
             for action in self.ACTIONS:
                 forms[action] = bound.get(action) or self._action_form(action, appeal, request)
         rule = appeal.deadline_rule
+        can_redirect = can_change and workflow.transition_for(appeal.status, S.REDIRECTED) is not None
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -371,7 +414,8 @@ class AppealAdmin(admin.ModelAdmin):
             "forms": forms,
             "transitions": role_transitions,
             "can_answer": can_change and appeal.status in (S.REGISTERED, S.IN_PROGRESS),
-            "can_redirect": can_change and workflow.transition_for(appeal.status, S.REDIRECTED) is not None,
+            "can_redirect": can_redirect,
+            "redirect_due": services.redirect_due_at(appeal) if can_redirect else None,
             "can_extend": can_change and appeal.is_open and appeal.extended_at is None and rule.extension_allowed,
             "can_assign": can_change and appeal.is_open,
             "can_message": can_change,

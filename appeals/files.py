@@ -155,9 +155,13 @@ def check_file(upload) -> CheckedFile:
 def check_files(uploads, *, already_attached=0, limit=MAX_FILES_PER_APPEAL) -> list[CheckedFile]:
     uploads = [u for u in uploads if u]
     if already_attached + len(uploads) > limit:
-        raise ValidationError(
-            _("Можно приложить не больше %(limit)d файлов к обращению.") % {"limit": limit}, code="too_many_files"
-        )
+        if already_attached:
+            message = _("Всего к обращению можно приложить не больше %(limit)d файлов, уже приложено: %(n)d.") % {
+                "limit": limit, "n": already_attached,
+            }
+        else:
+            message = _("Можно приложить не больше %(limit)d файлов к обращению.") % {"limit": limit}
+        raise ValidationError(message, code="too_many_files")
     errors, checked = [], []
     for upload in uploads:
         try:

@@ -26,6 +26,7 @@ class AttachmentsField(forms.Field):
 
     def __init__(self, *, limit=MAX_FILES_PER_APPEAL, **kwargs):
         self.limit = limit
+        self.already_attached = 0
         kwargs.setdefault("required", False)
         super().__init__(**kwargs)
         self.widget.attrs.setdefault("accept", ACCEPT_ATTRIBUTE)
@@ -39,7 +40,7 @@ class AttachmentsField(forms.Field):
             uploads = [data]
         if self.required and not uploads:
             raise ValidationError(self.error_messages["required"], code="required")
-        return check_files(uploads, limit=self.limit)
+        return check_files(uploads, already_attached=self.already_attached, limit=self.limit)
 
 
 class AppealForm(forms.Form):
@@ -111,7 +112,7 @@ class ReplyForm(forms.Form):
 
     def __init__(self, *args, already_attached=0, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["files"].limit = max(0, MAX_FILES_PER_APPEAL - already_attached)
+        self.fields["files"].already_attached = already_attached
 
 
 class WithdrawForm(forms.Form):
@@ -256,6 +257,8 @@ class RedirectForm(VersionedForm):
 
 
 class AnswerForm(VersionedForm):
-    text = forms.CharField(label=_("Текст ответа"), max_length=TEXT_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 8}))
+    text = forms.CharField(
+        label=_("Текст ответа"), max_length=TEXT_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 8})
+    )
     letter = forms.FileField(label=_("Подписанное письмо (PDF)"), required=False,
                              widget=forms.ClearableFileInput(attrs={"accept": ".pdf"}))

@@ -63,6 +63,7 @@ class Appeal(models.Model):
     OPEN_STATUSES = (Status.REGISTERED, Status.IN_PROGRESS, Status.WAITING_FOR_CUSTOMER, Status.REOPENED)
 
     number = models.CharField(_("номер"), max_length=11, unique=True, editable=False)
+    # No single-column indexes on these three: the composite ones below start with them.
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -70,6 +71,7 @@ class Appeal(models.Model):
         blank=True,
         related_name="appeals",
         verbose_name=_("заявитель (учётная запись)"),
+        db_index=False,
     )
     organisation = models.ForeignKey(
         "accounts.Organisation",
@@ -78,6 +80,7 @@ class Appeal(models.Model):
         blank=True,
         related_name="appeals",
         verbose_name=_("организация"),
+        db_index=False,
     )
     # The applicant as of filing: kept for every appeal (with or without an
     # account) so the record stays complete and the queue needs no joins.
@@ -111,6 +114,7 @@ class Appeal(models.Model):
         related_name="assigned_appeals",
         verbose_name=_("исполнитель"),
         editable=False,
+        db_index=False,
     )
 
     received_at = models.DateTimeField(_("поступило"))
@@ -223,7 +227,7 @@ class AppealEvent(models.Model):
     # Kinds a customer may see in their appeal's history.
     PUBLIC_KINDS = (Kind.TRANSITION, Kind.MESSAGE, Kind.EXTENSION, Kind.REDIRECT, Kind.ANSWER, Kind.RATING)
 
-    appeal = models.ForeignKey(Appeal, on_delete=models.PROTECT, related_name="events")
+    appeal = models.ForeignKey(Appeal, on_delete=models.PROTECT, related_name="events", db_index=False)
     kind = models.CharField(_("событие"), max_length=12, choices=Kind.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -250,7 +254,7 @@ class AppealEvent(models.Model):
 class AppealMessage(models.Model):
     """A public message in the conversation or a staff-only note."""
 
-    appeal = models.ForeignKey(Appeal, on_delete=models.PROTECT, related_name="messages")
+    appeal = models.ForeignKey(Appeal, on_delete=models.PROTECT, related_name="messages", db_index=False)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     is_internal = models.BooleanField(_("внутренняя заметка"), default=False)
     from_staff = models.BooleanField(_("от сотрудника"), default=False)
@@ -277,10 +281,13 @@ class AppealFileStorage(FileSystemStorage):
 appeal_file_storage = AppealFileStorage()
 
 
-def attachment_path(instance, filename):
+def random_attachment_name(when) -> str:
     # Never the customer's name on disk: a random name in a dated folder.
-    registered = instance.created_at
-    return str(PurePosixPath("appeals", f"{registered:%Y}", f"{registered:%m}", secrets.token_hex(16)))
+    return str(PurePosixPath("appeals", f"{when:%Y}", f"{when:%m}", secrets.token_hex(16)))
+
+
+def attachment_path(instance, filename):
+    return random_attachment_name(instance.created_at)
 
 
 class Attachment(models.Model):
@@ -289,7 +296,7 @@ class Attachment(models.Model):
         MESSAGE = "message", _("к сообщению")
         ANSWER_LETTER = "answer_letter", _("письмо с ответом")
 
-    appeal = models.ForeignKey(Appeal, on_delete=models.PROTECT, related_name="attachments")
+    appeal = models.ForeignKey(Appeal, on_delete=models.PROTECT, related_name="attachments", db_index=False)
     message = models.ForeignKey(
         AppealMessage, on_delete=models.PROTECT, null=True, blank=True, related_name="attachments"
     )

@@ -9,9 +9,11 @@ from datetime import datetime
 
 from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from accounts.models import Membership
 from appeals.models import Appeal, AppealEvent, AppealMessage, Attachment
+from appeals.workflow import REOPEN_WINDOW
 
 S = Appeal.Status
 
@@ -21,9 +23,15 @@ _LIST_COLUMNS = ("number", "subject", "kind", "topic", "status", "due_at", "last
 
 
 def customer_scope(user) -> Q:
-    """Own appeals filed as a person, and every appeal of the user's organisations."""
-    organisations = Membership.objects.filter(user=user).values("organisation_id")
-    return Q(organisation__isnull=True, author=user) | Q(organisation_id__in=organisations)
+    """Own appeals filed as a person, and every appeal of the user's organisations.
+
+    The organisation ids are read first (one small query) and passed as a list:
+    with a subquery inside the OR, PostgreSQL cannot combine the two indexes and
+    scans the whole table; with literal ids it does a BitmapOr of two index scans.
+    """
+    organisations = list(Membership.objects.filter(user=user).values_list("organisation_id", flat=True))
+    own = Q(organisation__isnull=True, author=user)
+    return own | Q(organisation_id__in=organisations) if organisations else own
 
 
 def appeals_for_customer(user) -> QuerySet:
@@ -64,7 +72,9 @@ def appeal_page_for_customer(user, number: str) -> AppealPage:
         .order_by("created_at", "id")
     )
     messages = list(
-        AppealMessage.objects.filter(appeal=appeal, is_internal=False).select_related("author").order_by("created_at", "id")
+        AppealMessage.objects.filter(appeal=appeal, is_internal=False)
+        .select_related("author")
+        .order_by("created_at", "id")
     )
     files = list(customer_attachments(appeal))
     by_message = {}
@@ -86,6 +96,13 @@ def customer_attachments(appeal) -> QuerySet:
     return Attachment.objects.filter(appeal=appeal).filter(
         Q(message__isnull=True) | Q(message__is_internal=False)
     ).order_by("created_at", "id")
+
+
+def customer_uploaded_files(appeal) -> QuerySet:
+    """The files the customer sent (with the appeal and in replies): the 5-file limit counts these."""
+    return Attachment.objects.filter(appeal=appeal).filter(
+        Q(message__isnull=True, purpose=Attachment.Purpose.APPEAL) | Q(message__from_staff=False)
+    )
 
 
 def attachment_for_customer(user, number: str, attachment_id: int) -> Attachment:
@@ -131,7 +148,8 @@ def cabinet_appeals_for(user, *, now: datetime, limit: int = 5) -> CabinetAppeal
         open_qs.only("number", "subject", "status", "due_at", "last_activity_at").order_by("due_at", "id")[:limit]
     )
     to_rate = list(
-        scoped.filter(status=S.ANSWERED)
+        # Only fresh answers: the same 30 days in which an unsatisfied customer may reopen.
+        scoped.filter(status=S.ANSWERED, answered_at__gte=now - REOPEN_WINDOW)
         .filter(Q(rated_at__isnull=True) | Q(rated_at__lt=F("answered_at")))
         .only("number", "subject", "answered_at")
         .order_by("-answered_at")[:limit]
@@ -139,6 +157,11 @@ def cabinet_appeals_for(user, *, now: datetime, limit: int = 5) -> CabinetAppeal
     return CabinetAppeals(
         open_appeals=open_appeals, open_count=counts["total"], waiting_count=counts["waiting"], to_rate=to_rate
     )
+
+
+def cabinet_section(user) -> dict:
+    """The cabinet's appeals section context (the cabinet's section registry calls this)."""
+    return {"summary": cabinet_appeals_for(user, now=timezone.now())}
 
 
 def appeals_for_staff(user) -> QuerySet:

@@ -7,18 +7,23 @@ reads the state it changes, and records what happened through `_record_event`
 
 import logging
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Membership, Organisation
-from appeals import notifying, workflow
+from appeals import notifying, selectors, workflow
 from appeals.files import MAX_FILES_PER_APPEAL, PDF, CheckedFile, check_file
-from appeals.models import Appeal, AppealEvent, AppealMessage, AppealNumberCounter, Attachment
+from appeals.models import (
+    Appeal,
+    AppealEvent,
+    AppealMessage,
+    AppealNumberCounter,
+    Attachment,
+    random_attachment_name,
+)
 from deadlines import services as deadline_services
 
 logger = logging.getLogger(__name__)
@@ -35,7 +40,7 @@ def _now(now):
 
 
 def _tz():
-    return ZoneInfo(settings.TIME_ZONE)
+    return deadline_services.company_timezone()
 
 
 def _record_event(appeal, *, kind, actor, now, from_status="", to_status="", comment=""):
@@ -138,24 +143,34 @@ def _rule_basis(rule) -> str:
     return (rule.legal_basis.split("\n", 1)[0].strip() or rule.title)[:300]
 
 
-def _store_files(appeal, files, *, purpose, uploaded_by, now, message=None, written=None):
-    """Save checked files under random names; `written` collects paths for cleanup on failure."""
+def _write_files(files, *, now, written) -> list:
+    """Put checked files on disk under random names, before any row lock is taken, so slow
+    disks never hold up other filings; `written` collects the names for cleanup on failure."""
+    storage = Attachment._meta.get_field("file").storage
+    stored = []
     for checked in files:
-        attachment = Attachment(
+        checked.upload.seek(0)
+        name = storage.save(random_attachment_name(now), checked.upload)
+        written.append(name)
+        stored.append((checked, name))
+    return stored
+
+
+def _attach(appeal, stored, *, purpose, uploaded_by, now, message=None):
+    Attachment.objects.bulk_create([
+        Attachment(
             appeal=appeal,
             message=message,
             purpose=purpose,
+            file=name,
             original_name=checked.name,
             content_type=checked.content_type,
             size=checked.size,
             uploaded_by=uploaded_by,
             created_at=now,
         )
-        checked.upload.seek(0)
-        attachment.file.save("upload", checked.upload, save=False)
-        if written is not None:
-            written.append(attachment.file.name)
-        attachment.save()
+        for checked, name in stored
+    ])
 
 
 def _delete_files(names):
@@ -183,6 +198,7 @@ def _with_file_cleanup(func):
 
 def _register(*, fields, files, uploaded_by, actor, now, received_at, comment=""):
     def work(written):
+        stored = _write_files(files, now=now, written=written)
         registered_at = now
         rule, due = _deadline(fields["kind"], fields["topic"], received_at=received_at, registered_at=registered_at)
         appeal = Appeal(
@@ -202,8 +218,7 @@ def _register(*, fields, files, uploaded_by, actor, now, received_at, comment=""
         )
         appeal.save()
         _record_event(appeal, kind=Event.TRANSITION, actor=actor, now=now, to_status=S.REGISTERED, comment=comment)
-        _store_files(appeal, files, purpose=Attachment.Purpose.APPEAL, uploaded_by=uploaded_by, now=now,
-                     written=written)
+        _attach(appeal, stored, purpose=Attachment.Purpose.APPEAL, uploaded_by=uploaded_by, now=now)
         return appeal
 
     return _with_file_cleanup(work)
@@ -275,7 +290,8 @@ def appeal_submit(
             raise
         existing = Appeal.objects.filter(idempotency_key=idempotency_key, author=author).first()
         if existing is None:
-            raise
+            # Someone else's key (a forged or replayed form): not an error worth a 500.
+            raise ValidationError(_("Форма устарела. Обновите страницу и отправьте обращение ещё раз.")) from None
         return existing, False
     return appeal, True
 
@@ -375,6 +391,26 @@ def appeal_register_by_staff(
         received_at=received_at,
         comment=_("Зарегистрировано сотрудником, канал: %(channel)s.") % {"channel": Appeal.Channel(channel).label},
     )
+
+
+def registration_late(appeal) -> bool:
+    """Whether a written appeal was registered after the term for registering it (59-ФЗ ст. 8 ч. 2)."""
+    try:
+        rule = deadline_services.rule_for("appeal.registration")
+    except deadline_services.DeadlineRule.DoesNotExist:
+        return False
+    return appeal.registered_at > deadline_services.deadline_for(
+        rule, received_at=appeal.received_at, registered_at=appeal.registered_at
+    )
+
+
+def redirect_due_at(appeal) -> datetime | None:
+    """The last moment to send an appeal to the competent organisation (59-ФЗ ст. 8 ч. 3)."""
+    try:
+        rule = deadline_services.rule_for("appeal.redirect")
+    except deadline_services.DeadlineRule.DoesNotExist:
+        return None
+    return deadline_services.deadline_for(rule, received_at=appeal.received_at, registered_at=appeal.registered_at)
 
 
 # --- the one status writer -----------------------------------------------------------------
@@ -479,6 +515,7 @@ def appeal_add_message(
     files = list(files)
 
     def work(written):
+        stored = _write_files(files, now=now, written=written)
         appeal = _lock(appeal_id)
         role = _role_of(appeal, actor)
         if role == workflow.CUSTOMER:
@@ -488,16 +525,19 @@ def appeal_add_message(
                 raise ValidationError(_("Ответить можно, когда обращение ожидает ваших сведений."))
         elif not appeal.is_open and not internal:
             raise ValidationError(_("Обращение закрыто: сообщения заявителю по нему не отправляются."))
-        if files and appeal.attachments.count() + len(files) > MAX_FILES_PER_APPEAL:
+        # The limit is on what the customer sends; staff files (notes, letters) do not count.
+        if files and role == workflow.CUSTOMER and (
+            selectors.customer_uploaded_files(appeal).count() + len(files) > MAX_FILES_PER_APPEAL
+        ):
             raise ValidationError(
-                {"files": _("Можно приложить не больше %(limit)d файлов к обращению.") % {"limit": MAX_FILES_PER_APPEAL}}
+                {"files": _("Можно приложить не больше %(limit)d файлов к обращению.")
+                 % {"limit": MAX_FILES_PER_APPEAL}}
             )
         message = AppealMessage.objects.create(
             appeal=appeal, author=actor, is_internal=internal, from_staff=role == workflow.STAFF, text=text,
             created_at=now,
         )
-        _store_files(appeal, files, purpose=Attachment.Purpose.MESSAGE, uploaded_by=actor, now=now,
-                     message=message, written=written)
+        _attach(appeal, stored, purpose=Attachment.Purpose.MESSAGE, uploaded_by=actor, now=now, message=message)
         _record_event(appeal, kind=Event.NOTE if internal else Event.MESSAGE, actor=actor, now=now)
         if role == workflow.CUSTOMER:
             changed = _apply_transition(appeal, to=S.IN_PROGRESS, actor=actor, role=role,
@@ -525,7 +565,9 @@ def appeal_assign(appeal_id: int, *, assignee, actor, now=None, expected_version
         _check_version(appeal, expected_version)
         if assignee is not None and not (assignee.is_staff and assignee.is_active
                                          and assignee.has_perm("appeals.change_appeal")):
-            raise ValidationError({"assignee": _("Исполнителем может быть только сотрудник, работающий с обращениями.")})
+            raise ValidationError(
+                {"assignee": _("Исполнителем может быть только сотрудник, работающий с обращениями.")}
+            )
         if not actor.has_perm("appeals.view_all_appeals") and assignee != actor:
             raise ValidationError({"assignee": _("Назначать обращения другим сотрудникам может руководитель.")})
         if not appeal.is_open:
@@ -624,6 +666,7 @@ def appeal_answer(
             raise ValidationError({"letter": _("Письмо с ответом прикладывается в формате PDF.")})
 
     def work(written):
+        stored = _write_files([checked] if checked else [], now=now, written=written)
         appeal = _lock(appeal_id)
         # The version first: a colleague who answered a moment earlier also became
         # the assignee, and the operator must learn of the conflict, not of the assignment.
@@ -639,9 +682,7 @@ def appeal_answer(
         appeal.answered_by = actor
         changed += _apply_transition(appeal, to=S.ANSWERED, actor=actor, role=role, comment="", now=now)
         _record_event(appeal, kind=Event.ANSWER, actor=actor, now=now, comment=text)
-        if checked is not None:
-            _store_files(appeal, [checked], purpose=Attachment.Purpose.ANSWER_LETTER, uploaded_by=actor, now=now,
-                         written=written)
+        _attach(appeal, stored, purpose=Attachment.Purpose.ANSWER_LETTER, uploaded_by=actor, now=now)
         _save(appeal, [*changed, "answer_text", "answered_at", "answered_by"])
         return appeal
 

@@ -122,7 +122,7 @@ def _act(request, number, form_class, form_key, action, success_message):
     appeal = selectors.appeal_for_customer(request.user, number)
     form_kwargs = {}
     if form_class is ReplyForm:
-        form_kwargs["already_attached"] = selectors.customer_attachments(appeal).count()
+        form_kwargs["already_attached"] = selectors.customer_uploaded_files(appeal).count()
     form = form_class(request.POST, request.FILES, **form_kwargs)
     if form.is_valid():
         try:

@@ -70,6 +70,8 @@ def targets_from(source, role):
 def check_transition(appeal, target, role, now: datetime):
     """Raise TransitionNotAllowed with a clear message unless the move is allowed now."""
     source = appeal.status
+    if target not in S.values:
+        raise TransitionNotAllowed(_("Неизвестный статус обращения."))
     transition = transition_for(source, target)
     if transition is None:
         raise TransitionNotAllowed(

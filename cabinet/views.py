@@ -1,6 +1,5 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
-from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from accounts import selectors as account_selectors
@@ -14,6 +13,6 @@ def cabinet_home(request):
     context = {
         "memberships": account_selectors.memberships_for(request.user),
         "consents": account_selectors.consents_for(request.user),
-        "appeals_summary": appeal_selectors.cabinet_appeals_for(request.user, now=timezone.now()),
+        "appeals_section": appeal_selectors.cabinet_section(request.user),
     }
     return render(request, "cabinet/home.html", context)

@@ -1,7 +1,21 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
 
 class DeadlinesConfig(AppConfig):
     name = "deadlines"
     verbose_name = _("Сроки и производственный календарь")
+
+    def ready(self):
+        from deadlines import checks  # noqa: F401  (registers the system check)
+        from deadlines.models import CalendarYear
+        from deadlines.services import forget_calendar_coverage_warning
+
+        def forget(**kwargs):
+            forget_calendar_coverage_warning()
+
+        # The admin index caches the coverage warning; a year added or removed
+        # must show at once, from any code path.
+        post_save.connect(forget, sender=CalendarYear, weak=False, dispatch_uid="deadlines.coverage.save")
+        post_delete.connect(forget, sender=CalendarYear, weak=False, dispatch_uid="deadlines.coverage.delete")

@@ -108,6 +108,11 @@ class WorkingCalendar:
         return count
 
 
+def weekdays_in_year(year: int) -> int:
+    """Mondays to Fridays in `year`: the working days before any holiday or transfer."""
+    return _weekdays_up_to(date(year, 12, 31)) - _weekdays_up_to(date(year - 1, 12, 31))
+
+
 def _weekdays_up_to(day: date) -> int:
     """Mondays to Fridays from 1 January of year 1 (a Monday) to `day` inclusive."""
     weeks, rest = divmod(day.toordinal(), 7)

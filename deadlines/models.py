@@ -90,10 +90,10 @@ class CalendarDay(models.Model):
         super().clean()
         if self.day is None:
             return
-        if self.calendar_year_id is not None and self.day.year != self.calendar_year.year:
-            raise ValidationError(
-                {"day": _("Дата должна относиться к %(year)s году.") % {"year": self.calendar_year.year}}
-            )
+        # The admin's inline sets an unsaved year on a new page: read the object, not the id.
+        calendar_year = getattr(self, "calendar_year", None)
+        if calendar_year is not None and calendar_year.year and self.day.year != calendar_year.year:
+            raise ValidationError({"day": _("Дата должна относиться к %(year)s году.") % {"year": calendar_year.year}})
         weekend = self.day.weekday() >= 5
         if self.kind == self.Kind.NONWORKING and weekend:
             raise ValidationError(

@@ -6,16 +6,19 @@ time zone (settings.TIME_ZONE).
 """
 
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import CharField, DateField, IntegerField, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from deadlines.arithmetic import Term, Unit, due_at, extended_due_at
+from deadlines.arithmetic import Term, Unit, due_at, extended_due_at, working_days_left
 from deadlines.calendar import WorkingCalendar
 from deadlines.models import CalendarDay, CalendarYear, DeadlineRule
+from deadlines.package_calendar import overrides_from_package
 
 # The warning on the admin index is re-read at most this often; edits to the
 # years table clear it at once (see deadlines.apps).
@@ -99,6 +102,24 @@ def extension_for(rule: DeadlineRule, *, current_due_at: datetime, amount: int) 
     return _due_after(Term(amount, Unit(rule.unit)), current_due_at, extend=True)
 
 
+def company_timezone() -> ZoneInfo:
+    """The zone whose dates the law counts in (settings.TIME_ZONE, Europe/Moscow)."""
+    return timezone.get_default_timezone()
+
+
+def working_days_left_for(due: datetime, *, now: datetime, calendar: WorkingCalendar | None = None) -> int:
+    """`arithmetic.working_days_left` in the company's zone (see there for the sign and the minimum of 1).
+
+    A list page passes one calendar covering all its rows (from the earliest
+    due date to the latest, today included); a single row may omit it, at one
+    query.
+    """
+    tz = company_timezone()
+    if calendar is None:
+        calendar = calendar_for(now.astimezone(tz).date(), due.astimezone(tz).date())
+    return working_days_left(now, due, calendar, tz)
+
+
 def calendar_coverage_warning(today: date) -> str | None:
     """A warning for staff when the production calendar the deadlines need is missing.
 
@@ -139,12 +160,30 @@ def forget_calendar_coverage_warning() -> None:
     cache.delete(_coverage_warning_cache_key(timezone.localdate()))
 
 
+@transaction.atomic
+def calendar_year_prefill_from_package(calendar_year: CalendarYear) -> int:
+    """Adds the `holidays` package's holidays, transfers and working weekends for a year without days.
+
+    Returns how many days were added; 0 when the year already has days (staff
+    entered them: never mix sources) or the package knows nothing for it.
+    """
+    calendar_year = CalendarYear.objects.select_for_update().get(pk=calendar_year.pk)
+    if calendar_year.days.exists():
+        return 0
+    days = [
+        CalendarDay(calendar_year=calendar_year, day=day, kind=kind, note=note[:200])
+        for day, kind, note in overrides_from_package(calendar_year.year)
+    ]
+    CalendarDay.objects.bulk_create(days)
+    return len(days)
+
+
 def _coverage_warning_cache_key(today: date) -> str:
     return f"deadlines:coverage-warning:{today.isoformat()}"
 
 
 def _due_after(term: Term, event_at: datetime, *, extend: bool = False) -> datetime:
-    tz = timezone.get_default_timezone()
+    tz = company_timezone()
 
     def compute(calendar):
         if extend:

@@ -1,3 +1,5 @@
+import importlib
+
 import pytest
 from django.contrib.auth.models import Permission
 
@@ -51,3 +53,13 @@ def operator2(db):
 @pytest.fixture
 def supervisor(db):
     return _staff_with(*OPERATOR_PERMISSIONS, "view_all_appeals", email="supervisor@example.ru")
+
+
+@pytest.fixture
+def seeded_deadlines(transactional_db):
+    """Transactional tests (threads, live server) flush the database after each test, seeded
+    rows included; put the deadline rules and the production calendar back (both seeds are idempotent)."""
+    from django.apps import apps
+
+    for name in ("0002_seed_production_calendar", "0003_seed_deadline_rules"):
+        importlib.import_module(f"deadlines.migrations.{name}").seed(apps, None)

@@ -83,6 +83,16 @@ class TestQueue:
         assert numbers(client.get(QUEUE, {"q": "Меркурий"})) == {by_a.number}
         assert numbers(client.get(QUEUE, {"q": customer_a.last_name})) >= {by_a.number}
 
+    def test_the_queue_shows_open_appeals_unless_asked_otherwise(self, client, customer_a, supervisor):
+        open_one = submit(customer_a, now=None)
+        closed = submit(customer_a, now=None)
+        services.appeal_withdraw(closed.pk, actor=customer_a)
+        client.force_login(supervisor)
+        assert numbers(client.get(QUEUE)) == {open_one.number}
+        assert numbers(client.get(QUEUE + "?status=all")) == {open_one.number, closed.number}
+        assert numbers(client.get(QUEUE + "?status=withdrawn")) == {closed.number}
+        assert numbers(client.get(QUEUE + "?status=nonsense")) == set()
+
     def test_appeals_cannot_be_deleted(self, client, customer_a, supervisor):
         appeal = submit(customer_a, now=None)
         client.force_login(supervisor)
@@ -102,7 +112,18 @@ class TestRegistration:
         appeal = Appeal.objects.get()
         assert response.status_code == 302 and response["Location"] == change_url(appeal)
         assert appeal.channel == "post" and appeal.author is None and appeal.attachments.count() == 1
+        assert "позже трёх дней" not in " ".join(m.message for m in response.wsgi_request._messages)
         assert timezone.localtime(appeal.received_at).strftime("%Y-%m-%d %H:%M") == received.strftime("%Y-%m-%d %H:%M")
+
+    def test_late_registration_is_flagged(self, client, operator):
+        client.force_login(operator)
+        received = timezone.localtime() - timedelta(days=10)
+        response = client.post(reverse("admin:appeals_appeal_add"), {
+            "channel": "email", "received_at": received.strftime("%Y-%m-%dT%H:%M"), "contact_name": "Орлов",
+            "contact_email": "orlov@example.ru", "kind": "request", "topic": "other", "subject": "Вопрос",
+            "text": "Когда будет перерасчёт?", "answer_channel": "email",
+        }, follow=True)
+        assert "позже трёх дней" in response.content.decode()
 
     def test_registration_errors_stay_on_the_form(self, client, operator, media_root):
         client.force_login(operator)
@@ -125,6 +146,7 @@ class TestWorkPage:
         client.force_login(operator)
         page = client.get(change_url(appeal))
         assert page.status_code == 200 and appeal.text in page.content.decode()
+        assert "не позднее" in page.content.decode()  # the redirect term is shown
         client.post(change_url(appeal), {"action": "transition", "transition-to": "in_progress",
                                          "transition-version": appeal.version})
         appeal.refresh_from_db()
@@ -195,7 +217,7 @@ class TestWorkPage:
         appeal = submit(customer_a, now=None)
         client.force_login(operator)
         client.get(change_url(appeal))
-        with django_assert_num_queries(12) as captured:
+        with django_assert_num_queries(14) as captured:
             client.get(change_url(appeal))
         for i in range(10):
             services.appeal_add_message(appeal.pk, actor=operator, text=f"Заметка {i}", internal=True)

@@ -10,7 +10,7 @@ from appeals.models import Appeal
 from appeals.tests.conftest import OPERATOR_PERMISSIONS, _staff_with
 from appeals.tests.factories import PDF_BYTES
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def log_in(page, base, email, *, admin=False):
@@ -21,7 +21,7 @@ def log_in(page, base, email, *, admin=False):
         page.locator("input[name=password]").press("Enter")
 
 
-def test_resident_files_operator_answers_resident_rates(live_server, browser):
+def test_resident_files_operator_answers_resident_rates(seeded_deadlines, live_server, browser):
     resident = UserFactory(email="resident@example.ru", first_name="Анна", last_name="Смирнова")
     operator = _staff_with(*OPERATOR_PERMISSIONS, email="operator@example.ru")
     base = live_server.url

@@ -13,8 +13,8 @@ from appeals.models import Appeal, AppealEvent
 from appeals.tests.factories import submit
 
 pytestmark = [
-    # serialized_rollback: the flush after each test would drop the seeded deadline rules.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("seeded_deadlines"),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL"),
 ]
 

@@ -9,7 +9,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from accounts.tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 from appeals import selectors, services
-from appeals.files import check_file
 from appeals.models import Appeal, AppealEvent, AppealNumberCounter, Attachment
 from appeals.tests.conftest import stored_files
 from appeals.tests.factories import NOW, submit, upload
@@ -84,9 +83,9 @@ class TestFiling:
         assert attachment.original_name == "Акт сверки.pdf"
         assert "Акт" not in attachment.file.name and attachment.file.name.startswith("appeals/2026/03/")
         assert len(stored_files(media_root)) == 1
-        with mock.patch("appeals.services._record_event", side_effect=RuntimeError("database went away")):
-            with pytest.raises(RuntimeError):
-                submit(customer_a, files=[upload("второй.pdf")])
+        broken = mock.patch("appeals.services._record_event", side_effect=RuntimeError("database went away"))
+        with broken, pytest.raises(RuntimeError):
+            submit(customer_a, files=[upload("второй.pdf")])
         assert Appeal.objects.count() == 1
         assert len(stored_files(media_root)) == 1
 

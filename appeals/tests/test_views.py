@@ -149,6 +149,27 @@ class TestFiling:
         client_a.post(NEW, form_data(organisation=""))
         assert Appeal.objects.filter(organisation__isnull=True).count() == 1
 
+    def test_someone_elses_idempotency_key_is_a_form_error_not_a_500(self, client_a, customer_b):
+        key = uuid.uuid4()
+        submit(customer_b, idempotency_key=key)
+        response = client_a.post(NEW, form_data(idempotency_key=str(key)))
+        assert response.status_code == 200
+        assert "Форма устарела" in response.content.decode()
+        assert Appeal.objects.count() == 1
+
+    def test_staff_files_do_not_count_towards_the_customers_five(self, client_a, customer_a, operator):
+        from appeals.files import check_file
+
+        appeal = submit(customer_a, files=[upload(f"{i}.pdf") for i in range(4)])
+        services.appeal_transition(appeal.pk, to="in_progress", actor=operator)
+        services.appeal_add_message(appeal.pk, actor=operator, text="Скан", internal=True,
+                                    files=[check_file(upload("служебный.pdf"))])
+        services.appeal_transition(appeal.pk, to="waiting_for_customer", actor=operator, comment="Ещё акт")
+        url = reverse("appeals:reply", args=[appeal.number])
+        too_many = client_a.post(url, {"text": "Два акта", "files": [upload("a.pdf"), upload("b.pdf")]})
+        assert too_many.status_code == 400 and "уже приложено: 4" in too_many.content.decode()
+        assert client_a.post(url, {"text": "Один акт", "files": [upload("a.pdf")]}).status_code == 302
+
     def test_anonymous_visitors_are_sent_to_log_in(self, client):
         response = client.get(NEW)
         assert response.status_code == 302 and reverse("accounts:login") in response["Location"]
@@ -171,15 +192,32 @@ class TestListAndPage:
         submit(customer_a)
         url = reverse("appeals:list")
         client_a.get(url)  # warm the session
-        # Session and user, count and page of appeals, the notification bell's unread count,
-        # the session save (in a savepoint): 8.
-        with django_assert_num_queries(8):
+        # Session and user, the user's organisations, count and page of appeals, the notification
+        # bell's unread count, the session save (in a savepoint): 9.
+        with django_assert_num_queries(9):
             client_a.get(url)
         for _ in range(30):
             submit(customer_a, organisation=organisation)
-        with django_assert_num_queries(8):
+        with django_assert_num_queries(9):
             response = client_a.get(url)
         assert len(response.context["page"].object_list) == 20
+
+    def test_appeal_page_query_count_does_not_grow_with_history(self, client_a, customer_a, operator,
+                                                               django_assert_num_queries):
+        appeal = submit(customer_a, files=[upload()])
+        url = reverse("appeals:detail", args=[appeal.number])
+        client_a.get(url)
+        # Session, user, organisations, the appeal, events, messages, files, the notification bell,
+        # the session save (3).
+        with django_assert_num_queries(11) as captured:
+            client_a.get(url)
+        services.appeal_transition(appeal.pk, to="in_progress", actor=operator)
+        for i in range(5):
+            services.appeal_transition(appeal.pk, to="waiting_for_customer", actor=operator, comment=f"Вопрос {i}")
+            services.appeal_add_message(appeal.pk, actor=customer_a, text=f"Ответ {i}")
+        with django_assert_num_queries(len(captured.captured_queries)):
+            response = client_a.get(url)
+        assert "Вопрос 4" in response.content.decode()
 
     def test_reply_while_waiting_then_withdraw(self, client_a, customer_a, operator):
         appeal = submit(customer_a)

@@ -47,6 +47,11 @@ def test_the_table_allows_exactly_the_listed_moves(source, target, role):
             workflow.check_transition(appeal_in(source), target, role, NOW)
 
 
+def test_an_unknown_status_is_refused_not_crashed():
+    with pytest.raises(workflow.TransitionNotAllowed):
+        workflow.check_transition(appeal_in(S.REGISTERED), "archived", "staff", NOW)
+
+
 def test_no_way_out_of_final_statuses():
     for final in (S.CLOSED, S.WITHDRAWN, S.REDIRECTED):
         assert workflow.targets_from(final, "staff") == []

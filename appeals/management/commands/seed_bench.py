@@ -138,7 +138,7 @@ class Command(BaseCommand):
             raise CommandError(f"Refusing to fill {db_name!r}: use a database named *bench* or --force.")
         if User.objects.filter(email__startswith="bench-").exists():
             raise CommandError("This database already has bench data; use a fresh database.")
-        rng = random.Random(options["seed"])
+        rng = random.Random(options["seed"])  # noqa: S311 - reproducible test data, not secrets
         started = time.monotonic()
         now = timezone.now()
         with transaction.atomic():
@@ -316,6 +316,11 @@ class Command(BaseCommand):
             events.add({"id": event_id, "appeal_id": row["id"], "kind": "transition", "actor_id": user_id,
                         "created_at": registered, "from_status": "", "to_status": S.REGISTERED, "comment": ""})
             event_id += 1
+            if row["answer_text"]:
+                events.add({"id": event_id, "appeal_id": row["id"], "kind": "answer", "actor_id": assignee,
+                            "created_at": answered_at, "from_status": "", "to_status": "",
+                            "comment": row["answer_text"]})
+                event_id += 1
             if handled:
                 events.add({"id": event_id, "appeal_id": row["id"], "kind": "transition", "actor_id": assignee,
                             "created_at": last_activity, "from_status": S.IN_PROGRESS, "to_status": status,

@@ -1,0 +1,11 @@
+from django import template
+
+from deadlines.services import cached_calendar_coverage_warning
+
+register = template.Library()
+
+
+@register.simple_tag
+def calendar_coverage_warning():
+    """The staff warning about a missing production calendar year, or None (cached)."""
+    return cached_calendar_coverage_warning()
