@@ -61,7 +61,13 @@ def absolute_url(path: str) -> str:
 
 
 def render_message(
-    event_type: EventType, context: dict, *, language: str, recipient_name: str = "", link: str = ""
+    event_type: EventType,
+    context: dict,
+    *,
+    language: str,
+    recipient_name: str = "",
+    link: str = "",
+    recipient_has_account: bool = True,
 ) -> RenderedMessage:
     link_url = absolute_url(link)
     base = {
@@ -71,6 +77,7 @@ def render_message(
         "support_email": settings.PORTAL_SUPPORT_EMAIL,
         "site_url": settings.NOTIFICATIONS_SITE_URL,
         "recipient_name": recipient_name,
+        "recipient_has_account": recipient_has_account,
         "link_url": link_url,
     }
     prefix = event_type.template

@@ -89,7 +89,9 @@ def notify(
     language = _language_for(recipient)
     is_user = not isinstance(recipient, Address)
     name = recipient.get_short_name() if is_user else recipient.name
-    message = render_message(event_type, context, language=language, recipient_name=name, link=link)
+    message = render_message(
+        event_type, context, language=language, recipient_name=name, link=link, recipient_has_account=is_user
+    )
     rows = []
     for channel in chosen:
         row = Notification(

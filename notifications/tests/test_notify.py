@@ -29,6 +29,7 @@ def test_notify_writes_an_email_and_an_inbox_message_rendered_at_write_time():
     assert "АО «Тестэнергосбыт»" in email.body_text
     assert "Счёт &lt;за март&gt;" in email.body_html
     assert "АО «Тестэнергосбыт»" in email.body_html
+    assert "https://lk.example.ru/notifications/preferences/" in email.body_html
     assert email.message_id.endswith("@lk.example.ru>")
     assert email.next_attempt_at == NOW
     # The inbox row is the delivered message itself.
@@ -121,6 +122,8 @@ def test_a_visitor_without_an_account_gets_email_only():
         (Channel.EMAIL, None, "visitor@example.ru")
     ]
     assert "Здравствуйте, Пётр!" in rows[0].body_text
+    # No account, so no preferences page to point to.
+    assert "/notifications/preferences/" not in rows[0].body_html
 
 
 def test_channels_narrow_the_events_channels():
