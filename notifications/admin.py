@@ -15,7 +15,6 @@ class NotificationAdmin(admin.ModelAdmin):
     list_display = ("created_at", "event", "channel", "address", "subject", "status", "attempts", "sent_at")
     list_filter = ("status", "channel", "legally_required")
     search_fields = ("=to_email", "=to_phone", "=dedup_key", "=recipient__email")
-    date_hierarchy = "created_at"
     list_select_related = ("recipient",)
     show_full_result_count = False
     ordering = ("-created_at",)
@@ -158,7 +157,7 @@ class ReminderAdmin(admin.ModelAdmin):
     list_display = ("created_at", "subject", "object_id", "kind", "due_on")
     list_filter = ("subject", "kind")
     search_fields = ("=object_id",)
-    date_hierarchy = "created_at"
+    ordering = ("-pk",)  # newest first through the primary key: the ledger has no date index
     show_full_result_count = False
 
     def has_add_permission(self, request):

@@ -82,7 +82,8 @@ class Notification(models.Model):
             models.Index(
                 fields=["recipient"], condition=Q(channel="inapp", read_at__isnull=True), name="notif_unread_idx"
             ),
-            # Staff look for failures in the admin.
+            # The admin lists the outbox newest first, and staff look for failures.
+            models.Index(fields=["-created_at"], name="notif_created_idx"),
             models.Index(fields=["-created_at"], condition=Q(status="failed"), name="notif_failed_idx"),
         ]
         permissions = [("resend_notification", _("Может отправлять уведомления повторно"))]
