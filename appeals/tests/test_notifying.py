@@ -152,3 +152,13 @@ def test_with_redis_down_filing_succeeds_fast_and_the_acknowledgement_goes_out_l
     email.refresh_from_db()
     assert email.status == Notification.Status.SENT
     assert [m.subject for m in mail.outbox] == [email.subject]
+
+
+def test_a_staff_message_reaches_the_customer(customer_a, operator):
+    appeal = submit(customer_a)
+    services.appeal_transition(appeal.pk, to=S.IN_PROGRESS, actor=operator, now=NOW)
+    services.appeal_add_message(appeal.pk, actor=operator, text="Уточняем у сетевой организации.", now=NOW)
+    (email, inbox) = notices("appeals.message", recipient=customer_a)
+    assert email.subject == f"Новое сообщение по обращению № {appeal.number}"
+    assert inbox.link_url == f"/appeals/{appeal.number}/"
+    assert notices("appeals.customer_activity") == []
