@@ -115,6 +115,11 @@ class Operator(PortalUser):
         self.ids = ADMIN_ROW.findall(response.text) or self.ids
 
     @task(1)
+    def search(self):
+        term = random.choice(["Морозов", "квитанц", "2026-000123", "9000000001", "bench-customer-7@example.ru"])
+        self.client.get("/admin/appeals/appeal/", params={"q": term}, name="/admin/appeals/appeal/?q= (search)")
+
+    @task(1)
     def appeal_in_admin(self):
         if self.ids:
             self.client.get(f"/admin/appeals/appeal/{random.choice(self.ids)}/change/",

@@ -123,7 +123,11 @@ class TestStaff:
             assert client.get(url).status_code == 404
         response = client.post(reverse("admin:appeals_appeal_change", args=[appeal.pk]),
                                {"action": "answer", "answer-text": "Чужой ответ", "answer-version": "99"})
-        assert response.status_code == 404
+        # A colleague's appeal: the conflict is explained on the queue page, nothing changes.
+        assert response.status_code == 302
+        assert response["Location"] == reverse("admin:appeals_appeal_changelist")
+        appeal.refresh_from_db()
+        assert appeal.answer_text == ""
 
     def test_staff_without_appeal_permissions_see_nothing(self, client):
         editor = StaffFactory()

@@ -112,7 +112,9 @@ def _columns(model):
 
 
 def _model_row(instance):
-    """All concrete columns of a model instance, prepared for the database (defaults included)."""
+    """All concrete columns of a model instance (defaults included); prepared for the database for COPY."""
+    if connection.vendor != "postgresql":
+        return {f.column: getattr(instance, f.attname) for f in instance._meta.concrete_fields}
     return {f.column: f.get_db_prep_save(getattr(instance, f.attname), connection) for f in
             instance._meta.concrete_fields}
 
@@ -153,8 +155,12 @@ class Command(BaseCommand):
             f"appeals: {count} in {time.monotonic() - started:.1f} s"
         ))
         if connection.vendor == "postgresql":
+            # VACUUM sets the visibility map after COPY (index-only counts need it) and ANALYZE the statistics.
+            # (Inside a test's transaction VACUUM is not allowed: statistics only.)
+            command = "ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE"
             with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
+                for model in (User, Organisation, Membership, Appeal, AppealEvent):
+                    cursor.execute(f"{command} {connection.ops.quote_name(model._meta.db_table)}")
 
     # --- people ------------------------------------------------------------------------
 

@@ -1,0 +1,28 @@
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from accounts.models import Membership, User
+from appeals import services
+from appeals.models import Appeal, AppealEvent, AppealNumberCounter
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_bench_fills_a_consistent_volume(settings):
+    settings.DEBUG = True
+    call_command("seed_bench", customers=40, appeals=400, operators=2, batch_size=150, verbosity=0)
+    assert User.objects.filter(email__startswith="bench-customer-").count() == 40
+    assert Membership.objects.exists()
+    assert Appeal.objects.count() == 400
+    assert AppealEvent.objects.filter(to_status="registered").count() == 400
+    assert set(Appeal.objects.values_list("status", flat=True)) >= {"closed", "answered"}
+    # Numbers are unique and the counters continue after them.
+    year, last = AppealNumberCounter.objects.order_by("-year").values_list("year", "last_value").first()
+    assert Appeal.objects.filter(number=f"{year}-{last:06d}").exists()
+    customer = User.objects.get(email="bench-customer-0@example.ru")
+    appeal, _ = services.appeal_submit(author=customer, kind="request", topic="other", subject="Ещё",
+                                       text="Проверка счётчика номеров")
+    assert appeal.number == f"{year}-{last + 1:06d}"
+    with pytest.raises(CommandError):
+        call_command("seed_bench", customers=1, appeals=1, verbosity=0)
