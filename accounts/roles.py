@@ -61,11 +61,20 @@ _PAGES_EDIT = [
     for action in ("view", "add", "change", "delete")
 ]
 
+# Staff see the outbox and resend what failed; supervisors tune the reminder ladder.
+_NOTIFICATIONS_WATCH = [
+    "notifications.view_notification",
+    "notifications.resend_notification",
+    "notifications.view_reminder",
+    "notifications.view_reminderpolicy",
+]
+
 GROUP_PERMISSIONS: dict[str, list[str]] = {
     OPERATORS: [
         *_ACCOUNTS_READ,
         *_DEADLINES_READ,
         *_APPEALS_WORK,
+        *_NOTIFICATIONS_WATCH,
     ],
     SUPERVISORS: [
         *_ACCOUNTS_READ,
@@ -73,6 +82,8 @@ GROUP_PERMISSIONS: dict[str, list[str]] = {
         *_APPEALS_WORK,
         "appeals.view_all_appeals",
         "deadlines.change_deadlinerule",
+        *_NOTIFICATIONS_WATCH,
+        "notifications.change_reminderpolicy",
         # Supervisors decide on closure requests (152-ФЗ ст. 21 ч. 5).
         "accounts.change_closurerequest",
     ],
@@ -93,6 +104,8 @@ GROUP_PERMISSIONS: dict[str, list[str]] = {
         "auth.view_group",
         *_APPEALS_WORK,
         "appeals.view_all_appeals",
+        *_NOTIFICATIONS_WATCH,
+        "notifications.change_reminderpolicy",
         *_DEADLINES_READ,
         # The production calendar and the rules table change with decrees and laws.
         "deadlines.add_calendaryear",

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import ConsentDocument, Membership, Organisation
 from accounts.selectors import current_consent_document
-from appeals import selectors, workflow
+from appeals import notifying, selectors, workflow
 from appeals.files import MAX_FILES_PER_APPEAL, PDF, CheckedFile, check_file
 from appeals.models import (
     Appeal,
@@ -62,6 +62,7 @@ def _record_event(appeal, *, kind, actor, now, from_status="", to_status="", com
     )
     if kind in AppealEvent.PUBLIC_KINDS:
         appeal.last_activity_at = now
+    notifying.appeal_event_recorded(event)
     return event
 
 

@@ -41,7 +41,8 @@ SECTIONS: list[Section] = [
     Section("invitations", "cabinet/sections/invitations.html", invitations_section),
     Section("organisations", "cabinet/sections/organisations.html", organisations_section),
     Section("appeals", "appeals/includes/cabinet_section.html", appeal_selectors.cabinet_section),
-    # Contracts and notifications go here.
+    Section("notifications", "notifications/cabinet_section.html", lambda user: {}),
+    # Contracts go here.
     Section("consents", "cabinet/sections/consents.html", consents_section),
 ]
 

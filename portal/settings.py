@@ -211,6 +211,8 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_out": str(BROKER_DIR / "queue"),
         "processed_folder": str(BROKER_DIR / "processed"),
         "store_processed": False,
+        # Exchange bindings; kombu's default is a "control" folder in the working directory.
+        "control_folder": str(BROKER_DIR / "control"),
     }
 else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -230,7 +232,6 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE = {}
 
 # --- Security -------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -267,6 +268,8 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # --- The company and its rules --------------------------------------------
+# The portal's public origin (https://lk.example.ru): links in emails, feeds, canonical URLs.
+SITE_URL = env.str("SITE_URL", default="").rstrip("/")
 PORTAL_COMPANY_NAME = env.str("PORTAL_COMPANY_NAME", default="АО «Энергосбыт»")
 PORTAL_SUPPORT_PHONE = env.str("PORTAL_SUPPORT_PHONE", default="+7 800 000-00-00")
 PORTAL_SUPPORT_EMAIL = env.str("PORTAL_SUPPORT_EMAIL", default="help@localhost")
@@ -304,7 +307,52 @@ AXES_LOCKOUT_CALLABLE = "accounts.security.lockout_response"
 # --- pages ------------------------------------------------------------------
 # The public origin for canonical links, feeds and the sitemap (e.g. https://lk.example.ru);
 # empty: the origin of each request (ALLOWED_HOSTS keeps it honest).
-PAGES_SITE_URL = env.str("PAGES_SITE_URL", default="")
+PAGES_SITE_URL = SITE_URL
 # Questions from visitors without an account, per client address (django-ratelimit syntax).
 PAGES_QUESTION_RATE = env.str("PAGES_QUESTION_RATE", default="5/h")
 PAGES_STATUS_CHECK_RATE = env.str("PAGES_STATUS_CHECK_RATE", default="20/h")
+
+# --- notifications ----------------------------------------------------------
+# Absolute links in emails and SMS point here (the web has no request at send time).
+NOTIFICATIONS_SITE_URL = SITE_URL or "http://127.0.0.1:8000"
+# Right-hand side of every email's Message-ID; defaults to the sender's domain.
+NOTIFICATIONS_MESSAGE_ID_DOMAIN = env.str(
+    "NOTIFICATIONS_MESSAGE_ID_DOMAIN", default=DEFAULT_FROM_EMAIL.rpartition("@")[2] or "localhost"
+)
+# Delivery attempts before a row is marked failed, and the first retry delay
+# (doubled after each attempt, capped): 1, 2, 4 … minutes, at most 6 hours.
+NOTIFICATIONS_MAX_ATTEMPTS = env.int("NOTIFICATIONS_MAX_ATTEMPTS", default=8)
+NOTIFICATIONS_RETRY_BASE_SECONDS = env.int("NOTIFICATIONS_RETRY_BASE_SECONDS", default=60)
+NOTIFICATIONS_RETRY_MAX_SECONDS = env.int("NOTIFICATIONS_RETRY_MAX_SECONDS", default=6 * 60 * 60)
+# A row left "sending" this long belongs to a worker that died; the sweeper
+# returns it to the queue. Far above EMAIL_TIMEOUT so a slow send is not doubled.
+NOTIFICATIONS_STALE_AFTER_SECONDS = env.int("NOTIFICATIONS_STALE_AFTER_SECONDS", default=10 * 60)
+NOTIFICATIONS_SWEEP_BATCH = env.int("NOTIFICATIONS_SWEEP_BATCH", default=100)
+# How SMS leave the portal: a dotted path to a notifications.sms.SmsBackend
+# subclass. The default only writes the message to the log.
+SMS_BACKEND = env.str("SMS_BACKEND", default="notifications.sms.LogSmsBackend")
+SMS_SENDER_NAME = env.str("SMS_SENDER_NAME", default="")
+
+# Reminders one scan may send; a larger backlog drains over the next scans.
+APPEALS_REMINDERS_PER_SCAN = env.int("APPEALS_REMINDERS_PER_SCAN", default=300)
+
+# --- Celery beat: the whole schedule, in one place --------------------------
+# A static schedule rather than django-celery-beat: every periodic job here is
+# an idempotent scan (reminder ladders and their thresholds are data in the
+# admin, the schedule is not), so there is nothing for staff to edit and no
+# database scheduler to keep in sync. Run exactly ONE beat process per
+# deployment (`celery -A portal beat`); a second one is harmless — the jobs
+# claim rows and create reminders under unique constraints — only wasteful.
+CELERY_BEAT_SCHEDULE = {
+    "notifications-sweep": {
+        "task": "notifications.tasks.sweep_notifications",
+        "schedule": env.int("NOTIFICATIONS_SWEEP_SECONDS", default=60),
+        "options": {"expires": 55},
+    },
+    # Deadline reminders, escalations and the morning digest (appeals/reminders.py).
+    "appeals-reminder-scan": {
+        "task": "appeals.tasks.scan_appeal_reminders",
+        "schedule": env.int("APPEALS_REMINDER_SCAN_SECONDS", default=5 * 60),
+        "options": {"expires": 4 * 60},
+    },
+}

@@ -17,6 +17,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("accounts.urls")),
     path("cabinet/", include("cabinet.urls")),
+    path("notifications/", include("notifications.urls")),
     path("appeals/", include("appeals.urls")),
     path("admin/", admin.site.urls),
 ]

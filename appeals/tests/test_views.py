@@ -192,13 +192,13 @@ class TestListAndPage:
         submit(customer_a)
         url = reverse("appeals:list")
         client_a.get(url)  # warm the session
-        # Session and user, the user's organisations, count and page of appeals, the session save
-        # (in a savepoint): 8.
-        with django_assert_num_queries(8):
+        # Session and user, the user's organisations, count and page of appeals, the notification
+        # bell's unread count, the session save (in a savepoint): 9.
+        with django_assert_num_queries(9):
             client_a.get(url)
         for _ in range(30):
             submit(customer_a, organisation=organisation)
-        with django_assert_num_queries(8):
+        with django_assert_num_queries(9):
             response = client_a.get(url)
         assert len(response.context["page"].object_list) == 20
 
@@ -207,8 +207,9 @@ class TestListAndPage:
         appeal = submit(customer_a, files=[upload()])
         url = reverse("appeals:detail", args=[appeal.number])
         client_a.get(url)
-        # Session, user, organisations, the appeal, events, messages, files, the session save (3).
-        with django_assert_num_queries(10) as captured:
+        # Session, user, organisations, the appeal, events, messages, files, the notification bell,
+        # the session save (3).
+        with django_assert_num_queries(11) as captured:
             client_a.get(url)
         services.appeal_transition(appeal.pk, to="in_progress", actor=operator)
         for i in range(5):

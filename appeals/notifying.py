@@ -1,0 +1,263 @@
+"""What people are told when something happens to an appeal.
+
+`appeal_event_recorded` is called by appeals.services._record_event — the one
+place every change to an appeal is recorded — inside the same transaction, so
+each notice is written exactly when its event commits (the outbox in
+notifications delivers it). The event kinds below are also declared to the
+notifications app, which lists them on each person's preferences page.
+"""
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from appeals.models import Appeal, AppealEvent
+from notifications.events import STAFF, EventType, ReminderPolicySpec, register, register_reminder_policy
+from notifications.models import Channel
+from notifications.services import Address, notify
+
+S = Appeal.Status
+Kind = AppealEvent.Kind
+
+# --- the events ----------------------------------------------------------------------------
+
+REGISTERED = register(EventType(
+    key="appeals.registered",
+    label=_("Обращение зарегистрировано: номер и срок ответа"),
+    template="appeals/notifications/registered",
+    legally_required=True,
+))
+INFO_REQUESTED = register(EventType(
+    key="appeals.info_requested",
+    label=_("Нужны сведения от вас по обращению"),
+    template="appeals/notifications/info_requested",
+))
+STATUS_CHANGED = register(EventType(
+    key="appeals.status_changed",
+    label=_("Изменился статус обращения"),
+    template="appeals/notifications/status_changed",
+    default_channels=(Channel.INAPP,),
+    optional_channels=(Channel.EMAIL, Channel.SMS),
+))
+MESSAGE = register(EventType(
+    key="appeals.message",
+    label=_("Сообщение сотрудника по обращению"),
+    template="appeals/notifications/message",
+))
+ANSWERED = register(EventType(
+    key="appeals.answered",
+    label=_("Ответ на обращение"),
+    template="appeals/notifications/answered",
+    legally_required=True,
+))
+EXTENDED = register(EventType(
+    key="appeals.extended",
+    label=_("Срок ответа продлён"),
+    template="appeals/notifications/extended",
+    legally_required=True,
+))
+REDIRECTED = register(EventType(
+    key="appeals.redirected",
+    label=_("Обращение направлено в другую организацию"),
+    template="appeals/notifications/redirected",
+    legally_required=True,
+))
+CUSTOMER_REMINDER = register(EventType(
+    key="appeals.reminder_customer",
+    label=_("Напоминание: обращение ждёт ваших сведений"),
+    template="appeals/notifications/reminder_customer",
+))
+
+# Staff events: the operator's own work and the supervisors' watch over deadlines.
+ASSIGNED = register(EventType(
+    key="appeals.assigned",
+    label=_("Вам назначено обращение"),
+    template="appeals/notifications/assigned",
+    audience=STAFF,
+))
+CUSTOMER_ACTIVITY = register(EventType(
+    key="appeals.customer_activity",
+    label=_("Заявитель ответил, отозвал или возобновил обращение"),
+    template="appeals/notifications/customer_activity",
+    audience=STAFF,
+))
+REMINDER_DUE_SOON = register(EventType(
+    key="appeals.reminder_due_soon",
+    label=_("Напоминание исполнителю: срок ответа скоро"),
+    template="appeals/notifications/reminder_due_soon",
+    audience=STAFF,
+))
+REMINDER_UNASSIGNED = register(EventType(
+    key="appeals.reminder_unassigned",
+    label=_("Руководителю: срок сегодня, исполнитель не назначен"),
+    template="appeals/notifications/reminder_unassigned",
+    audience=STAFF,
+))
+REMINDER_OVERDUE = register(EventType(
+    key="appeals.reminder_overdue",
+    label=_("Руководителю: срок ответа нарушен"),
+    template="appeals/notifications/reminder_overdue",
+    audience=STAFF,
+))
+DIGEST = register(EventType(
+    key="appeals.digest",
+    label=_("Утренняя сводка по срокам обращений"),
+    template="appeals/notifications/digest",
+    audience=STAFF,
+    default_channels=(Channel.EMAIL,),
+    optional_channels=(Channel.INAPP,),
+))
+
+# --- the reminder ladder staff can tune in the admin ---------------------------------------
+
+POLICY_ASSIGNEE_DAYS = register_reminder_policy(ReminderPolicySpec(
+    key="appeals.assignee_before_due",
+    label=_("Исполнителю — за N рабочих дней до срока"),
+    help_text=_("Рабочие дни до срока ответа, в которые исполнитель получает напоминание, например: 3,1."),
+    default_values=(3, 1), min_value=1, max_value=30,
+))
+POLICY_UNASSIGNED = register_reminder_policy(ReminderPolicySpec(
+    key="appeals.unassigned_due_today",
+    label=_("Руководителям — срок сегодня, исполнителя нет"),
+    help_text=_("Число — рабочих дней до срока (0 — в день срока)."),
+    default_values=(0,), min_value=0, max_value=10, value_count=1,
+))
+POLICY_OVERDUE = register_reminder_policy(ReminderPolicySpec(
+    key="appeals.overdue_escalation",
+    label=_("Руководителям — срок нарушен, затем ежедневно"),
+    help_text=_("Через сколько календарных дней повторять, пока нет ответа (1 — ежедневно)."),
+    default_values=(1,), min_value=1, max_value=30, value_count=1,
+))
+POLICY_CUSTOMER = register_reminder_policy(ReminderPolicySpec(
+    key="appeals.customer_waiting",
+    label=_("Заявителю — обращение ждёт его сведений"),
+    help_text=_("Через сколько календарных дней ожидания напомнить заявителю."),
+    default_values=(5,), min_value=1, max_value=60, value_count=1,
+))
+POLICY_DIGEST = register_reminder_policy(ReminderPolicySpec(
+    key="appeals.supervisor_digest",
+    label=_("Руководителям — утренняя сводка"),
+    help_text=_("Час (по времени компании), с которого отправляется сводка в рабочий день."),
+    default_values=(8,), min_value=0, max_value=23, value_count=1,
+))
+POLICY_HOURS = register_reminder_policy(ReminderPolicySpec(
+    key="appeals.reminder_hours",
+    label=_("Часы отправки напоминаний"),
+    help_text=_("С какого и до какого часа (по времени компании) отправлять напоминания в рабочие дни, "
+                "например: 9,20. Ночью и в выходные напоминания ждут утра рабочего дня."),
+    default_values=(9, 20), min_value=0, max_value=24, value_count=2,
+))
+
+
+# --- from an event to notices ----------------------------------------------------------------
+
+
+def appeal_event_recorded(event: AppealEvent) -> None:
+    """Write the notices one appeal event causes (called inside the event's transaction)."""
+    appeal = event.appeal
+    by_customer = event.actor is None or not event.actor.is_staff
+    if event.kind == Kind.TRANSITION:
+        _transition(event, appeal, by_customer)
+    elif event.kind == Kind.MESSAGE:
+        if by_customer:
+            _to_assignee(event, appeal, CUSTOMER_ACTIVITY)
+        else:
+            _to_customer(event, appeal, MESSAGE)
+    elif event.kind == Kind.ANSWER:
+        _to_customer(event, appeal, ANSWERED)
+    elif event.kind == Kind.EXTENSION:
+        _to_customer(event, appeal, EXTENDED)
+    elif event.kind == Kind.REDIRECT:
+        _to_customer(event, appeal, REDIRECTED)
+    elif event.kind == Kind.ASSIGNMENT and appeal.assignee_id and appeal.assignee_id != event.actor_id:
+        # Someone else gave the appeal to this operator (taking it oneself needs no notice).
+        _to_assignee(event, appeal, ASSIGNED)
+
+
+def _transition(event, appeal, by_customer):
+    if not event.from_status and event.to_status == S.REGISTERED:
+        _to_customer(event, appeal, REGISTERED)
+    elif event.to_status in (S.ANSWERED, S.REDIRECTED):
+        return  # the answer and the redirect have notices of their own
+    elif by_customer:
+        # A reply returns the appeal to work; its message already told the assignee.
+        if event.to_status != S.IN_PROGRESS:
+            _to_assignee(event, appeal, CUSTOMER_ACTIVITY)
+    elif event.to_status == S.WAITING_FOR_CUSTOMER:
+        _to_customer(event, appeal, INFO_REQUESTED)
+    else:
+        _to_customer(event, appeal, STATUS_CHANGED)
+
+
+def customer_of(appeal):
+    """Who hears about an appeal: its author's account, or the contact details a visitor left."""
+    if appeal.author_id:
+        return appeal.author
+    return Address(email=appeal.contact_email, phone=appeal.contact_phone, name=appeal.contact_name)
+
+
+def customer_link(appeal) -> str:
+    return reverse("appeals:detail", args=[appeal.number]) if appeal.author_id else ""
+
+
+def staff_link(appeal) -> str:
+    return reverse("admin:appeals_appeal_change", args=[appeal.pk])
+
+
+def recipient_key(recipient) -> str:
+    if isinstance(recipient, Address):
+        return f"email:{recipient.email.lower()}|phone:{recipient.phone}"
+    return f"user:{recipient.pk}"
+
+
+def appeal_context(appeal, **extra) -> dict:
+    due = timezone.localtime(appeal.due_at, timezone.get_default_timezone())
+    return {
+        "number": appeal.number,
+        "subject": appeal.subject,
+        "kind": appeal.get_kind_display(),
+        "topic": appeal.get_topic_display(),
+        "status": appeal.get_status_display(),
+        "due_date": due.strftime("%d.%m.%Y"),
+        # Hour terms (a power-quality report) end at a time of day, day terms at its end.
+        "due_time": "" if (due.hour, due.minute) == (23, 59) else due.strftime("%H:%M"),
+        "registered_date": timezone.localtime(appeal.registered_at).strftime("%d.%m.%Y"),
+        "deadline_basis": appeal.deadline_basis,
+        "contact_name": appeal.contact_name,
+        "support_phone": settings.PORTAL_SUPPORT_PHONE,
+        **extra,
+    }
+
+
+def _to_customer(event, appeal, event_type):
+    recipient = customer_of(appeal)
+    notify(
+        recipient=recipient,
+        event=event_type.key,
+        context=appeal_context(
+            appeal,
+            comment=event.comment,
+            answer_text=appeal.answer_text,
+            redirected_to=appeal.redirected_to,
+            extension_reason=appeal.extension_reason,
+            from_status=S(event.from_status).label if event.from_status else "",
+            has_account=bool(appeal.author_id),
+        ),
+        dedup_key=f"appeals.event:{event.pk}:{recipient_key(recipient)}",
+        link=customer_link(appeal),
+        now=event.created_at,
+    )
+
+
+def _to_assignee(event, appeal, event_type):
+    if not appeal.assignee_id:
+        return
+    notify(
+        recipient=appeal.assignee,
+        event=event_type.key,
+        context=appeal_context(appeal, comment=event.comment, actor=str(event.actor or appeal.contact_name)),
+        dedup_key=f"appeals.event:{event.pk}:user:{appeal.assignee_id}",
+        link=staff_link(appeal),
+        now=event.created_at,
+    )
