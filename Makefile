@@ -37,6 +37,7 @@ messages: $(VENV)/.run-installed
 run: $(VENV)/.run-installed var messages
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py seed_demo_pages
 	@scripts/run_dev.sh
 
 # Two workers: the machines have two cores. PYTEST_WORKERS=0 runs in one process.

@@ -143,11 +143,17 @@ def tariff_period(pk: int) -> TariffPeriod:
 
 
 def tariff_table(period: TariffPeriod) -> dict:
-    """Rows per customer group, a cell per zone: {"zones": [(code, label)], "rows": [(label, [price or None])]}."""
+    """Rows per customer group, a cell per zone.
+
+    {"zones": [(code, label)], "rows": [(group label, [(zone label, price or None)])]}: each cell carries
+    its zone's label so that on a phone, where the table stacks, every price says which zone it is for.
+    """
     cells = {(rate.group, rate.zone): rate.price for rate in TariffRate.objects.filter(period=period)}
     zones = [zone for zone in TariffZone if any(z == zone for _, z in cells)]
     groups = [group for group in CustomerGroup if any(g == group for g, _ in cells)]
     return {
         "zones": [(zone.value, zone.label) for zone in zones],
-        "rows": [(group.label, [cells.get((group.value, zone.value)) for zone in zones]) for group in groups],
+        "rows": [
+            (group.label, [(zone.label, cells.get((group.value, zone.value))) for zone in zones]) for group in groups
+        ],
     }

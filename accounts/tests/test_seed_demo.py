@@ -30,16 +30,21 @@ def test_seed_demo_is_idempotent_and_prints_logins(settings, capsys):
     call_command("seed_demo")
     assert snapshot() == first
 
-    assert len(first[0]) == 6
+    assert len(first[0]) == len(DEMO_PEOPLE) == 7
     assert first[1] == 1
     assert {role for _, role in first[2]} == {"admin", "member"}
-    assert first[3] == 6
+    assert first[3] == 7
     assert all(u.email_confirmed for u in User.objects.all())
     for email, password, *_ in DEMO_PEOPLE:
         assert User.objects.get(email=email).check_password(password)
     assert User.objects.get(email="operator@demo.example").groups.filter(name=roles.OPERATORS).exists()
     assert Group.objects.get(name=roles.SUPERVISORS).user_set.filter(email="supervisor@demo.example").exists()
     assert User.objects.get(email="admin@demo.example").is_superuser
+    editor = User.objects.get(email="editor@demo.example")
+    assert editor.is_staff and not editor.is_superuser
+    assert editor.groups.filter(name=roles.CONTENT_EDITORS).exists()
+    assert editor.has_perm("pages.change_page") and editor.has_perm("pages.change_tariffperiod")
+    assert not editor.has_perm("appeals.change_appeal")
 
 
 def test_demo_organisation_identifiers_are_valid():

@@ -186,6 +186,13 @@ class TestListAndPage:
         filtered = client_a.get(reverse("appeals:list") + "?status=registered").content.decode()
         assert mine.number in filtered and other.number not in filtered
 
+    def test_list_stacks_on_a_phone_with_a_label_on_every_cell(self, client_a, customer_a):
+        submit(customer_a, subject="Моё")
+        body = client_a.get(reverse("appeals:list")).content.decode()
+        assert 'table-stack' in body
+        for label in ("Предмет", "Вид", "Статус", "Срок ответа", "Последнее действие"):
+            assert f'data-label="{label}"' in body
+
     def test_list_runs_a_constant_number_of_queries(self, client_a, customer_a, django_assert_num_queries):
         organisation = OrganisationFactory()
         MembershipFactory(user=customer_a, organisation=organisation)

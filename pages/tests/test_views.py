@@ -198,6 +198,8 @@ def test_current_tariffs_table_and_archive(client):
     assert "7.25" in html or "7,25" in html
     assert "Прошлые тарифы" in html and "Текущие тарифы" in html
     assert '<th scope="col">Двухзонный: дневная зона (Т1)</th>' in html
+    # On a phone the table stacks: each price carries its zone's label.
+    assert 'data-label="Двухзонный: ночная зона (Т2)">3' in html
     archive = client.get(old.get_absolute_url()).content.decode()
     assert "Больше не действуют." in archive and ("5,10" in archive or "5.10" in archive)
 

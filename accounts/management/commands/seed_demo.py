@@ -28,6 +28,7 @@ DEMO_PEOPLE = [
     ("org.member@demo.example", "Demo-OrgMember-2026", "Сидоров", "Алексей", "Игоревич", "org_member"),
     ("operator@demo.example", "Demo-Operator-2026", "Кузнецова", "Анна", "Викторовна", "operator"),
     ("supervisor@demo.example", "Demo-Supervisor-2026", "Смирнов", "Олег", "Николаевич", "supervisor"),
+    ("editor@demo.example", "Demo-Editor-2026", "Орлова", "Екатерина", "Андреевна", "content_editor"),
     ("admin@demo.example", "Demo-Superuser-2026", "Администратор", "Системный", "", "superuser"),
 ]
 
@@ -37,6 +38,7 @@ ROLE_LABELS = {
     "org_member": "сотрудник организации",
     "operator": "оператор (Операторы)",
     "supervisor": "руководитель (Руководители)",
+    "content_editor": "редактор контента (Редакторы контента)",
     "superuser": "суперпользователь",
 }
 
@@ -63,10 +65,12 @@ class Command(BaseCommand):
                     user.groups.add(Group.objects.get(name=roles.OPERATORS))
                 if kind == "supervisor":
                     user.groups.add(Group.objects.get(name=roles.SUPERVISORS))
+                if kind == "content_editor":
+                    user.groups.add(Group.objects.get(name=roles.CONTENT_EDITORS))
         self._print_table()
 
     def _person(self, email, password, last_name, first_name, patronymic, kind, now):
-        staff = kind in ("operator", "supervisor", "superuser")
+        staff = kind in ("operator", "supervisor", "content_editor", "superuser")
         user = User.objects.filter(email=email).first() or User(email=email, date_joined=now)
         user.last_name, user.first_name, user.patronymic = last_name, first_name, patronymic
         user.is_active = True
