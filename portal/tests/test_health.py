@@ -40,3 +40,16 @@ def test_production_hashes_passwords_with_argon2():
     from portal import settings as project_settings
 
     assert project_settings.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
+
+
+@pytest.mark.django_db
+def test_a_browser_preferring_english_still_gets_russian(client):
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert 'lang="ru"' in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_language_switch_chooses_english(client):
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    response = client.get("/")
+    assert 'lang="en"' in response.content.decode()
