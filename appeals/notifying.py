@@ -211,14 +211,20 @@ def recipient_key(recipient) -> str:
     return f"user:{recipient.pk}"
 
 
+def _choice_label(choices, value):
+    return dict(choices.choices).get(value, value)
+
+
 def appeal_context(appeal, **extra) -> dict:
     due = timezone.localtime(appeal.due_at, timezone.get_default_timezone())
     return {
         "number": appeal.number,
         "subject": appeal.subject,
-        "kind": appeal.get_kind_display(),
-        "topic": appeal.get_topic_display(),
-        "status": appeal.get_status_display(),
+        # Lazy labels: they are rendered in the recipient's language, not in whatever language
+        # happens to be active where the event occurred (get_FOO_display() would fix that one).
+        "kind": _choice_label(Appeal.Kind, appeal.kind),
+        "topic": _choice_label(Appeal.Topic, appeal.topic),
+        "status": _choice_label(S, appeal.status),
         "due_date": due.strftime("%d.%m.%Y"),
         # Hour terms (a power-quality report) end at a time of day, day terms at its end.
         "due_time": "" if (due.hour, due.minute) == (23, 59) else due.strftime("%H:%M"),

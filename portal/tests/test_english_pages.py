@@ -398,3 +398,90 @@ def test_legal_reference_in_english(stored, english_text):
         assert legal_reference(stored) == english_text
     with translation.override("ru"):
         assert legal_reference(stored) == stored
+
+
+# --- notifications ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def english_recipient(member):
+    """The member reads notifications in English; the appeal below is filed after that choice."""
+    from notifications import services as notification_services
+
+    notification_services.preferences_save(user=member.user, choices={}, language="en")
+    return member
+
+
+@pytest.fixture
+def english_appeal(english_recipient, settings, tmp_path):
+    from django.utils import translation
+
+    from appeals import services as appeal_services
+    from appeals.models import Appeal
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PORTAL_COMPANY_NAME = "Energosbyt JSC"
+    # Filed while Russian is active (as by an operator working in Russian): the notice still follows the recipient.
+    with translation.override("ru"):
+        appeal, _created = appeal_services.appeal_submit(
+            author=english_recipient.user,
+            kind=Appeal.Kind.COMPLAINT,
+            topic=Appeal.Topic.BILLING,
+            subject="Wrong charge for March",
+            text="The bill for March is twice the usual amount.",
+        )
+    return appeal
+
+
+@pytest.mark.parametrize("name", ["notifications:inbox", "notifications:preferences"])
+def test_notification_pages_in_english(english, english_appeal, name):
+    english.force_login(english_appeal.author)
+    response = english.get(reverse(name))
+    assert response.status_code == 200
+    assert russian_left(response.content) == []
+    if name == "notifications:inbox":
+        assert f"Appeal No. {english_appeal.number} registered" in response.content.decode()
+
+
+def test_notification_pages_empty_in_english(english, member):
+    english.force_login(member.user)
+    response = english.get(reverse("notifications:inbox"))
+    assert response.status_code == 200
+    assert "No notifications yet" in response.content.decode()
+    assert russian_left(response.content) == []
+
+
+def test_notification_bell_in_english(english, english_appeal):
+    english.force_login(english_appeal.author)
+    response = english.get(reverse("cabinet"))
+    content = response.content.decode()
+    assert "notification-bell" in content
+    assert "Notifications, unread: 1" in content
+    assert russian_left(response.content) == []
+
+
+def test_notification_preferences_saved_in_english(english, member):
+    english.force_login(member.user)
+    response = english.post(reverse("notifications:preferences"), {"language": "en"}, follow=True)
+    assert response.status_code == 200
+    assert "Notification settings saved." in response.content.decode()
+    assert russian_left(response.content) == []
+    response = english.post(reverse("notifications:preferences"), {"language": "xx"})
+    assert response.status_code == 200
+    assert russian_left(response.content) == []
+
+
+def test_appeal_acknowledgement_email_in_english(english_appeal):
+    from notifications.models import Channel, Notification
+
+    email = Notification.objects.get(recipient=english_appeal.author, event="appeals.registered", channel=Channel.EMAIL)
+    assert email.language == "en"
+    assert email.subject == f"Appeal No. {english_appeal.number} registered"
+    data = [english_appeal.subject]
+    for text in (email.subject, email.body_text, email.body_html):
+        assert russian_left(text.encode(), allowed=data) == [], text
+    assert "Hello Anna," in email.body_text
+    assert "(complaint)" in email.body_text
+    assert "Response deadline" in email.body_text
+    assert "Basis: Decree 354, cl. 31(k)." in email.body_text
+    assert 'lang="en"' in email.body_html
