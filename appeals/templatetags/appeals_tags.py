@@ -2,6 +2,7 @@ import re
 
 from django import template
 from django.utils import formats, timezone
+from django.utils.html import format_html
 from django.utils.translation import get_language
 
 register = template.Library()
@@ -27,6 +28,12 @@ def due(value):
     if (local.hour, local.minute) == (23, 59):
         return formats.date_format(local, "d.m.Y")
     return formats.date_format(local, "d.m.Y H:i")
+
+
+@register.filter
+def unbroken(number):
+    """An appeal number that a narrow screen does not break at its hyphen (copying it keeps the hyphen)."""
+    return format_html('<span class="text-nowrap">{}</span>', number)
 
 
 @register.filter

@@ -289,3 +289,10 @@ def test_cabinet_shows_open_appeals_and_what_waits(client, customer_a, operator)
     body = client.get(reverse("cabinet")).content.decode()
     assert "Ждёт меня" in body and "Просто открыто" in body
     assert "ждёт ваших сведений" in body
+
+
+def test_the_appeal_heading_keeps_its_number_on_one_line(client, customer_a):
+    appeal = submit(customer_a)
+    client.force_login(customer_a)
+    html = client.get(reverse("appeals:detail", args=[appeal.number])).content.decode()
+    assert f'<span class="text-nowrap">{appeal.number}</span>' in html
