@@ -55,7 +55,9 @@ def test_pending_invitation_is_offered(client, customer):
 def test_sections_are_a_list_later_apps_extend(client, customer, monkeypatch):
     extra = sections.Section("extra", "cabinet/sections/account.html", lambda user: None)
     monkeypatch.setattr(sections, "SECTIONS", [*sections.SECTIONS, extra])
-    assert [s.name for s, _ in sections.sections_for(customer)] == ["account", "organisations", "appeals", "notifications", "consents"]
+    assert [s.name for s, _ in sections.sections_for(customer)] == [
+        "account", "organisations", "appeals", "notifications", "consents"
+    ]
 
 
 def test_cabinet_runs_a_constant_number_of_queries(client, customer, django_assert_max_num_queries):
