@@ -567,8 +567,7 @@ def appeal_assign(appeal_id: int, *, assignee, actor, now=None, expected_version
     now = _now(now)
     with transaction.atomic():
         appeal = _lock(appeal_id)
-        _role_of(appeal, actor)
-        if not actor.is_staff:
+        if _role_of(appeal, actor) != workflow.STAFF:
             raise PermissionDenied
         _check_version(appeal, expected_version)
         if assignee is not None and not (assignee.is_staff and assignee.is_active

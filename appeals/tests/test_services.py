@@ -182,6 +182,16 @@ class TestTransitions:
         services.appeal_assign(appeal.pk, assignee=operator, actor=operator, now=NOW)
         assert events(Appeal.objects.get(pk=appeal.pk))[-1][0] == "assignment"
 
+    def test_an_operator_who_is_the_customer_does_not_take_a_colleagues_appeal(self, operator, operator2):
+        """Being a member of the customer organisation gives the customer's rights, not an operator's."""
+        organisation = OrganisationFactory()
+        MembershipFactory(user=operator, organisation=organisation)
+        appeal = submit(operator, organisation=organisation)
+        services.appeal_transition(appeal.pk, to=S.IN_PROGRESS, actor=operator2, now=NOW)
+        with pytest.raises(PermissionDenied):
+            services.appeal_assign(appeal.pk, assignee=operator, actor=operator, now=NOW)
+        assert Appeal.objects.get(pk=appeal.pk).assignee == operator2
+
     def test_waiting_for_customer_then_their_reply_returns_it_to_work(self, customer_a, operator):
         appeal = submit(customer_a)
         services.appeal_transition(appeal.pk, to=S.IN_PROGRESS, actor=operator, now=NOW)
