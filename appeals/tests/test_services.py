@@ -105,6 +105,11 @@ class TestFiling:
         assert selectors.appeal_for_visitor(number=appeal.number, email="other@example.ru") is None
         assert selectors.appeal_for_visitor(number="2026-999999", email="ivanov@example.ru") is None
 
+    def test_the_visitor_status_check_never_shows_a_customers_appeal(self, customer_a):
+        appeal = submit(customer_a)
+        assert appeal.contact_email == customer_a.email
+        assert selectors.appeal_for_visitor(number=appeal.number, email=customer_a.email) is None
+
     def test_staff_registers_a_letter_with_the_date_it_arrived(self, operator):
         received = datetime(2026, 2, 20, 9, 0, tzinfo=UTC)
         appeal = services.appeal_register_by_staff(
