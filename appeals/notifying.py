@@ -156,7 +156,8 @@ POLICY_HOURS = register_reminder_policy(ReminderPolicySpec(
 def appeal_event_recorded(event: AppealEvent) -> None:
     """Write the notices one appeal event causes (called inside the event's transaction)."""
     appeal = event.appeal
-    by_customer = event.actor is None or not event.actor.is_staff
+    # As in services.staff_may_access: staff without the appeals permission act as customers.
+    by_customer = event.actor is None or not (event.actor.is_staff and event.actor.has_perm("appeals.change_appeal"))
     if event.kind == Kind.TRANSITION:
         _transition(event, appeal, by_customer)
     elif event.kind == Kind.MESSAGE:

@@ -118,12 +118,16 @@ def attachment_for_customer(user, number: str, attachment_id: int) -> Attachment
 
 
 def appeal_for_visitor(*, number: str, email: str) -> Appeal | None:
-    """A visitor's status check: the number and the email it was filed with, nothing else."""
+    """A visitor's status check: the number and the email it was filed with, nothing else.
+
+    Only appeals without an account behind them: a customer's (or an organisation's) appeal
+    is seen in the cabinet, and an email is too weak a secret to show it to anyone else.
+    """
     email = (email or "").strip().lower()
     if not number or not email:
         return None
     return (
-        Appeal.objects.filter(number=number.strip(), contact_email=email)
+        Appeal.objects.filter(number=number.strip(), contact_email=email, author__isnull=True)
         .only("number", "status", "due_at", "subject", "topic", "kind", "channel", "registered_at", "answered_at")
         .first()
     )

@@ -137,3 +137,25 @@ def test_every_codename_in_the_map_of_an_installed_app_exists():
         for codename in codenames:
             if codename.split(".")[0] in installed:
                 assert codename in existing, codename
+
+
+def test_an_administrator_cannot_edit_a_superuser(client):
+    """Editing a superuser's email and resetting its password by mail would make anyone with
+    change_user a superuser: only a superuser edits one."""
+    root = StaffFactory(is_superuser=True, email="root@example.ru")
+    administrator = StaffFactory()
+    administrator.groups.add(Group.objects.get(name=roles.ADMINISTRATORS))
+    client.force_login(administrator)
+    url = reverse("admin:accounts_user_change", args=[root.pk])
+    client.post(url, {"email": "grab@example.ru", "is_active": "on", "is_staff": "on",
+                      "memberships-TOTAL_FORMS": "0", "memberships-INITIAL_FORMS": "0"})
+    root.refresh_from_db()
+    assert root.email == "root@example.ru"
+    assert client.get(url).status_code == 200  # still visible, read-only
+
+    colleague = StaffFactory(email="colleague@example.ru")
+    client.post(reverse("admin:accounts_user_change", args=[colleague.pk]),
+                {"email": "colleague.new@example.ru", "is_active": "on", "is_staff": "on",
+                 "memberships-TOTAL_FORMS": "0", "memberships-INITIAL_FORMS": "0"})
+    colleague.refresh_from_db()
+    assert colleague.email == "colleague.new@example.ru"

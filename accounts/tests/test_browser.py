@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 
 from accounts.models import Membership, User
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 PASSWORD = "Ясное-утро-над-рекой-7"
 

@@ -10,7 +10,7 @@ from appeals.models import Appeal
 from appeals.tests.conftest import OPERATOR_PERMISSIONS, _staff_with
 from appeals.tests.factories import PDF_BYTES
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def log_in(page, base, email, *, admin=False):

@@ -13,7 +13,7 @@ from appeals.models import Appeal, AppealEvent
 from appeals.tests.factories import submit
 
 pytestmark = [
-    pytest.mark.django_db(transaction=True),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.usefixtures("seeded_deadlines"),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL"),
 ]

@@ -105,6 +105,11 @@ class TestFiling:
         assert selectors.appeal_for_visitor(number=appeal.number, email="other@example.ru") is None
         assert selectors.appeal_for_visitor(number="2026-999999", email="ivanov@example.ru") is None
 
+    def test_the_visitor_status_check_never_shows_a_customers_appeal(self, customer_a):
+        appeal = submit(customer_a)
+        assert appeal.contact_email == customer_a.email
+        assert selectors.appeal_for_visitor(number=appeal.number, email=customer_a.email) is None
+
     def test_staff_registers_a_letter_with_the_date_it_arrived(self, operator):
         received = datetime(2026, 2, 20, 9, 0, tzinfo=UTC)
         appeal = services.appeal_register_by_staff(
@@ -181,6 +186,16 @@ class TestTransitions:
             services.appeal_assign(appeal.pk, assignee=operator2, actor=operator, now=NOW)
         services.appeal_assign(appeal.pk, assignee=operator, actor=operator, now=NOW)
         assert events(Appeal.objects.get(pk=appeal.pk))[-1][0] == "assignment"
+
+    def test_an_operator_who_is_the_customer_does_not_take_a_colleagues_appeal(self, operator, operator2):
+        """Being a member of the customer organisation gives the customer's rights, not an operator's."""
+        organisation = OrganisationFactory()
+        MembershipFactory(user=operator, organisation=organisation)
+        appeal = submit(operator, organisation=organisation)
+        services.appeal_transition(appeal.pk, to=S.IN_PROGRESS, actor=operator2, now=NOW)
+        with pytest.raises(PermissionDenied):
+            services.appeal_assign(appeal.pk, assignee=operator, actor=operator, now=NOW)
+        assert Appeal.objects.get(pk=appeal.pk).assignee == operator2
 
     def test_waiting_for_customer_then_their_reply_returns_it_to_work(self, customer_a, operator):
         appeal = submit(customer_a)

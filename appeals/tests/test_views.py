@@ -5,7 +5,7 @@ import uuid
 import pytest
 from django.urls import reverse
 
-from accounts.tests.factories import MembershipFactory, OrganisationFactory
+from accounts.tests.factories import MembershipFactory, OrganisationFactory, StaffFactory
 from appeals import services
 from appeals.files import MAX_FILE_SIZE
 from appeals.models import Appeal, Attachment
@@ -21,6 +21,7 @@ from appeals.tests.factories import (
     submit,
     upload,
 )
+from notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
 NEW = reverse("appeals:new")
@@ -241,6 +242,24 @@ class TestListAndPage:
         appeal.refresh_from_db()
         assert appeal.status == "in_progress" and appeal.attachments.count() == 1
         client_a.post(reverse("appeals:withdraw", args=[appeal.number]), {"comment": "Решилось"})
+        appeal.refresh_from_db()
+        assert appeal.status == "withdrawn"
+
+    def test_a_staff_member_acts_on_their_own_appeal_as_a_customer(self, client, operator):
+        """A content editor is a resident too: their own appeal is theirs to answer, withdraw and rate,
+        and their reply reaches the operator, not themselves."""
+        editor = StaffFactory(email="editor@example.ru")
+        appeal = submit(editor)
+        services.appeal_transition(appeal.pk, to="in_progress", actor=operator)
+        services.appeal_transition(appeal.pk, to="waiting_for_customer", actor=operator, comment="Пришлите акт.")
+        client.force_login(editor)
+        reply = client.post(reverse("appeals:reply", args=[appeal.number]), {"text": "Вот акт"})
+        assert reply.status_code == 302
+        appeal.refresh_from_db()
+        assert appeal.status == "in_progress"
+        assert Notification.objects.filter(recipient=operator, event="appeals.customer_activity").exists()
+        assert not Notification.objects.filter(recipient=editor, event="appeals.message").exists()
+        client.post(reverse("appeals:withdraw", args=[appeal.number]), {"comment": "Решилось"})
         appeal.refresh_from_db()
         assert appeal.status == "withdrawn"
 
