@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Membership
 from appeals.models import Appeal, AppealEvent
 from notifications.events import STAFF, EventType, ReminderPolicySpec, register, register_reminder_policy
 from notifications.models import Channel
@@ -192,10 +193,21 @@ def _transition(event, appeal, by_customer):
 
 
 def customer_of(appeal):
-    """Who hears about an appeal: its author's account, or the contact details a visitor left."""
-    if appeal.author_id:
+    """Who hears about an appeal: its author's account, or the contact details a visitor left.
+
+    An organisation's appeal stays the organisation's: once its author has left or been
+    removed, the notices (the answer included) go to the organisation's longest-standing
+    administrator instead, never to the former member. None when nobody may receive them.
+    """
+    if not appeal.author_id:
+        return Address(email=appeal.contact_email, phone=appeal.contact_phone, name=appeal.contact_name)
+    if not appeal.organisation_id:
         return appeal.author
-    return Address(email=appeal.contact_email, phone=appeal.contact_phone, name=appeal.contact_name)
+    members = Membership.objects.filter(organisation_id=appeal.organisation_id, user__is_active=True)
+    if members.filter(user_id=appeal.author_id).exists():
+        return appeal.author
+    admin = members.filter(role=Membership.Role.ADMIN).select_related("user").order_by("created_at", "pk").first()
+    return admin.user if admin else None
 
 
 def customer_link(appeal) -> str:
@@ -239,6 +251,8 @@ def appeal_context(appeal, **extra) -> dict:
 
 def _to_customer(event, appeal, event_type):
     recipient = customer_of(appeal)
+    if recipient is None:
+        return
     notify(
         recipient=recipient,
         event=event_type.key,

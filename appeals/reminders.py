@@ -332,6 +332,8 @@ def _remind_customer(appeal, *, kind, due_on, now):
         .first()
     )
     recipient = notifying.customer_of(appeal)
+    if recipient is None:
+        return
     notify(
         recipient=recipient,
         event=notifying.CUSTOMER_REMINDER.key,

@@ -162,3 +162,26 @@ def test_a_staff_message_reaches_the_customer(customer_a, operator):
     assert email.subject == f"Новое сообщение по обращению № {appeal.number}"
     assert inbox.link_url == f"/appeals/{appeal.number}/"
     assert notices("appeals.customer_activity") == []
+
+
+def test_an_organisations_appeal_stops_reaching_a_member_who_left(operator):
+    from accounts import services as account_services
+    from accounts.models import Membership
+    from accounts.tests.factories import MembershipFactory
+
+    admin = MembershipFactory(role=Membership.Role.ADMIN)
+    member = MembershipFactory(organisation=admin.organisation)
+    appeal = submit(member.user, organisation=admin.organisation)
+    assert notices("appeals.registered", recipient=member.user)
+
+    account_services.membership_remove(
+        actor=admin.user, organisation_id=admin.organisation_id, membership_id=member.pk
+    )
+    services.appeal_transition(appeal.pk, to=S.IN_PROGRESS, actor=operator, now=NOW)
+    appeal.refresh_from_db()
+    services.appeal_answer(appeal.pk, actor=operator, text="Ответ организации.", expected_version=appeal.version,
+                           now=NOW)
+
+    assert not notices("appeals.answered", recipient=member.user)
+    (answer_email, _inbox) = notices("appeals.answered", recipient=admin.user)
+    assert "Ответ организации." in answer_email.body_text
