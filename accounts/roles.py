@@ -61,7 +61,7 @@ _PAGES_EDIT = [
     for action in ("view", "add", "change", "delete")
 ]
 
-# Staff see the outbox and resend what failed; supervisors tune the reminder ladder.
+# Supervisors and administrators watch the outbox, resend what failed and tune the reminder ladder.
 _NOTIFICATIONS_WATCH = [
     "notifications.view_notification",
     "notifications.resend_notification",
@@ -74,7 +74,8 @@ GROUP_PERMISSIONS: dict[str, list[str]] = {
         *_ACCOUNTS_READ,
         *_DEADLINES_READ,
         *_APPEALS_WORK,
-        *_NOTIFICATIONS_WATCH,
+        # Not the outbox: its bodies carry appeals assigned to colleagues, which
+        # operators may not see. They read their own notices in the inbox.
     ],
     SUPERVISORS: [
         *_ACCOUNTS_READ,

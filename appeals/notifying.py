@@ -241,6 +241,8 @@ def appeal_context(appeal, **extra) -> dict:
         "due_date": due.strftime("%d.%m.%Y"),
         # Hour terms (a power-quality report) end at a time of day, day terms at its end.
         "due_time": "" if (due.hour, due.minute) == (23, 59) else due.strftime("%H:%M"),
+        # The date, and the time only for hour terms: "02.12.2026" or "02.12.2026 14:30".
+        "due": due.strftime("%d.%m.%Y") if (due.hour, due.minute) == (23, 59) else due.strftime("%d.%m.%Y %H:%M"),
         "registered_date": timezone.localtime(appeal.registered_at).strftime("%d.%m.%Y"),
         "deadline_basis": appeal.deadline_basis,
         "contact_name": appeal.contact_name,
