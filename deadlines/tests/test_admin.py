@@ -52,7 +52,7 @@ def test_customers_are_sent_to_the_login_page(client):
 
 
 def test_year_list_shows_the_working_day_totals_in_constant_queries(admin_client, django_assert_max_num_queries):
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         response = admin_client.get(reverse("admin:deadlines_calendaryear_changelist"))
     content = response.content.decode()
     assert "<td class=\"field-working_days\">247</td>" in content

@@ -9,3 +9,9 @@ register = template.Library()
 def notification_bell(context):
     user = context["request"].user
     return {"unread": selectors.unread_count(user) if user.is_authenticated else 0}
+
+
+@register.simple_tag(takes_context=True)
+def unread_notification_count(context):
+    user = context["request"].user
+    return selectors.unread_count(user) if user.is_authenticated else 0

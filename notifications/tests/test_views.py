@@ -197,3 +197,12 @@ def test_admin_resend_action(client, customer_a):
     assert "поставлено в очередь повторно" in response.content.decode()
     email.refresh_from_db()
     assert (email.status, email.attempts) == (Notification.Status.PENDING, 0)
+
+
+def test_staff_see_their_unread_notices_in_the_admin_header(client):
+    operator = StaffFactory()
+    inbox_message(operator, 1)
+    client.force_login(operator)
+    html = client.get(reverse("admin:index")).content.decode()
+    assert "Уведомления, непрочитанных: 1" in html
+    assert reverse("notifications:inbox") in html
