@@ -53,3 +53,12 @@ def test_the_language_switch_chooses_english(client):
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     response = client.get("/")
     assert 'lang="en"' in response.content.decode()
+
+
+def test_deployment_check_asks_for_a_shared_cache(settings):
+    from portal.checks import shared_cache_check
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    assert [w.id for w in shared_cache_check(None)] == ["portal.W001"]
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://x"}}
+    assert shared_cache_check(None) == []
