@@ -30,11 +30,17 @@ $(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/python
 var:
 	mkdir -p var/broker/queue var/broker/processed var/media
 
+# A development .env (never committed), so that plain `.venv/bin/python manage.py …`
+# works in a checkout too. Variables set in the environment still win over it.
+.env:
+	@printf '# Development defaults written by make; see .env.example for production.\nDEBUG=true\n' > .env
+	@echo "Wrote .env with DEBUG=true (SQLite and the filesystem broker under var/)."
+
 messages: $(VENV)/.run-installed
 	@if command -v msgfmt >/dev/null; then $(BIN)/python manage.py compilemessages --ignore=.venv -v 0; \
 	else echo "msgfmt not found (apt-get install gettext): using the committed .mo files"; fi
 
-run: $(VENV)/.run-installed var messages
+run: $(VENV)/.run-installed .env var messages
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py seed_demo_pages
@@ -42,10 +48,10 @@ run: $(VENV)/.run-installed var messages
 
 # Two workers: the machines have two cores. PYTEST_WORKERS=0 runs in one process.
 PYTEST_WORKERS ?= 2
-test: $(VENV)/.dev-installed var
+test: $(VENV)/.dev-installed .env var
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
-lint: $(VENV)/.dev-installed
+lint: $(VENV)/.dev-installed .env
 	$(BIN)/ruff check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
