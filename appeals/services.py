@@ -529,7 +529,7 @@ def appeal_add_message(
         if role == workflow.CUSTOMER:
             if internal:
                 raise PermissionDenied
-            if appeal.status != S.WAITING_FOR_CUSTOMER:
+            if not workflow.can_reply(appeal):
                 raise ValidationError(_("Ответить можно, когда обращение ожидает ваших сведений."))
         elif not appeal.is_open and not internal:
             raise ValidationError(_("Обращение закрыто: сообщения заявителю по нему не отправляются."))
@@ -708,9 +708,9 @@ def appeal_rate(appeal_id: int, *, actor, rating: int, comment: str = "", now=No
         appeal = _lock(appeal_id)
         if _role_of(appeal, actor) != workflow.CUSTOMER:
             raise PermissionDenied
-        if appeal.status not in (S.ANSWERED, S.CLOSED) or appeal.answered_at is None:
+        if not workflow.is_answered(appeal):
             raise ValidationError(_("Оценить можно обращение, на которое дан ответ."))
-        if appeal.rated_at is not None and appeal.rated_at >= appeal.answered_at:
+        if workflow.rated_this_answer(appeal):
             raise ValidationError(_("Вы уже оценили этот ответ."))
         appeal.rating = rating
         appeal.rating_comment = comment.strip()

@@ -94,15 +94,12 @@ def _detail_context(request, number, **forms):
     page = selectors.appeal_page_for_customer(request.user, number)
     appeal = page.appeal
     now = timezone.now()
-    can_rate = appeal.status in (Appeal.Status.ANSWERED, Appeal.Status.CLOSED) and (
-        appeal.answered_at is not None and (appeal.rated_at is None or appeal.rated_at < appeal.answered_at)
-    )
     context = {
         "page": page,
         "appeal": appeal,
-        "can_reply": appeal.status == Appeal.Status.WAITING_FOR_CUSTOMER,
+        "can_reply": workflow.can_reply(appeal),
         "can_withdraw": workflow.can_withdraw(appeal),
-        "can_rate": can_rate,
+        "can_rate": workflow.can_rate(appeal),
         "can_reopen": workflow.can_reopen(appeal, now),
         "reply_form": forms.get("reply_form") or ReplyForm(),
         "withdraw_form": forms.get("withdraw_form") or WithdrawForm(),

@@ -105,3 +105,20 @@ def can_reopen(appeal, now: datetime) -> bool:
 def can_withdraw(appeal) -> bool:
     t = transition_for(appeal.status, S.WITHDRAWN)
     return t is not None and CUSTOMER in t.by
+
+
+def is_answered(appeal) -> bool:
+    return appeal.status in (S.ANSWERED, S.CLOSED) and appeal.answered_at is not None
+
+
+def rated_this_answer(appeal) -> bool:
+    """A rating belongs to one answer: after a reopening and a new answer it may be given again."""
+    return appeal.rated_at is not None and appeal.answered_at is not None and appeal.rated_at >= appeal.answered_at
+
+
+def can_rate(appeal) -> bool:
+    return is_answered(appeal) and not rated_this_answer(appeal)
+
+
+def can_reply(appeal) -> bool:
+    return appeal.status == S.WAITING_FOR_CUSTOMER
