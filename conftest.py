@@ -22,6 +22,17 @@ def _plain_static_storage(settings):
 
 
 @pytest.fixture(autouse=True)
+def _process_local_cache(settings):
+    # Rate limits count in the cache, and tests clear it. With a shared Redis, two
+    # xdist workers would clear each other's counters mid-test: give each test its own.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}}
+    yield
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _default_language():
     # A request in English leaves English active in the thread (LocaleMiddleware
     # does not reset it); every test starts from the portal's default, Russian.

@@ -55,10 +55,13 @@ def test_the_language_switch_chooses_english(client):
     assert 'lang="en"' in response.content.decode()
 
 
-def test_deployment_check_asks_for_a_shared_cache(settings):
+def test_deployment_check_asks_for_a_shared_cache():
+    from django.test import override_settings
+
     from portal.checks import shared_cache_check
 
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    assert [w.id for w in shared_cache_check(None)] == ["portal.W001"]
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://x"}}
-    assert shared_cache_check(None) == []
+    with override_settings(CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}):
+        assert [w.id for w in shared_cache_check(None)] == ["portal.W001"]
+    redis = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:6379/15"}
+    with override_settings(CACHES={"default": redis}):
+        assert shared_cache_check(None) == []
