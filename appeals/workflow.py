@@ -122,3 +122,16 @@ def can_rate(appeal) -> bool:
 
 def can_reply(appeal) -> bool:
     return appeal.status == S.WAITING_FOR_CUSTOMER
+
+
+def can_answer(appeal) -> bool:
+    """Staff answer an appeal in work; a registered one is taken into work on the way."""
+    status = S.IN_PROGRESS if appeal.status == S.REGISTERED else appeal.status
+    t = transition_for(status, S.ANSWERED)
+    return t is not None and STAFF in t.by
+
+
+def can_extend(appeal) -> bool:
+    """Once, while open, and only where the rule allows an extension (59-ФЗ ст. 12 ч. 2)."""
+    rule = appeal.deadline_rule
+    return appeal.is_open and appeal.extended_at is None and rule is not None and rule.extension_allowed
