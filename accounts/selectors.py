@@ -175,3 +175,19 @@ def personal_data_export(user: User, *, now=None) -> dict:
         "exported_at": now.isoformat(),
         **{name: section(user) for name, section in _PERSONAL_DATA_SECTIONS.items()},
     }
+
+
+def staff_with_permission(perm: str, *, include_superusers: bool = False):
+    """Active staff holding `perm` ("app_label.codename"), granted directly or through a group.
+
+    Ids are collected in a subquery so the joins through groups need no DISTINCT.
+    """
+    from django.contrib.auth.models import Permission
+
+    app_label, codename = perm.split(".", 1)
+    permission = Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+    granted = Q(user_permissions__in=permission) | Q(groups__permissions__in=permission)
+    if include_superusers:
+        granted |= Q(is_superuser=True)
+    holders = User.objects.filter(granted).values("pk")
+    return User.objects.filter(pk__in=holders, is_active=True, is_staff=True)

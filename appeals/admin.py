@@ -9,7 +9,6 @@ from datetime import timedelta
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -18,7 +17,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.models import Organisation, User
+from accounts.models import Organisation
 from appeals import search, selectors, services, workflow
 from appeals.forms import (
     AnswerForm,
@@ -352,20 +351,11 @@ class AppealAdmin(admin.ModelAdmin):
         messages.error(request, message)
         return HttpResponseRedirect(reverse("admin:appeals_appeal_changelist"))
 
-    def _assignees(self, request):
-        if not request.user.has_perm("appeals.view_all_appeals"):
-            return User.objects.filter(pk=request.user.pk)
-        perm = Q(user_permissions__codename="change_appeal", user_permissions__content_type__app_label="appeals") | Q(
-            groups__permissions__codename="change_appeal", groups__permissions__content_type__app_label="appeals"
-        )
-        ids = User.objects.filter(is_staff=True, is_active=True).filter(perm | Q(is_superuser=True)).values("pk")
-        return User.objects.filter(pk__in=ids).order_by("last_name", "first_name", "email")
-
     def _action_form(self, action, appeal, request, data=None, files=None):
         initial = {"version": appeal.version}
         if action == "assign":
             return AssignForm(data, initial={**initial, "assignee": appeal.assignee_id},
-                              assignees=self._assignees(request), prefix="assign")
+                              assignees=selectors.assignees_for(request.user), prefix="assign")
         if action == "transition":
             return TransitionForm(data, initial=initial, prefix="transition")
         if action == "message":

@@ -27,13 +27,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
 from django.db import transaction
 from django.db.models import Count, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.selectors import staff_with_permission
 from appeals import notifying
 from appeals.models import Appeal, AppealEvent
 from deadlines.arithmetic import end_of_day, working_days_left
@@ -292,17 +291,12 @@ def _remind_overdue(appeal, *, kind, due_on, now, supervisors, due_at):
 
 
 def list_supervisors():
-    """Active staff granted appeals.view_all_appeals, through a group or directly (no DISTINCT).
+    """Active staff granted appeals.view_all_appeals, through a group or directly.
 
     Superusers are left out unless they hold the permission themselves: the
     permission names the supervisors' duty, the superuser flag only IT access.
     """
-    User = get_user_model()
-    permission = Permission.objects.filter(content_type__app_label="appeals", codename="view_all_appeals")
-    holders = User.objects.filter(
-        Q(user_permissions__in=permission) | Q(groups__permissions__in=permission)
-    ).values("pk")
-    return list(User.objects.filter(pk__in=holders, is_active=True, is_staff=True).order_by("pk"))
+    return list(staff_with_permission("appeals.view_all_appeals").order_by("pk"))
 
 
 # --- the customer who was asked for information ----------------------------------------------

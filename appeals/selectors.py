@@ -11,7 +11,8 @@ from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from accounts.models import Membership
+from accounts.models import Membership, User
+from accounts.selectors import staff_with_permission
 from appeals.models import Appeal, AppealEvent, AppealMessage, Attachment
 from appeals.workflow import REOPEN_WINDOW
 
@@ -177,3 +178,12 @@ def appeals_for_staff(user) -> QuerySet:
     if not user.has_perm("appeals.view_appeal") and not user.has_perm("appeals.change_appeal"):
         return Appeal.objects.none()
     return Appeal.objects.filter(Q(assignee__isnull=True) | Q(assignee=user))
+
+
+def assignees_for(actor):
+    """Whom `actor` may give an appeal to: supervisors to anyone working appeals, operators to themselves."""
+    if not actor.has_perm("appeals.view_all_appeals"):
+        return User.objects.filter(pk=actor.pk)
+    return staff_with_permission("appeals.change_appeal", include_superusers=True).order_by(
+        "last_name", "first_name", "email"
+    )
