@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import services
 from accounts.models import ClosureRequest, Consent, ConsentDocument, Invitation, Membership, Organisation, User
+from core.admin import ReadOnlyAdmin
 
 
 class UserCreationForm(forms.ModelForm):
@@ -160,17 +161,6 @@ class ConsentDocumentAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         # A published text is evidence of what people agreed to: publish a new version instead of editing.
         return ["version", "title", "text", "published_at"] if obj is not None else []
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -22,6 +22,7 @@ from django_ratelimit.decorators import ratelimit
 from accounts import forms, selectors, services
 from accounts.models import Consent, Invitation, Membership, Organisation
 from accounts.security import client_ip, login_rate, ratelimit_ip_key, registration_rate
+from core.forms import add_service_error
 
 MEMBERS_PER_PAGE = 50
 CONSENTS_PER_PAGE = 20
@@ -33,14 +34,6 @@ def _site_url(request) -> str:
 
 def _too_many_requests(request):
     return render(request, "accounts/ratelimited.html", status=429)
-
-
-def _apply_service_errors(form, error: ValidationError):
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 # --- Registration --------------------------------------------------------------
@@ -75,7 +68,7 @@ def _register(request, *, form_class, template, kind):
                 else:
                     services.register_organisation(**common, **form.organisation_data())
             except ValidationError as error:
-                _apply_service_errors(form, error)
+                add_service_error(form, error)
             else:
                 request.session["registered_email"] = form.cleaned_data["email"]
                 return redirect("accounts:register_done")
@@ -240,7 +233,7 @@ def email_change(request):
                     user=request.user, new_email=form.cleaned_data["email"], site_url=_site_url(request)
                 )
             except ValidationError as error:
-                _apply_service_errors(form, error)
+                add_service_error(form, error)
             else:
                 messages.success(
                     request,
@@ -380,7 +373,7 @@ def organisation_invite(request, pk):
                     site_url=_site_url(request),
                 )
             except ValidationError as error:
-                _apply_service_errors(form, error)
+                add_service_error(form, error)
             else:
                 messages.success(
                     request, _("Приглашение отправлено на %(email)s.") % {"email": form.cleaned_data["email"]}

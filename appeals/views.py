@@ -15,6 +15,7 @@ from accounts.selectors import memberships_for
 from appeals import selectors, services, workflow
 from appeals.forms import AppealForm, RateForm, ReopenForm, ReplyForm, WithdrawForm
 from appeals.models import Appeal
+from core.forms import add_service_error
 
 PAGE_SIZE = 20
 
@@ -22,14 +23,6 @@ PAGE_SIZE = 20
 def _client_ip(request):
     # The client behind our proxies (PROXY_COUNT), as the login lockout sees it.
     return client_ip(request)
-
-
-def _apply_service_error(form, error: ValidationError):
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 @require_GET
@@ -70,7 +63,7 @@ def appeal_new(request):
                     ip_address=_client_ip(request),
                 )
             except ValidationError as error:
-                _apply_service_error(form, error)
+                add_service_error(form, error)
             else:
                 return redirect("appeals:submitted", number=appeal.number)
     else:
@@ -129,7 +122,7 @@ def _act(request, number, form_class, form_key, action, success_message):
         except PermissionDenied:
             raise Http404 from None
         except ValidationError as error:
-            _apply_service_error(form, error)
+            add_service_error(form, error)
             # The action's form may not be on the page any more (e.g. withdrawing an
             # appeal answered meanwhile): say why at the top as well.
             for message in form.non_field_errors():

@@ -3,13 +3,14 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core.admin import ReadOnlyAdmin
 from notifications import services
 from notifications.events import get_reminder_policy_spec
 from notifications.models import Notification, NotificationPreference, Reminder, ReminderPolicy
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(ReadOnlyAdmin):
     """The outbox, for staff: what went out, what failed and why; failed rows can be resent."""
 
     list_display = ("created_at", "event", "channel", "address", "subject", "status", "attempts", "sent_at")
@@ -45,15 +46,6 @@ class NotificationAdmin(admin.ModelAdmin):
     @admin.display(description=_("адрес"))
     def address(self, obj):
         return obj.address
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.action(description=_("Отправить повторно (только недоставленные)"), permissions=["resend"])
     def resend(self, request, queryset):
@@ -153,18 +145,10 @@ class ReminderPolicyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Reminder)
-class ReminderAdmin(admin.ModelAdmin):
+class ReminderAdmin(ReadOnlyAdmin):
     list_display = ("created_at", "subject", "object_id", "kind", "due_on")
     list_filter = ("subject", "kind")
     search_fields = ("=object_id",)
     ordering = ("-pk",)  # newest first through the primary key: the ledger has no date index
     show_full_result_count = False
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -21,6 +21,7 @@ from accounts.security import client_ip, ratelimit_ip_key
 from appeals.models import Appeal
 from appeals.selectors import appeal_for_visitor
 from appeals.services import appeal_submit_for_visitor
+from core.forms import add_service_error
 from pages import search, selectors
 from pages.forms import SearchForm, StatusCheckForm, VisitorQuestionForm
 from pages.models import Document, News, Page
@@ -354,7 +355,7 @@ def contacts(request):
                     text=data["text"], topic=data["topic"], ip_address=client_ip(request),
                 )  # fmt: skip
             except ValidationError as error:
-                _add_service_errors(form, error)
+                add_service_error(form, error)
             else:
                 messages.success(
                     request,
@@ -375,14 +376,6 @@ def contacts(request):
         topic = request.GET.get("topic", "")
         form = VisitorQuestionForm(initial={"topic": topic} if topic in Appeal.Topic.values else None)
     return render(request, "pages/contacts.html", _contacts_context(form=form), status=status)
-
-
-def _add_service_errors(form, error):
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
