@@ -354,3 +354,41 @@ def test_a_document_missing_from_storage_is_not_found(client):
 def test_articles_are_marked_as_such_for_open_graph(client):
     assert '<meta property="og:type" content="article">' in client.get("/info/pokazaniya/").content.decode()
     assert '<meta property="og:type" content="website">' in client.get("/").content.decode()
+
+
+@pytest.mark.parametrize(
+    ("path", "visitor_action"),
+    [
+        ("/info/obrashcheniya/", "/contacts/#question"),
+        ("/info/pokazaniya/", "/contacts/?topic=metering#question"),
+        ("/info/dogovor/", "/contacts/?topic=contract#question"),
+        ("/info/oplata/", "/contacts/?topic=billing#question"),
+        ("/info/standart-obsluzhivaniya/", "/contacts/#question"),
+    ],
+)
+def test_every_task_page_ends_with_the_action_that_does_it(client, path, visitor_action):
+    html = client.get(path).content.decode()
+    actions = html[html.index('id="page-actions-heading"'):]
+    assert f'href="{visitor_action}"' in actions
+
+
+def test_the_appeals_page_leads_a_visitor_to_log_in_or_ask_and_a_customer_to_the_form(client, django_user_model):
+    html = client.get("/info/obrashcheniya/").content.decode()
+    assert 'href="/accounts/login/?next=/appeals/new/"' in html
+    assert 'href="/contacts/status/"' in html
+    user = django_user_model.objects.create_user(email="reader@example.ru", password="x")
+    client.force_login(user)
+    html = client.get("/info/obrashcheniya/").content.decode()
+    assert 'href="/appeals/new/"' in html and "/accounts/login/?next=" not in html
+
+
+def test_seeded_texts_link_the_pages_they_name_and_state_the_service_time(client):
+    standard = client.get("/info/standart-obsluzhivaniya/").content.decode()
+    assert "от 5 до 20 минут" in standard
+    for duty in ["отзывы", "оценить", "о чём пишут чаще всего", "выполнение контролируется", "договор"]:
+        assert duty in standard
+    for path in ["/info/obrashcheniya/", "/info/pokazaniya/", "/info/standart-obsluzhivaniya/"]:
+        body = client.get(path).content.decode()
+        body = body[body.index("<article"):body.index("</article>")]
+        assert 'href="/offices/"' in body or 'href="/contacts/' in body, path
+        assert "«Контакты»</a>" in body or "«Офисы обслуживания»</a>" in body or "офисе обслуживания</a>" in body, path
