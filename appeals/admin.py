@@ -5,10 +5,6 @@ A thin interface, as the cabinet's views are: appeals are fetched through `appea
 nothing here queries the ORM or writes a field.
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass
-
-from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,15 +17,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from appeals import access, search, selectors, services, workflow
-from appeals.forms import (
-    AnswerForm,
-    AssignForm,
-    ExtendForm,
-    RedirectForm,
-    StaffMessageForm,
-    StaffRegisterForm,
-    TransitionForm,
-)
+from appeals.admin_actions import WORK_ACTIONS
+from appeals.forms import StaffRegisterForm
 from appeals.models import Appeal
 from appeals.templatetags.appeals_tags import due as due_filter
 from appeals.views import serve_attachment
@@ -311,7 +300,7 @@ class AppealAdmin(admin.ModelAdmin):
             for name, action in WORK_ACTIONS.items():
                 forms[name] = bound.get(name) or action.form(appeal, request, None, None)
         rule = appeal.deadline_rule
-        can_redirect = can_change and workflow.transition_for(appeal.status, S.REDIRECTED) is not None
+        can_redirect = can_change and workflow.can_redirect(appeal)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -328,7 +317,7 @@ class AppealAdmin(admin.ModelAdmin):
             "can_redirect": can_redirect,
             "redirect_due": services.redirect_due_at(appeal) if can_redirect else None,
             "can_extend": can_change and workflow.can_extend(appeal),
-            "can_assign": can_change and appeal.is_open,
+            "can_assign": can_change and workflow.can_assign(appeal),
             "can_message": can_change,
             "rule": rule,
             # After a conflict the operator keeps what they typed, to compare and reuse.
@@ -336,89 +325,3 @@ class AppealAdmin(admin.ModelAdmin):
             "has_view_permission": True,
         }
         return TemplateResponse(request, "admin/appeals/appeal/work.html", context)
-
-
-# --- the work page's actions: one form and one service call each ------------------------------
-
-
-@dataclass(frozen=True)
-class WorkAction:
-    form: Callable[..., forms.Form]  # (appeal, request, data, files) -> the action's form
-    perform: Callable[..., str]  # (appeal, user, cleaned_data) -> the success message; calls one service
-
-
-def _initial(appeal, **extra):
-    return {"version": appeal.version, **extra}
-
-
-def _assign(appeal, user, data):
-    services.appeal_assign(appeal.pk, assignee=data["assignee"], actor=user, expected_version=data["version"])
-    return _("Исполнитель назначен.")
-
-
-def _transition(appeal, user, data):
-    services.appeal_transition(appeal.pk, to=data["to"], actor=user, as_role=access.STAFF, comment=data["comment"],
-                               expected_version=data["version"])
-    return _("Статус изменён.")
-
-
-def _message(appeal, user, data):
-    # The form checks each file; the service re-checks the count under the row lock.
-    services.appeal_add_message(appeal.pk, actor=user, as_role=access.STAFF, text=data["text"],
-                                internal=data["internal"], files=data["files"])
-    return _("Заметка сохранена.") if data["internal"] else _("Сообщение отправлено.")
-
-
-def _extend(appeal, user, data):
-    services.appeal_extend(appeal.pk, actor=user, amount=data["amount"], reason=data["reason"],
-                           expected_version=data["version"])
-    return _("Срок продлён.")
-
-
-def _redirect(appeal, user, data):
-    services.appeal_redirect(appeal.pk, actor=user, organisation_name=data["organisation_name"],
-                             sent_on=data["sent_on"], comment=data["comment"], expected_version=data["version"])
-    return _("Обращение отмечено как перенаправленное.")
-
-
-def _answer(appeal, user, data):
-    services.appeal_answer(appeal.pk, actor=user, text=data["text"], letter=data["letter"],
-                           expected_version=data["version"])
-    return _("Ответ сохранён и доступен заявителю.")
-
-
-# In the order the forms appear on the page.
-WORK_ACTIONS = {
-    "assign": WorkAction(
-        lambda appeal, request, data, files: AssignForm(
-            data, initial=_initial(appeal, assignee=appeal.assignee_id),
-            assignees=selectors.assignees_for(request.user), prefix="assign",
-        ),
-        _assign,
-    ),
-    "transition": WorkAction(
-        lambda appeal, request, data, files: TransitionForm(data, initial=_initial(appeal), prefix="transition"),
-        _transition,
-    ),
-    "message": WorkAction(
-        lambda appeal, request, data, files: StaffMessageForm(data, files, initial=_initial(appeal),
-                                                              prefix="message"),
-        _message,
-    ),
-    "extend": WorkAction(
-        lambda appeal, request, data, files: ExtendForm(
-            data, initial=_initial(appeal, amount=appeal.deadline_rule.extension_amount or None), prefix="extend",
-        ),
-        _extend,
-    ),
-    "redirect": WorkAction(
-        lambda appeal, request, data, files: RedirectForm(
-            data, initial=_initial(appeal, sent_on=timezone.localdate()), prefix="redirect",
-        ),
-        _redirect,
-    ),
-    "answer": WorkAction(
-        lambda appeal, request, data, files: AnswerForm(data, files, initial=_initial(appeal), prefix="answer"),
-        _answer,
-    ),
-}

@@ -131,6 +131,16 @@ def can_answer(appeal) -> bool:
     return t is not None and STAFF in t.by
 
 
+def can_redirect(appeal) -> bool:
+    """Staff send an appeal to the competent organisation while it is registered or in work."""
+    t = transition_for(appeal.status, S.REDIRECTED)
+    return t is not None and STAFF in t.by
+
+
+def can_assign(appeal) -> bool:
+    return appeal.is_open
+
+
 def can_extend(appeal) -> bool:
     """Once, while open, and only where the rule allows an extension (59-ФЗ ст. 12 ч. 2)."""
     rule = appeal.deadline_rule

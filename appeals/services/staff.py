@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from appeals import access
+from appeals import access, workflow
 from appeals.files import PDF, check_file
 from appeals.models import Appeal, Attachment
 from appeals.services import attachments, common
@@ -29,7 +29,7 @@ def appeal_assign(appeal_id: int, *, assignee, actor, now=None, expected_version
             )
         if not actor.has_perm("appeals.view_all_appeals") and assignee != actor:
             raise ValidationError({"assignee": _("Назначать обращения другим сотрудникам может руководитель.")})
-        if not appeal.is_open:
+        if not workflow.can_assign(appeal):
             raise ValidationError(_("Обращение уже не в работе."))
         if appeal.assignee_id == (assignee.pk if assignee else None):
             return appeal
