@@ -1,7 +1,9 @@
 """The appeal workflow: which status may follow which, and who may move it.
 
-This table is the only place the rules live; `appeals.services.appeal_transition`
-enforces it. Pure: no ORM, `now` passed in.
+This module is the only place the rules of who may do what live (the transitions table
+and the `can_*` predicates); `appeals.services` enforces them and the pages ask them.
+Who *is* the customer or staff on an appeal is `appeals.access`'s question; here the
+role is given. Pure: no ORM, `now` passed in.
 """
 
 from dataclasses import dataclass
