@@ -1,10 +1,9 @@
 """The staff side of appeals in the Django admin: the queue, registration, and one appeal's work page.
 
-Every change goes through `appeals.services`; nothing here writes a field.
+A thin interface, as the cabinet's views are: appeals are fetched through `appeals.access`
+(acting as staff), read through `appeals.selectors`, and changed through `appeals.services`;
+nothing here queries the ORM or writes a field.
 """
-
-import re
-from datetime import timedelta
 
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ChangeList
@@ -17,29 +16,18 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.models import Organisation
-from appeals import search, selectors, services, workflow
-from appeals.forms import (
-    AnswerForm,
-    AssignForm,
-    ExtendForm,
-    RedirectForm,
-    StaffMessageForm,
-    StaffRegisterForm,
-    TransitionForm,
-)
-from appeals.models import NUMBER_PATTERN, Appeal, AppealEvent, AppealMessage, Attachment
+from appeals import access, search, selectors, services, workflow
+from appeals.admin_actions import WORK_ACTIONS
+from appeals.forms import StaffRegisterForm
+from appeals.models import Appeal
 from appeals.templatetags.appeals_tags import due as due_filter
 from appeals.views import serve_attachment
+from core.forms import add_service_error
 from deadlines import services as deadline_services
-from deadlines.arithmetic import end_of_day, working_days_left
+from deadlines.arithmetic import working_days_left
 
 S = Appeal.Status
 SOON_WORKING_DAYS = 3
-
-
-def _open(queryset):
-    return queryset.filter(status__in=Appeal.OPEN_STATUSES)
 
 
 class DeadlineFilter(admin.SimpleListFilter):
@@ -53,16 +41,8 @@ class DeadlineFilter(admin.SimpleListFilter):
         ]
 
     def queryset(self, request, queryset):
-        now = timezone.now()
-        if self.value() == "overdue":
-            return _open(queryset).filter(due_at__lt=now)
-        if self.value() == "soon":
-            tz = deadline_services.company_timezone()
-            today = timezone.localdate(now)
-            calendar = deadline_services.calendar_for(today, today + timedelta(days=31))
-            cutoff = end_of_day(calendar.add_working_days(today, SOON_WORKING_DAYS), tz)
-            return _open(queryset).filter(due_at__gte=now, due_at__lte=cutoff)
-        return queryset
+        return selectors.queue_by_deadline(queryset, self.value(), now=timezone.now(),
+                                           soon_working_days=SOON_WORKING_DAYS)
 
 
 class StatusFilter(admin.SimpleListFilter):
@@ -89,14 +69,7 @@ class StatusFilter(admin.SimpleListFilter):
             }
 
     def queryset(self, request, queryset):
-        value = self.value()
-        if value is None:
-            return _open(queryset)
-        if value == self.ALL:
-            return queryset
-        if value in Appeal.Status.values:
-            return queryset.filter(status=value)
-        return queryset.none()
+        return selectors.queue_by_status(queryset, self.value(), everything=self.ALL)
 
 
 class AssigneeFilter(admin.SimpleListFilter):
@@ -107,11 +80,7 @@ class AssigneeFilter(admin.SimpleListFilter):
         return [("mine", gettext_lazy("мои")), ("none", gettext_lazy("не назначен"))]
 
     def queryset(self, request, queryset):
-        if self.value() == "mine":
-            return queryset.filter(assignee=request.user)
-        if self.value() == "none":
-            return queryset.filter(assignee__isnull=True)
-        return queryset
+        return selectors.queue_by_assignee(queryset, self.value(), request.user)
 
 
 class AppealChangeList(ChangeList):
@@ -152,32 +121,13 @@ class AppealAdmin(admin.ModelAdmin):
     # --- the queue ---------------------------------------------------------------------
 
     def get_queryset(self, request):
-        return (
-            selectors.appeals_for_staff(request.user)
-            .select_related("organisation", "assignee")
-            .defer("text", "answer_text", "extension_reason", "rating_comment", "postal_address")
-        )
+        return selectors.staff_queue(request.user)
 
     def get_changelist(self, request, **kwargs):
         return AppealChangeList
 
     def get_search_results(self, request, queryset, search_term):
-        term = search_term.strip()
-        if not term:
-            return queryset, False
-        if re.fullmatch(NUMBER_PATTERN, term):
-            return queryset.filter(number=term), False
-        if term.isdigit() and len(term) <= 6:
-            # "123" is most likely this or a recent year's 2026-000123: exact numbers, through the unique index.
-            year = timezone.localdate().year
-            return queryset.filter(number__in=[f"{y}-{int(term):06d}" for y in range(year - 5, year + 1)]), False
-        if term.isdigit() and len(term) in (10, 12):
-            return queryset.filter(organisation__inn=term), False
-        if "@" in term:
-            return queryset.filter(contact_email=term.lower()), False
-        # Organisations first (a small table), so the appeal filter stays two index scans.
-        organisation_ids = list(Organisation.objects.filter(name__icontains=term).values_list("pk", flat=True)[:200])
-        return search.text_match(queryset, term, or_organisation_ids=organisation_ids), False
+        return search.staff_search(queryset, search_term, today=timezone.localdate()), False
 
     @admin.display(description=gettext_lazy("заявитель"), ordering="contact_name")
     def customer(self, obj):
@@ -221,7 +171,7 @@ class AppealAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)
         if obj is not None and allowed:
-            return services.staff_may_access(obj, request.user)
+            return access.staff_may_access(obj, request.user)
         return allowed
 
     # --- urls ---------------------------------------------------------------------------
@@ -237,11 +187,8 @@ class AppealAdmin(admin.ModelAdmin):
         return custom + super().get_urls()
 
     def attachment_view(self, request, object_id, attachment_id):
-        appeal = self.get_queryset(request).filter(pk=object_id).first()
-        if appeal is None or not self.has_view_or_change_permission(request, appeal):
-            raise Http404
-        attachment = Attachment.objects.filter(pk=attachment_id, appeal=appeal).first()
-        if attachment is None:
+        attachment = access.access_attachment_for_staff(request.user, object_id, attachment_id)
+        if not self.has_view_or_change_permission(request, attachment.appeal):
             raise Http404
         return serve_attachment(attachment)
 
@@ -272,7 +219,7 @@ class AppealAdmin(admin.ModelAdmin):
                     files=data["files"],
                 )
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_error(form, error)
             else:
                 messages.success(
                     request,
@@ -295,52 +242,43 @@ class AppealAdmin(admin.ModelAdmin):
 
     # --- one appeal: read everything, act through services --------------------------------
 
-    ACTIONS = ("assign", "transition", "message", "extend", "redirect", "answer")
-
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        appeal = (
-            self.get_queryset(request)
-            .select_related("author", "answered_by", "extended_by", "deadline_rule", "visitor_consent")
-            .defer(None)
-            .filter(pk=object_id)
-            .first()
-        )
-        if appeal is None and request.method == "POST":
-            taken = self._taken_by_a_colleague(request, object_id)
-            if taken is not None:
-                return taken
-        if appeal is None or not self.has_view_or_change_permission(request, appeal):
+        try:
+            appeal = access.access_appeal_for_staff(request.user, object_id, related=selectors.WORK_PAGE_RELATED)
+        except Http404:
+            number = access.number_taken_by_a_colleague(request.user, object_id) if request.method == "POST" else None
+            if number is None:
+                raise
+            return self._taken_by_a_colleague(request, number)
+        if not self.has_view_or_change_permission(request, appeal):
             raise Http404
         can_change = self.has_change_permission(request, appeal)
         bound = {}
         if request.method == "POST":
             if not can_change:
                 raise PermissionDenied
-            action = request.POST.get("action")
-            if action not in self.ACTIONS:
+            name = request.POST.get("action")
+            if name not in WORK_ACTIONS:
                 raise Http404
-            form = self._action_form(action, appeal, request, data=request.POST, files=request.FILES)
+            action = WORK_ACTIONS[name]
+            form = action.form(appeal, request, request.POST, request.FILES)
             if form.is_valid():
                 try:
-                    self._perform(action, appeal, request, form.cleaned_data)
+                    done = action.perform(appeal, request.user, form.cleaned_data)
                 except ValidationError as error:
-                    _add_errors(form, error)
+                    add_service_error(form, error)
                     messages.error(request, " ".join(error.messages))
                 except PermissionDenied as denied:
                     messages.error(request, str(denied) or _("Нет прав на это действие."))
                 else:
+                    messages.success(request, done)
                     return HttpResponseRedirect(request.path)
-            bound[action] = form
+            bound[name] = form
         return self._render_work_page(request, appeal, can_change, bound)
 
-    def _taken_by_a_colleague(self, request, object_id):
+    def _taken_by_a_colleague(self, request, number):
         """An operator's form for an appeal a colleague took meanwhile (e.g. by answering it first):
         not a bare 404, but the conflict, with what they typed, on the queue page."""
-        if not request.user.has_perm("appeals.change_appeal"):
-            return None
-        number = Appeal.objects.filter(pk=object_id).values_list("number", flat=True).first()
-        if number is None:
-            return None
         message = _(
             "Обращение № %(number)s уже взял в работу другой сотрудник, пока была открыта ваша страница. "
             "Ваши изменения не сохранены."
@@ -351,76 +289,27 @@ class AppealAdmin(admin.ModelAdmin):
         messages.error(request, message)
         return HttpResponseRedirect(reverse("admin:appeals_appeal_changelist"))
 
-    def _action_form(self, action, appeal, request, data=None, files=None):
-        initial = {"version": appeal.version}
-        if action == "assign":
-            return AssignForm(data, initial={**initial, "assignee": appeal.assignee_id},
-                              assignees=selectors.assignees_for(request.user), prefix="assign")
-        if action == "transition":
-            return TransitionForm(data, initial=initial, prefix="transition")
-        if action == "message":
-            return StaffMessageForm(data, files, initial=initial, prefix="message")
-        if action == "extend":
-            return ExtendForm(data, initial={**initial, "amount": appeal.deadline_rule.extension_amount or None},
-                              prefix="extend")
-        if action == "redirect":
-            return RedirectForm(data, initial={**initial, "sent_on": timezone.localdate()}, prefix="redirect")
-        return AnswerForm(data, files, initial=initial, prefix="answer")
-
-    def _perform(self, action, appeal, request, data):
-        user, version = request.user, data["version"]
-        if action == "assign":
-            services.appeal_assign(appeal.pk, assignee=data["assignee"], actor=user, expected_version=version)
-            messages.success(request, _("Исполнитель назначен."))
-        elif action == "transition":
-            services.appeal_transition(appeal.pk, to=data["to"], actor=user, comment=data["comment"],
-                                       expected_version=version)
-            messages.success(request, _("Статус изменён."))
-        elif action == "message":
-            # The form checks each file; the service re-checks the count under the row lock.
-            services.appeal_add_message(appeal.pk, actor=user, text=data["text"], internal=data["internal"],
-                                        files=data["files"])
-            messages.success(request, _("Заметка сохранена.") if data["internal"] else _("Сообщение отправлено."))
-        elif action == "extend":
-            services.appeal_extend(appeal.pk, actor=user, amount=data["amount"], reason=data["reason"],
-                                   expected_version=version)
-            messages.success(request, _("Срок продлён."))
-        elif action == "redirect":
-            services.appeal_redirect(appeal.pk, actor=user, organisation_name=data["organisation_name"],
-                                     sent_on=data["sent_on"], comment=data["comment"], expected_version=version)
-            messages.success(request, _("Обращение отмечено как перенаправленное."))
-        else:
-            services.appeal_answer(appeal.pk, actor=user, text=data["text"], letter=data["letter"],
-                                   expected_version=version)
-            messages.success(request, _("Ответ сохранён и доступен заявителю."))
-
     def _render_work_page(self, request, appeal, can_change, bound):
-        events = list(AppealEvent.objects.filter(appeal=appeal).select_related("actor").order_by("created_at", "id"))
-        conversation = list(
-            AppealMessage.objects.filter(appeal=appeal).select_related("author").order_by("created_at", "id")
-        )
-        attachments = list(Attachment.objects.filter(appeal=appeal).order_by("created_at", "id"))
-        for message in conversation:
-            message.files = [a for a in attachments if a.message_id == message.pk]
+        page = selectors.work_page_for_staff(appeal)
         role_transitions = [
             t for t in workflow.targets_from(appeal.status, workflow.STAFF)
             if t.target not in (S.ANSWERED, S.REDIRECTED)
         ]
         forms = {}
         if can_change:
-            for action in self.ACTIONS:
-                forms[action] = bound.get(action) or self._action_form(action, appeal, request)
+            for name, action in WORK_ACTIONS.items():
+                forms[name] = bound.get(name) or action.form(appeal, request, None, None)
         rule = appeal.deadline_rule
-        can_redirect = can_change and workflow.transition_for(appeal.status, S.REDIRECTED) is not None
+        can_redirect = can_change and workflow.can_redirect(appeal)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "title": _("Обращение № %(number)s") % {"number": appeal.number},
             "appeal": appeal,
             "original": appeal,
-            "events": events,
-            "conversation": conversation,
-            "appeal_files": [a for a in attachments if a.message_id is None],
+            "events": page.events,
+            "conversation": page.conversation,
+            "appeal_files": page.appeal_files,
             "can_change": can_change,
             "forms": forms,
             "transitions": role_transitions,
@@ -428,7 +317,7 @@ class AppealAdmin(admin.ModelAdmin):
             "can_redirect": can_redirect,
             "redirect_due": services.redirect_due_at(appeal) if can_redirect else None,
             "can_extend": can_change and workflow.can_extend(appeal),
-            "can_assign": can_change and appeal.is_open,
+            "can_assign": can_change and workflow.can_assign(appeal),
             "can_message": can_change,
             "rule": rule,
             # After a conflict the operator keeps what they typed, to compare and reuse.
@@ -436,11 +325,3 @@ class AppealAdmin(admin.ModelAdmin):
             "has_view_permission": True,
         }
         return TemplateResponse(request, "admin/appeals/appeal/work.html", context)
-
-
-def _add_errors(form, error: ValidationError):
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)

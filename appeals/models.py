@@ -257,11 +257,6 @@ class AppealEvent(models.Model):
     def __str__(self):
         return f"{self.appeal_id}: {self.get_kind_display()}"
 
-    @property
-    def is_public(self):
-        return self.kind in self.PUBLIC_KINDS
-
-
 class AppealMessage(models.Model):
     """A public message in the conversation or a staff-only note."""
 

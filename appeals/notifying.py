@@ -1,7 +1,8 @@
 """What people are told when something happens to an appeal.
 
-`appeal_event_recorded` is called by appeals.services._record_event — the one
-place every change to an appeal is recorded — inside the same transaction, so
+`appeal_event_recorded` is called by appeals.services.common.record_event — the one
+place every change to an appeal is recorded — with the role the actor acted in (as
+`appeals.access` checked it), inside the same transaction, so
 each notice is written exactly when its event commits (the outbox in
 notifications delivers it). The event kinds below are also declared to the
 notifications app, which lists them on each person's preferences page.
@@ -13,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Membership
+from appeals import access
 from appeals.models import Appeal, AppealEvent
 from notifications.events import STAFF, EventType, ReminderPolicySpec, register, register_reminder_policy
 from notifications.models import Channel
@@ -154,11 +156,14 @@ POLICY_HOURS = register_reminder_policy(ReminderPolicySpec(
 # --- from an event to notices ----------------------------------------------------------------
 
 
-def appeal_event_recorded(event: AppealEvent) -> None:
-    """Write the notices one appeal event causes (called inside the event's transaction)."""
+def appeal_event_recorded(event: AppealEvent, *, role: str) -> None:
+    """Write the notices one appeal event causes (called inside the event's transaction).
+
+    `role` is `access.CUSTOMER` or `access.STAFF`: a staff member replying on their own
+    appeal from the cabinet is the customer here, and their assignee hears of it.
+    """
     appeal = event.appeal
-    # As in services.staff_may_access: staff without the appeals permission act as customers.
-    by_customer = event.actor is None or not (event.actor.is_staff and event.actor.has_perm("appeals.change_appeal"))
+    by_customer = role == access.CUSTOMER
     if event.kind == Kind.TRANSITION:
         _transition(event, appeal, by_customer)
     elif event.kind == Kind.MESSAGE:

@@ -1,20 +1,22 @@
-"""Every read of appeals for a user, scoped to what that user may see.
+"""Every read of appeals for a page: lists, one appeal's page, the cabinet's section, the work page.
 
-Another customer's appeal is simply not in the queryset: views turn that into
-a 404, never a 403 that would confirm the number exists.
+Each starts from `appeals.access` (what the user may reach), so another customer's
+appeal is simply not there: a 404, never a 403 that would confirm the number exists.
 """
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db.models import Count, F, Q, QuerySet
-from django.http import Http404
 from django.utils import timezone
 
-from accounts.models import Membership, User
+from accounts.models import User
 from accounts.selectors import staff_with_permission
+from appeals import access
 from appeals.models import Appeal, AppealEvent, AppealMessage, Attachment
 from appeals.workflow import REOPEN_WINDOW
+from deadlines import services as deadline_services
+from deadlines.arithmetic import end_of_day
 
 S = Appeal.Status
 
@@ -23,36 +25,11 @@ _LIST_COLUMNS = ("number", "subject", "kind", "topic", "status", "due_at", "last
                  "answered_at", "rated_at")
 
 
-def customer_scope(user) -> Q:
-    """Own appeals filed as a person, and every appeal of the user's organisations.
-
-    The organisation ids are read first (one small query) and passed as a list:
-    with a subquery inside the OR, PostgreSQL cannot combine the two indexes and
-    scans the whole table; with literal ids it does a BitmapOr of two index scans.
-    """
-    organisations = list(Membership.objects.filter(user=user).values_list("organisation_id", flat=True))
-    own = Q(organisation__isnull=True, author=user)
-    return own | Q(organisation_id__in=organisations) if organisations else own
-
-
-def appeals_for_customer(user) -> QuerySet:
-    if not user.is_authenticated:
-        return Appeal.objects.none()
-    return Appeal.objects.filter(customer_scope(user))
-
-
 def appeal_list_for_customer(user, *, status: str | None = None) -> QuerySet:
-    queryset = appeals_for_customer(user).select_related("organisation").only(*_LIST_COLUMNS)
+    queryset = access.appeals_for_customer(user).select_related("organisation").only(*_LIST_COLUMNS)
     if status:
         queryset = queryset.filter(status=status)
     return queryset.order_by("-last_activity_at", "-id")
-
-
-def appeal_for_customer(user, number: str) -> Appeal:
-    appeal = appeals_for_customer(user).select_related("organisation").filter(number=number).first()
-    if appeal is None:
-        raise Http404
-    return appeal
 
 
 @dataclass
@@ -66,18 +43,18 @@ class AppealPage:
 
 def appeal_page_for_customer(user, number: str) -> AppealPage:
     """One appeal as the customer sees it: no internal notes, no staff-only events."""
-    appeal = appeal_for_customer(user, number)
+    appeal = access.access_appeal_for_customer(user, number)
     events = list(
         AppealEvent.objects.filter(appeal=appeal, kind__in=AppealEvent.PUBLIC_KINDS)
         .exclude(kind=AppealEvent.Kind.MESSAGE)
         .order_by("created_at", "id")
     )
     messages = list(
-        AppealMessage.objects.filter(appeal=appeal, is_internal=False)
+        access.messages_visible_to_customer(appeal)
         .select_related("author")
         .order_by("created_at", "id")
     )
-    files = list(customer_attachments(appeal))
+    files = list(access.files_visible_to_customer(appeal))
     by_message = {}
     for attachment in files:
         if attachment.message_id:
@@ -91,31 +68,6 @@ def appeal_page_for_customer(user, number: str) -> AppealPage:
         attachments=[a for a in files if a.purpose == Attachment.Purpose.APPEAL],
         answer_letters=[a for a in files if a.purpose == Attachment.Purpose.ANSWER_LETTER],
     )
-
-
-def customer_attachments(appeal) -> QuerySet:
-    return Attachment.objects.filter(appeal=appeal).filter(
-        Q(message__isnull=True) | Q(message__is_internal=False)
-    ).order_by("created_at", "id")
-
-
-def customer_uploaded_files(appeal) -> QuerySet:
-    """The files the customer sent (with the appeal and in replies): the 5-file limit counts these."""
-    return Attachment.objects.filter(appeal=appeal).filter(
-        Q(message__isnull=True, purpose=Attachment.Purpose.APPEAL) | Q(message__from_staff=False)
-    )
-
-
-def attachment_for_customer(user, number: str, attachment_id: int) -> Attachment:
-    attachment = (
-        Attachment.objects.filter(pk=attachment_id, appeal__number=number)
-        .filter(Q(message__isnull=True) | Q(message__is_internal=False))
-        .filter(appeal__in=appeals_for_customer(user))
-        .first()
-    )
-    if attachment is None:
-        raise Http404
-    return attachment
 
 
 def appeal_for_visitor(*, number: str, email: str) -> Appeal | None:
@@ -144,7 +96,7 @@ class CabinetAppeals:
 
 def cabinet_appeals_for(user, *, now: datetime, limit: int = 5) -> CabinetAppeals:
     """The cabinet's section: open appeals with due dates and what waits for the customer."""
-    scoped = appeals_for_customer(user)
+    scoped = access.appeals_for_customer(user)
     open_qs = scoped.filter(status__in=Appeal.OPEN_STATUSES)
     counts = open_qs.aggregate(
         total=Count("id"), waiting=Count("id", filter=Q(status=S.WAITING_FOR_CUSTOMER))
@@ -169,15 +121,68 @@ def cabinet_section(user) -> dict:
     return {"summary": cabinet_appeals_for(user, now=timezone.now())}
 
 
-def appeals_for_staff(user) -> QuerySet:
-    """Supervisors see every appeal; operators their own and unassigned ones."""
-    if not (user.is_active and user.is_staff):
-        return Appeal.objects.none()
-    if user.has_perm("appeals.view_all_appeals"):
-        return Appeal.objects.all()
-    if not user.has_perm("appeals.view_appeal") and not user.has_perm("appeals.change_appeal"):
-        return Appeal.objects.none()
-    return Appeal.objects.filter(Q(assignee__isnull=True) | Q(assignee=user))
+# --- the staff queue and work page (the Django admin) ----------------------------------------
+
+# The queue shows these columns of each row; the long texts are read on the work page only.
+_QUEUE_DEFERRED = ("text", "answer_text", "extension_reason", "rating_comment", "postal_address")
+# What the work page shows of the appeal itself, in the query that fetches it.
+WORK_PAGE_RELATED = ("organisation", "assignee", "author", "answered_by", "extended_by", "deadline_rule",
+                     "visitor_consent")
+
+
+def staff_queue(user) -> QuerySet:
+    return access.appeals_for_staff(user).select_related("organisation", "assignee").defer(*_QUEUE_DEFERRED)
+
+
+def queue_by_status(queryset, status: str | None, *, everything: str) -> QuerySet:
+    """The queue is work to do: open appeals unless a status (or `everything`) is asked for."""
+    if status is None:
+        return queryset.filter(status__in=Appeal.OPEN_STATUSES)
+    if status == everything:
+        return queryset
+    if status in S.values:
+        return queryset.filter(status=status)
+    return queryset.none()
+
+
+def queue_by_assignee(queryset, choice: str | None, user) -> QuerySet:
+    if choice == "mine":
+        return queryset.filter(assignee=user)
+    if choice == "none":
+        return queryset.filter(assignee__isnull=True)
+    return queryset
+
+
+def queue_by_deadline(queryset, choice: str | None, *, now: datetime, soon_working_days: int) -> QuerySet:
+    """Overdue open appeals, or those due by the end of the N-th working day from today."""
+    if choice == "overdue":
+        return queryset.filter(status__in=Appeal.OPEN_STATUSES, due_at__lt=now)
+    if choice == "soon":
+        tz = deadline_services.company_timezone()
+        today = timezone.localdate(now, tz)
+        calendar = deadline_services.calendar_for(today, today + timedelta(days=31))
+        cutoff = end_of_day(calendar.add_working_days(today, soon_working_days), tz)
+        return queryset.filter(status__in=Appeal.OPEN_STATUSES, due_at__gte=now, due_at__lte=cutoff)
+    return queryset
+
+
+@dataclass
+class WorkPage:
+    events: list
+    conversation: list  # every message and note, each with its `files`
+    appeal_files: list  # filed with the appeal
+
+
+def work_page_for_staff(appeal) -> WorkPage:
+    """Everything staff see on one appeal (fetched through `access.access_appeal_for_staff`): three queries."""
+    events = list(AppealEvent.objects.filter(appeal=appeal).select_related("actor").order_by("created_at", "id"))
+    conversation = list(
+        AppealMessage.objects.filter(appeal=appeal).select_related("author").order_by("created_at", "id")
+    )
+    files = list(Attachment.objects.filter(appeal=appeal).order_by("created_at", "id"))
+    for message in conversation:
+        message.files = [a for a in files if a.message_id == message.pk]
+    return WorkPage(events=events, conversation=conversation, appeal_files=[a for a in files if a.message_id is None])
 
 
 def assignees_for(actor):

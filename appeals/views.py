@@ -1,4 +1,8 @@
-"""The customer's appeals: file, list, follow, reply, withdraw, rate, reopen."""
+"""The customer's appeals: file, list, follow, reply, withdraw, rate, reopen.
+
+Every view here acts as the customer (`access.CUSTOMER`), also for a staff member
+following their own appeal: their staff powers belong to the admin.
+"""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,17 +16,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.security import client_ip
 from accounts.selectors import memberships_for
-from appeals import selectors, services, workflow
+from appeals import access, selectors, services, workflow
 from appeals.forms import AppealForm, RateForm, ReopenForm, ReplyForm, WithdrawForm
 from appeals.models import Appeal
 from core.forms import add_service_error
 
 PAGE_SIZE = 20
-
-
-def _client_ip(request):
-    # The client behind our proxies (PROXY_COUNT), as the login lockout sees it.
-    return client_ip(request)
 
 
 @require_GET
@@ -60,7 +59,7 @@ def appeal_new(request):
                     postal_address=data["postal_address"],
                     files=data["files"],
                     idempotency_key=data["idempotency_key"],
-                    ip_address=_client_ip(request),
+                    ip_address=client_ip(request),
                 )
             except ValidationError as error:
                 add_service_error(form, error)
@@ -79,7 +78,7 @@ def appeal_new(request):
 @require_GET
 @login_required
 def appeal_submitted(request, number):
-    appeal = selectors.appeal_for_customer(request.user, number)
+    appeal = access.access_appeal_for_customer(request.user, number)
     return render(request, "appeals/appeal_submitted.html", {"appeal": appeal})
 
 
@@ -111,10 +110,10 @@ def appeal_detail(request, number):
 
 def _act(request, number, form_class, form_key, action, success_message):
     """Run a customer action on one appeal: scoped fetch, form, service, redirect or re-render."""
-    appeal = selectors.appeal_for_customer(request.user, number)
+    appeal = access.access_appeal_for_customer(request.user, number)
     form_kwargs = {}
     if form_class is ReplyForm:
-        form_kwargs["already_attached"] = selectors.customer_uploaded_files(appeal).count()
+        form_kwargs["already_attached"] = access.files_sent_by_customer(appeal).count()
     form = form_class(request.POST, request.FILES, **form_kwargs)
     if form.is_valid():
         try:
@@ -140,7 +139,7 @@ def appeal_reply(request, number):
     return _act(
         request, number, ReplyForm, "reply_form",
         lambda appeal, data: services.appeal_add_message(
-            appeal.pk, actor=request.user, text=data["text"], files=data["files"]
+            appeal.pk, actor=request.user, as_role=access.CUSTOMER, text=data["text"], files=data["files"]
         ),
         _("Ответ отправлен, обращение снова в работе."),
     )
@@ -151,7 +150,9 @@ def appeal_reply(request, number):
 def appeal_withdraw(request, number):
     return _act(
         request, number, WithdrawForm, "withdraw_form",
-        lambda appeal, data: services.appeal_withdraw(appeal.pk, actor=request.user, comment=data["comment"]),
+        lambda appeal, data: services.appeal_withdraw(
+            appeal.pk, actor=request.user, as_role=access.CUSTOMER, comment=data["comment"]
+        ),
         _("Обращение отозвано."),
     )
 
@@ -173,7 +174,9 @@ def appeal_rate(request, number):
 def appeal_reopen(request, number):
     return _act(
         request, number, ReopenForm, "reopen_form",
-        lambda appeal, data: services.appeal_reopen(appeal.pk, actor=request.user, comment=data["comment"]),
+        lambda appeal, data: services.appeal_reopen(
+            appeal.pk, actor=request.user, as_role=access.CUSTOMER, comment=data["comment"]
+        ),
         _("Обращение возобновлено: мы рассмотрим его повторно."),
     )
 
@@ -195,4 +198,4 @@ def serve_attachment(attachment):
 @require_GET
 @login_required
 def attachment_download(request, number, attachment_id):
-    return serve_attachment(selectors.attachment_for_customer(request.user, number, attachment_id))
+    return serve_attachment(access.access_attachment_for_customer(request.user, number, attachment_id))

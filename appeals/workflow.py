@@ -1,7 +1,9 @@
 """The appeal workflow: which status may follow which, and who may move it.
 
-This table is the only place the rules live; `appeals.services.appeal_transition`
-enforces it. Pure: no ORM, `now` passed in.
+This module is the only place the rules of who may do what live (the transitions table
+and the `can_*` predicates); `appeals.services` enforces them and the pages ask them.
+Who *is* the customer or staff on an appeal is `appeals.access`'s question; here the
+role is given. Pure: no ORM, `now` passed in.
 """
 
 from dataclasses import dataclass
@@ -129,6 +131,16 @@ def can_answer(appeal) -> bool:
     status = S.IN_PROGRESS if appeal.status == S.REGISTERED else appeal.status
     t = transition_for(status, S.ANSWERED)
     return t is not None and STAFF in t.by
+
+
+def can_redirect(appeal) -> bool:
+    """Staff send an appeal to the competent organisation while it is registered or in work."""
+    t = transition_for(appeal.status, S.REDIRECTED)
+    return t is not None and STAFF in t.by
+
+
+def can_assign(appeal) -> bool:
+    return appeal.is_open
 
 
 def can_extend(appeal) -> bool:

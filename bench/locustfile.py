@@ -1,6 +1,6 @@
 """Load script for the appeals: the customer's list, one appeal, filing an appeal, and the staff queue.
 
-Run headless against a server filled by `manage.py seed_bench` (see bench/README.md):
+Run headless against a server filled by `bench/seed_bench.py` (see bench/README.md):
 
     .venv/bin/locust -f bench/locustfile.py --headless -u 20 -r 5 -t 60s --host http://127.0.0.1:8000
 

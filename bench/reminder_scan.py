@@ -1,10 +1,10 @@
 """Benchmark: the appeal reminder scan over a large table, and notification delivery per worker.
 
-Fill a PostgreSQL database first (the appeals app's generator), then run:
+Fill a PostgreSQL database first (bench/seed_bench.py), then run:
 
     export DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal_bench DEBUG=true
     .venv/bin/python manage.py migrate
-    .venv/bin/python manage.py seed_bench --customers 100000 --appeals 1000000
+    .venv/bin/python bench/seed_bench.py --customers 100000 --appeals 1000000
     .venv/bin/python bench/reminder_scan.py --scans 5 --deliveries 2000
 
 It measures, inside one transaction that is rolled back at the end (the

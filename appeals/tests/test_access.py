@@ -2,12 +2,14 @@
 organisation, an organisation colleague, anonymous visitors and staff."""
 
 import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from accounts.tests.factories import MembershipFactory, OrganisationFactory, StaffFactory
-from appeals import services
+from appeals import access, services
 from appeals.files import check_file
 from appeals.tests.factories import submit, upload
+from notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
 
@@ -140,3 +142,79 @@ class TestStaff:
         assert response.status_code == 302
 
 
+
+
+class TestStaffMembersOwnAppeal:
+    """A supervisor files about their own flat: in the cabinet they are the customer, in the admin staff."""
+
+    @pytest.fixture
+    def own(self, supervisor):
+        return submit(supervisor, now=None)
+
+    def test_in_the_cabinet_they_withdraw_it(self, client, supervisor, own):
+        client.force_login(supervisor)
+        response = client.post(reverse("appeals:withdraw", args=[own.number]), {"comment": "Решилось"})
+        assert response.status_code == 302
+        own.refresh_from_db()
+        assert own.status == "withdrawn"
+
+    def test_in_the_cabinet_they_cannot_act_as_staff(self, supervisor, own):
+        with pytest.raises(ValidationError, match="выполняет сотрудник"):
+            services.appeal_transition(own.pk, to="in_progress", actor=supervisor, as_role=access.CUSTOMER)
+        with pytest.raises(PermissionDenied):
+            services.appeal_add_message(own.pk, actor=supervisor, as_role=access.CUSTOMER, text="Заметка",
+                                        internal=True)
+        own.refresh_from_db()
+        assert own.status == "registered" and not own.messages.exists()
+
+    def test_their_reply_in_the_cabinet_is_the_customers_and_tells_the_assignee(self, client, supervisor,
+                                                                                operator, own):
+        services.appeal_transition(own.pk, to="in_progress", actor=operator)
+        services.appeal_transition(own.pk, to="waiting_for_customer", actor=operator, comment="Нужен акт")
+        client.force_login(supervisor)
+        response = client.post(reverse("appeals:reply", args=[own.number]), {"text": "Вот акт"})
+        assert response.status_code == 302
+        message = own.messages.get()
+        assert not message.from_staff
+        own.refresh_from_db()
+        assert own.status == "in_progress" and own.assignee == operator
+        assert Notification.objects.filter(event="appeals.customer_activity", recipient=operator).exists()
+        assert not Notification.objects.filter(event="appeals.message", recipient=supervisor).exists()
+
+    def test_in_the_admin_they_act_as_staff(self, client, supervisor, own):
+        client.force_login(supervisor)
+        url = reverse("admin:appeals_appeal_change", args=[own.pk])
+        page = client.get(url)
+        assert page.status_code == 200
+        assert "withdrawn" not in {t.target for t in page.context["transitions"]}
+        refused = client.post(url, {"action": "transition", "transition-to": "withdrawn",
+                                    "transition-version": own.version})
+        assert "выполняет только сам заявитель" in refused.content.decode()
+        client.post(url, {"action": "transition", "transition-to": "in_progress", "transition-version": own.version})
+        own.refresh_from_db()
+        assert own.status == "in_progress" and own.assignee == supervisor
+        client.post(url, {"action": "answer", "answer-text": "Перерасчёт сделан.", "answer-version": own.version})
+        own.refresh_from_db()
+        assert own.status == "answered"
+
+    def test_a_service_call_without_the_role_is_refused_not_guessed(self, supervisor, own):
+        with pytest.raises(access.AmbiguousRole):
+            services.appeal_withdraw(own.pk, actor=supervisor)
+        own.refresh_from_db()
+        assert own.status == "registered"
+
+    def test_another_customer_still_gets_404(self, client, customer_b, own):
+        client.force_login(customer_b)
+        for url in object_urls(own, public_only=False):
+            assert client.get(url).status_code == 404, url
+        for name in POST_NAMES:
+            assert client.post(reverse(name, args=[own.number]), {"comment": "x", "text": "x"}).status_code == 404
+
+
+@pytest.mark.parametrize("object_id", ["abc", "1.5", "-1", "99999999999999999999999"])
+def test_a_malformed_appeal_id_in_the_admin_is_404_not_500(client, supervisor, customer_a, object_id):
+    submit(customer_a)
+    client.force_login(supervisor)
+    assert client.get(f"/admin/appeals/appeal/{object_id}/change/").status_code == 404
+    response = client.post(f"/admin/appeals/appeal/{object_id}/change/", {"action": "answer", "answer-text": "x"})
+    assert response.status_code == 404

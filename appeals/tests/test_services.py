@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from accounts.tests.factories import MembershipFactory, OrganisationFactory, UserFactory
-from appeals import selectors, services
+from appeals import access, selectors, services
 from appeals.models import Appeal, AppealEvent, AppealNumberCounter, Attachment
 from appeals.tests.conftest import stored_files
 from appeals.tests.factories import NOW, submit, upload
@@ -83,7 +83,7 @@ class TestFiling:
         assert attachment.original_name == "Акт сверки.pdf"
         assert "Акт" not in attachment.file.name and attachment.file.name.startswith("appeals/2026/03/")
         assert len(stored_files(media_root)) == 1
-        broken = mock.patch("appeals.services._record_event", side_effect=RuntimeError("database went away"))
+        broken = mock.patch("appeals.services.common.record_event", side_effect=RuntimeError("database went away"))
         with broken, pytest.raises(RuntimeError):
             submit(customer_a, files=[upload("второй.pdf")])
         assert Appeal.objects.count() == 1
@@ -325,5 +325,5 @@ def test_organisation_members_all_see_its_appeals_and_outsiders_do_not(customer_
     MembershipFactory(user=colleague, organisation=organisation)
     MembershipFactory(user=outsider)
     appeal = submit(customer_a, organisation=organisation)
-    assert selectors.appeal_for_customer(colleague, appeal.number) == appeal
-    assert not selectors.appeals_for_customer(outsider).exists()
+    assert access.access_appeal_for_customer(colleague, appeal.number) == appeal
+    assert not access.appeals_for_customer(outsider).exists()

@@ -1,6 +1,6 @@
 """Generate a realistic volume of customers and appeals for load tests.
 
-    manage.py seed_bench --customers 100000 --appeals 1000000
+    .venv/bin/python bench/seed_bench.py --customers 100000 --appeals 1000000
 
 PostgreSQL is filled with COPY (about a minute per million appeals); other
 databases with bulk_create in large batches. Customers log in as
@@ -9,12 +9,22 @@ the supervisor as bench-supervisor@example.ru, all with --password.
 """
 
 import io
+import os
 import random
+import sys
 import time
 import uuid
 from bisect import bisect
 from datetime import date, datetime, timedelta
 from itertools import accumulate
+from pathlib import Path
+
+if __name__ == "__main__":  # run as a script: Django is set up before the models are imported
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+    import django
+
+    django.setup()
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
@@ -140,7 +150,7 @@ class Command(BaseCommand):
             raise CommandError(f"Refusing to fill {db_name!r}: use a database named *bench* or --force.")
         if User.objects.filter(email__startswith="bench-").exists():
             raise CommandError("This database already has bench data; use a fresh database.")
-        rng = random.Random(options["seed"])  # noqa: S311 - reproducible test data, not secrets
+        rng = random.Random(options["seed"])  # reproducible test data, not secrets
         started = time.monotonic()
         now = timezone.now()
         with transaction.atomic():
@@ -353,3 +363,7 @@ class Command(BaseCommand):
                     f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608 - table names from models
                     f"(SELECT COALESCE(MAX(id), 1) FROM {table}))"
                 )
+
+
+if __name__ == "__main__":
+    Command().run_from_argv([sys.argv[0], "seed_bench", *sys.argv[1:]])

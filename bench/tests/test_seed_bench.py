@@ -1,3 +1,9 @@
+"""The load-test generator fills a consistent volume (run as `python bench/seed_bench.py`)."""
+
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -5,13 +11,14 @@ from django.core.management.base import CommandError
 from accounts.models import Membership, User
 from appeals import services
 from appeals.models import Appeal, AppealEvent, AppealNumberCounter
+from bench.seed_bench import Command as SeedBench
 
 pytestmark = pytest.mark.django_db
 
 
 def test_seed_bench_fills_a_consistent_volume(settings):
     settings.DEBUG = True
-    call_command("seed_bench", customers=40, appeals=400, operators=2, batch_size=150, verbosity=0)
+    call_command(SeedBench(), customers=40, appeals=400, operators=2, batch_size=150, verbosity=0)
     assert User.objects.filter(email__startswith="bench-customer-").count() == 40
     assert Membership.objects.exists()
     assert Appeal.objects.count() == 400
@@ -25,4 +32,14 @@ def test_seed_bench_fills_a_consistent_volume(settings):
                                        text="Проверка счётчика номеров")
     assert appeal.number == f"{year}-{last + 1:06d}"
     with pytest.raises(CommandError):
-        call_command("seed_bench", customers=1, appeals=1, verbosity=0)
+        call_command(SeedBench(), customers=1, appeals=1, verbosity=0)
+
+
+def test_it_runs_as_a_script():
+    script = Path(__file__).resolve().parent.parent / "seed_bench.py"
+    result = subprocess.run(  # noqa: S603 - our own script, fixed arguments
+        [sys.executable, str(script), "--help"], capture_output=True, text=True, timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "--appeals" in result.stdout

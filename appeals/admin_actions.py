@@ -1,0 +1,99 @@
+"""The actions on the admin's work page for one appeal: a table of (form, service call).
+
+Each action builds its form and, when the form is valid, calls exactly one service acting
+as staff and returns the message shown on success. Adding an action is one entry here and
+its form in the template.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from appeals import access, selectors, services
+from appeals.forms import AnswerForm, AssignForm, ExtendForm, RedirectForm, StaffMessageForm, TransitionForm
+
+
+@dataclass(frozen=True)
+class WorkAction:
+    form: Callable[..., forms.Form]  # (appeal, request, data, files) -> the action's form
+    perform: Callable[..., str]  # (appeal, user, cleaned_data) -> the success message; calls one service
+
+
+def _initial(appeal, **extra):
+    return {"version": appeal.version, **extra}
+
+
+def _assign(appeal, user, data):
+    services.appeal_assign(appeal.pk, assignee=data["assignee"], actor=user, expected_version=data["version"])
+    return _("Исполнитель назначен.")
+
+
+def _transition(appeal, user, data):
+    services.appeal_transition(appeal.pk, to=data["to"], actor=user, as_role=access.STAFF, comment=data["comment"],
+                               expected_version=data["version"])
+    return _("Статус изменён.")
+
+
+def _message(appeal, user, data):
+    # The form checks each file; the service re-checks the count under the row lock.
+    services.appeal_add_message(appeal.pk, actor=user, as_role=access.STAFF, text=data["text"],
+                                internal=data["internal"], files=data["files"])
+    return _("Заметка сохранена.") if data["internal"] else _("Сообщение отправлено.")
+
+
+def _extend(appeal, user, data):
+    services.appeal_extend(appeal.pk, actor=user, amount=data["amount"], reason=data["reason"],
+                           expected_version=data["version"])
+    return _("Срок продлён.")
+
+
+def _redirect(appeal, user, data):
+    services.appeal_redirect(appeal.pk, actor=user, organisation_name=data["organisation_name"],
+                             sent_on=data["sent_on"], comment=data["comment"], expected_version=data["version"])
+    return _("Обращение отмечено как перенаправленное.")
+
+
+def _answer(appeal, user, data):
+    services.appeal_answer(appeal.pk, actor=user, text=data["text"], letter=data["letter"],
+                           expected_version=data["version"])
+    return _("Ответ сохранён и доступен заявителю.")
+
+
+# In the order the forms appear on the page.
+WORK_ACTIONS = {
+    "assign": WorkAction(
+        lambda appeal, request, data, files: AssignForm(
+            data, initial=_initial(appeal, assignee=appeal.assignee_id),
+            assignees=selectors.assignees_for(request.user), prefix="assign",
+        ),
+        _assign,
+    ),
+    "transition": WorkAction(
+        lambda appeal, request, data, files: TransitionForm(data, initial=_initial(appeal), prefix="transition"),
+        _transition,
+    ),
+    "message": WorkAction(
+        lambda appeal, request, data, files: StaffMessageForm(data, files, initial=_initial(appeal),
+                                                              prefix="message"),
+        _message,
+    ),
+    "extend": WorkAction(
+        lambda appeal, request, data, files: ExtendForm(
+            data, initial=_initial(appeal, amount=appeal.deadline_rule.extension_amount or None), prefix="extend",
+        ),
+        _extend,
+    ),
+    "redirect": WorkAction(
+        lambda appeal, request, data, files: RedirectForm(
+            data, initial=_initial(appeal, sent_on=timezone.localdate()), prefix="redirect",
+        ),
+        _redirect,
+    ),
+    "answer": WorkAction(
+        lambda appeal, request, data, files: AnswerForm(data, files, initial=_initial(appeal), prefix="answer"),
+        _answer,
+    ),
+}

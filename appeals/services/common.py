@@ -1,0 +1,72 @@
+"""What every appeal service shares: the clock, the row lock, the version check and the audit row."""
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from appeals import access, notifying
+from appeals.models import Appeal, AppealEvent
+from deadlines import services as deadline_services
+
+S = Appeal.Status
+Event = AppealEvent.Kind
+
+
+def now_or(now):
+    return now or timezone.now()
+
+
+def company_tz():
+    return deadline_services.company_timezone()
+
+
+def record_event(appeal, *, kind, actor, role, now, from_status="", to_status="", comment=""):
+    """Write the audit row for anything that happened to an appeal, and the notices it causes.
+
+    Every service calls this and only this, inside its transaction: notices are outbox rows
+    written in the same transaction, so they go out exactly when the change is committed.
+    `role` is the role the actor acted in (the access module checked it).
+    """
+    event = AppealEvent.objects.create(
+        appeal=appeal,
+        kind=kind,
+        actor=actor,
+        created_at=now,
+        from_status=from_status,
+        to_status=to_status,
+        comment=comment,
+    )
+    if kind in AppealEvent.PUBLIC_KINDS:
+        appeal.last_activity_at = now
+    notifying.appeal_event_recorded(event, role=role)
+    return event
+
+
+def lock(appeal_id) -> Appeal:
+    try:
+        return Appeal.objects.select_for_update().get(pk=appeal_id)
+    except Appeal.DoesNotExist:
+        raise ValidationError(_("Обращение не найдено.")) from None
+
+
+def lock_as(appeal_id, actor, as_role=None) -> tuple[Appeal, str]:
+    """Lock the appeal and check the role the actor acts in (see `access.acting_role`)."""
+    appeal = lock(appeal_id)
+    return appeal, access.acting_role(appeal, actor, as_role)
+
+
+def save(appeal, fields):
+    appeal.version += 1
+    appeal.save(update_fields=[*fields, "version", "last_activity_at", "updated_at"])
+
+
+def check_version(appeal, expected_version):
+    if expected_version is not None and int(expected_version) != appeal.version:
+        raise ValidationError(
+            _(
+                "Обращение № %(number)s уже изменил другой сотрудник, пока открыта эта страница. "
+                "Ваши изменения не сохранены: обновите страницу и проверьте его текущее состояние."
+            )
+            % {"number": appeal.number},
+            code="conflict",
+        )

@@ -1,0 +1,238 @@
+"""Filing an appeal: from the cabinet, from the public site, and by staff for what came on paper.
+
+Each filing gets its number, its rule and due date from the deadlines table, and its
+registration event, in one transaction.
+"""
+
+from datetime import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import ConsentDocument, Membership, Organisation
+from accounts.selectors import current_consent_document
+from appeals import access
+from appeals.files import CheckedFile
+from appeals.models import Appeal, Attachment
+from appeals.services import attachments, common
+from appeals.services.common import Event, S, company_tz, now_or
+from appeals.services.numbering import next_number
+from deadlines import services as deadline_services
+
+
+def _deadline(kind, topic, *, received_at, registered_at):
+    rule = deadline_services.rule_for(f"appeal.{kind}", topic)
+    due = deadline_services.deadline_for(rule, received_at=received_at, registered_at=registered_at)
+    return rule, due
+
+
+def _rule_basis(rule) -> str:
+    # The short first line ("59-ФЗ, ст. 12 ч. 1 и 2"); the full text stays on the rule.
+    return (rule.legal_basis.split("\n", 1)[0].strip() or rule.title)[:300]
+
+
+def _register(*, fields, files, uploaded_by, actor, role, now, received_at, comment=""):
+    def work(written):
+        stored = attachments.write_files(files, now=now, written=written)
+        registered_at = now
+        rule, due = _deadline(fields["kind"], fields["topic"], received_at=received_at, registered_at=registered_at)
+        appeal = Appeal(
+            **fields,
+            number=next_number(timezone.localtime(registered_at, company_tz()).year),
+            status=S.REGISTERED,
+            received_at=received_at,
+            registered_at=registered_at,
+            due_at=due,
+            deadline_rule=rule,
+            deadline_basis=_rule_basis(rule),
+            last_activity_at=now,
+        )
+        # Field checks only: the database enforces the constraints, no need to ask it twice.
+        appeal.full_clean(
+            exclude=["number", "deadline_rule", "author", "organisation", "idempotency_key"], validate_constraints=False
+        )
+        appeal.save()
+        common.record_event(appeal, kind=Event.TRANSITION, actor=actor, role=role, now=now, to_status=S.REGISTERED,
+                            comment=comment)
+        attachments.attach(appeal, stored, purpose=Attachment.Purpose.APPEAL, uploaded_by=uploaded_by, now=now)
+        return appeal
+
+    return attachments.with_file_cleanup(work)
+
+
+def _check_answer_channel(answer_channel, postal_address, email):
+    if answer_channel == Appeal.AnswerChannel.POST and not postal_address.strip():
+        raise ValidationError({"postal_address": _("Укажите почтовый адрес, на который отправить ответ.")})
+    if answer_channel == Appeal.AnswerChannel.EMAIL and not email:
+        raise ValidationError({"answer_channel": _("Для ответа по электронной почте нужен адрес почты.")})
+
+
+def _filing_fields(*, author, organisation, contact_name, contact_email, contact_phone, kind, topic, channel,
+                   subject, text, answer_channel, postal_address) -> dict:
+    return {
+        "author": author,
+        "organisation": organisation,
+        "contact_name": contact_name.strip(),
+        "contact_email": contact_email.strip().lower(),
+        "contact_phone": contact_phone.strip(),
+        "kind": kind,
+        "topic": topic,
+        "channel": channel,
+        "subject": subject.strip(),
+        "text": text.strip(),
+        "answer_channel": answer_channel,
+        "postal_address": postal_address.strip() if answer_channel == Appeal.AnswerChannel.POST else "",
+    }
+
+
+def appeal_submit(
+    *,
+    author,
+    kind: str,
+    topic: str,
+    subject: str,
+    text: str,
+    organisation: Organisation | None = None,
+    answer_channel: str = Appeal.AnswerChannel.CABINET,
+    postal_address: str = "",
+    files: list[CheckedFile] = (),
+    idempotency_key=None,
+    ip_address: str | None = None,
+    now: datetime | None = None,
+) -> tuple[Appeal, bool]:
+    """File an appeal from the cabinet. Returns (appeal, created).
+
+    The same idempotency key returns the appeal it created the first time.
+    """
+    now = now_or(now)
+    if idempotency_key is not None:
+        existing = Appeal.objects.filter(idempotency_key=idempotency_key, author=author).first()
+        if existing is not None:
+            return existing, False
+    if organisation is not None and not Membership.objects.filter(user=author, organisation=organisation).exists():
+        raise ValidationError({"organisation": _("Вы не состоите в этой организации.")})
+    files = list(files)
+    attachments.check_files_count(files)
+    _check_answer_channel(answer_channel, postal_address, author.email)
+    fields = _filing_fields(
+        author=author, organisation=organisation, contact_name=author.get_full_name() or author.email,
+        contact_email=author.email, contact_phone=str(author.phone or ""), kind=kind, topic=topic,
+        channel=Appeal.Channel.CABINET, subject=subject, text=text, answer_channel=answer_channel,
+        postal_address=postal_address,
+    )
+    fields.update(idempotency_key=idempotency_key, submitted_ip=ip_address)
+    try:
+        appeal = _register(fields=fields, files=files, uploaded_by=author, actor=author, role=access.CUSTOMER,
+                           now=now, received_at=now)
+    except IntegrityError:
+        # The same form posted twice at the same moment: the other request won.
+        if idempotency_key is None:
+            raise
+        existing = Appeal.objects.filter(idempotency_key=idempotency_key, author=author).first()
+        if existing is None:
+            # Someone else's key (a forged or replayed form): not an error worth a 500.
+            raise ValidationError(_("Форма устарела. Обновите страницу и отправьте обращение ещё раз.")) from None
+        return existing, False
+    return appeal, True
+
+
+def appeal_submit_for_visitor(
+    *,
+    name: str,
+    email: str,
+    phone: str,
+    subject: str,
+    text: str,
+    topic: str = "other",
+    ip_address: str | None = None,
+    consent_document: ConsentDocument | None = None,
+    now: datetime | None = None,
+) -> Appeal:
+    """A question from the public site without an account: a request answered by email.
+
+    The visitor's consent to processing (152-ФЗ) is recorded on the appeal: the text's
+    version (the current one unless given), the time of registration and the address.
+    """
+    now = now_or(now)
+    if not name.strip():
+        raise ValidationError({"name": _("Укажите, как к вам обращаться.")})
+    if not email.strip():
+        raise ValidationError({"email": _("Укажите электронную почту: на неё придёт ответ.")})
+    fields = _filing_fields(
+        author=None, organisation=None, contact_name=name, contact_email=email, contact_phone=phone,
+        kind=Appeal.Kind.REQUEST, topic=topic, channel=Appeal.Channel.SITE, subject=subject, text=text,
+        answer_channel=Appeal.AnswerChannel.EMAIL, postal_address="",
+    )
+    fields.update(submitted_ip=ip_address, visitor_consent=consent_document or current_consent_document())
+    return _register(fields=fields, files=[], uploaded_by=None, actor=None, role=access.CUSTOMER, now=now,
+                     received_at=now)
+
+
+def appeal_register_by_staff(
+    *,
+    actor,
+    channel: str,
+    received_at: datetime,
+    kind: str,
+    topic: str,
+    subject: str,
+    text: str,
+    author=None,
+    organisation: Organisation | None = None,
+    contact_name: str = "",
+    contact_email: str = "",
+    contact_phone: str = "",
+    answer_channel: str = Appeal.AnswerChannel.POST,
+    postal_address: str = "",
+    files: list[CheckedFile] = (),
+    now: datetime | None = None,
+) -> Appeal:
+    """Register an appeal that arrived by email, phone, post or in the office."""
+    now = now_or(now)
+    if not actor.has_perm("appeals.add_appeal"):
+        raise PermissionDenied(_("Нет права регистрировать обращения."))
+    if channel not in (Appeal.Channel.EMAIL, Appeal.Channel.PHONE, Appeal.Channel.POST, Appeal.Channel.OFFICE):
+        raise ValidationError({"channel": _("Выберите, как поступило обращение.")})
+    if received_at > now:
+        raise ValidationError({"received_at": _("Дата поступления не может быть в будущем.")})
+    if organisation is not None and author is not None and not Membership.objects.filter(
+        user=author, organisation=organisation
+    ).exists():
+        raise ValidationError({"organisation": _("Этот пользователь не состоит в выбранной организации.")})
+    if author is not None:
+        contact_name = contact_name.strip() or author.get_full_name() or author.email
+        contact_email = contact_email.strip() or author.email
+        contact_phone = contact_phone.strip() or str(author.phone or "")
+    if not contact_name.strip():
+        raise ValidationError({"contact_name": _("Укажите заявителя.")})
+    files = list(files)
+    attachments.check_files_count(files)
+    _check_answer_channel(answer_channel, postal_address, contact_email)
+    fields = _filing_fields(
+        author=author, organisation=organisation, contact_name=contact_name, contact_email=contact_email,
+        contact_phone=contact_phone, kind=kind, topic=topic, channel=channel, subject=subject, text=text,
+        answer_channel=answer_channel, postal_address=postal_address,
+    )
+    return _register(
+        fields=fields,
+        files=files,
+        uploaded_by=actor,
+        actor=actor,
+        role=access.STAFF,
+        now=now,
+        received_at=received_at,
+        comment=_("Зарегистрировано сотрудником, канал: %(channel)s.") % {"channel": Appeal.Channel(channel).label},
+    )
+
+
+def registration_late(appeal) -> bool:
+    """Whether a written appeal was registered after the term for registering it (59-ФЗ ст. 8 ч. 2)."""
+    try:
+        rule = deadline_services.rule_for("appeal.registration")
+    except deadline_services.DeadlineRule.DoesNotExist:
+        return False
+    return appeal.registered_at > deadline_services.deadline_for(
+        rule, received_at=appeal.received_at, registered_at=appeal.registered_at
+    )
