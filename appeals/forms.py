@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from appeals.files import ACCEPT_ATTRIBUTE, MAX_FILES_PER_APPEAL, check_files
 from appeals.models import Appeal
+from core.phones import PhoneField
 
 TEXT_MAX_LENGTH = 20000
 AS_MYSELF = ""
@@ -158,7 +159,7 @@ class StaffRegisterForm(forms.Form):
     organisation_inn = forms.CharField(label=_("ИНН организации"), max_length=12, required=False)
     contact_name = forms.CharField(label=_("Заявитель (ФИО или наименование)"), max_length=300, required=False)
     contact_email = forms.EmailField(label=_("Электронная почта"), required=False)
-    contact_phone = forms.CharField(label=_("Телефон"), max_length=32, required=False)
+    contact_phone = PhoneField(required=False)
     kind = forms.ChoiceField(label=_("Вид"), choices=Appeal.Kind.choices)
     topic = forms.ChoiceField(label=_("Тема"), choices=Appeal.Topic.choices)
     subject = forms.CharField(label=_("Предмет обращения"), max_length=200)
