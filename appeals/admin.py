@@ -4,7 +4,6 @@ Every change goes through `appeals.services`; nothing here writes a field.
 """
 
 import re
-from datetime import timedelta
 
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ChangeList
@@ -32,7 +31,6 @@ from appeals.models import NUMBER_PATTERN, Appeal, AppealEvent, AppealMessage, A
 from appeals.templatetags.appeals_tags import due as due_filter
 from appeals.views import serve_attachment
 from deadlines import services as deadline_services
-from deadlines.arithmetic import end_of_day, working_days_left
 
 S = Appeal.Status
 SOON_WORKING_DAYS = 3
@@ -57,10 +55,7 @@ class DeadlineFilter(admin.SimpleListFilter):
         if self.value() == "overdue":
             return _open(queryset).filter(due_at__lt=now)
         if self.value() == "soon":
-            tz = deadline_services.company_timezone()
-            today = timezone.localdate(now)
-            calendar = deadline_services.calendar_for(today, today + timedelta(days=31))
-            cutoff = end_of_day(calendar.add_working_days(today, SOON_WORKING_DAYS), tz)
+            cutoff = deadline_services.working_days_cutoff(now=now, days=SOON_WORKING_DAYS)
             return _open(queryset).filter(due_at__gte=now, due_at__lte=cutoff)
         return queryset
 
@@ -122,13 +117,9 @@ class AppealChangeList(ChangeList):
         rows = list(self.result_list)
         if not rows:
             return
-        now = timezone.now()
-        tz = deadline_services.company_timezone()
-        today = timezone.localdate(now)
-        days = [timezone.localtime(r.due_at, tz).date() for r in rows] + [today]
-        calendar = deadline_services.calendar_for(min(days), max(days))
-        for row in rows:
-            row.days_left = working_days_left(now, row.due_at, calendar, tz) if row.is_open else None
+        days_left = deadline_services.working_days_left_each([r.due_at for r in rows], now=timezone.now())
+        for row, left in zip(rows, days_left, strict=True):
+            row.days_left = left if row.is_open else None
         self.result_list = rows
 
 

@@ -5,6 +5,7 @@ and the slice of the production calendar it needs and supplies the company's
 time zone (settings.TIME_ZONE).
 """
 
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -15,7 +16,7 @@ from django.db.models import CharField, DateField, IntegerField, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from deadlines.arithmetic import Term, Unit, due_at, extended_due_at, working_days_left
+from deadlines.arithmetic import Term, Unit, due_at, end_of_day, extended_due_at, working_days_left
 from deadlines.calendar import WorkingCalendar
 from deadlines.models import CalendarDay, CalendarYear, DeadlineRule
 from deadlines.package_calendar import overrides_from_package
@@ -107,17 +108,27 @@ def company_timezone() -> ZoneInfo:
     return timezone.get_default_timezone()
 
 
-def working_days_left_for(due: datetime, *, now: datetime, calendar: WorkingCalendar | None = None) -> int:
-    """`arithmetic.working_days_left` in the company's zone (see there for the sign and the minimum of 1).
+def working_days_left_each(dues: Sequence[datetime], *, now: datetime) -> list[int]:
+    """`arithmetic.working_days_left` for each due moment, in the company's zone.
 
-    A list page passes one calendar covering all its rows (from the earliest
-    due date to the latest, today included); a single row may omit it, at one
-    query.
+    For a list page: one calendar query covers all its rows, from the earliest
+    due date to the latest, today included.
     """
+    if not dues:
+        return []
     tz = company_timezone()
-    if calendar is None:
-        calendar = calendar_for(now.astimezone(tz).date(), due.astimezone(tz).date())
-    return working_days_left(now, due, calendar, tz)
+    days = [due.astimezone(tz).date() for due in dues] + [now.astimezone(tz).date()]
+    calendar = calendar_for(min(days), max(days))
+    return [working_days_left(now, due, calendar, tz) for due in dues]
+
+
+def working_days_cutoff(*, now: datetime, days: int) -> datetime:
+    """The last moment of the `days`-th working day after today: "due within N working days" is due ≤ this."""
+    tz = company_timezone()
+    today = now.astimezone(tz).date()
+    # A holiday run is under two weeks: this window surely holds N working days.
+    calendar = calendar_for(today, today + timedelta(days=2 * days + 31))
+    return end_of_day(calendar.add_working_days(today, days), tz)
 
 
 def calendar_coverage_warning(today: date) -> str | None:

@@ -16,7 +16,8 @@ from deadlines.services import (
     deadline_for,
     extension_for,
     rule_for,
-    working_days_left_for,
+    working_days_cutoff,
+    working_days_left_each,
 )
 from deadlines.tests.conftest import MOSCOW, d
 from deadlines.tests.factories import CalendarDayFactory, CalendarYearFactory, DeadlineRuleFactory
@@ -198,23 +199,26 @@ def test_extension_amount_must_be_a_positive_whole_number(amount):
     assert error.value.code == "extension_amount_invalid"
 
 
-# --- working_days_left_for -------------------------------------------------
+# --- working_days_left_each, working_days_cutoff -----------------------------
 
 
-def test_working_days_left_for_loads_the_calendar_when_not_given(django_assert_num_queries):
+def test_working_days_left_each_costs_one_calendar_query(django_assert_num_queries):
+    dues = [last_moment(day) for day in ("2026-01-12", "2026-01-13", "2025-12-30", "2026-01-14")]
     with django_assert_num_queries(1):
-        assert working_days_left_for(last_moment("2026-01-14"), now=msk("2025-12-30 10:00")) == 3
-
-
-def test_working_days_left_for_uses_the_calendar_given(django_assert_num_queries):
-    calendar = calendar_for(d("2025-12-01"), d("2026-01-31"))
-    with django_assert_num_queries(0):
-        left = [
-            working_days_left_for(last_moment(day), now=datetime(2026, 1, 11, 21, 30, tzinfo=UTC), calendar=calendar)
-            for day in ("2026-01-12", "2026-01-13", "2025-12-30")
-        ]
+        left = working_days_left_each(dues, now=datetime(2026, 1, 11, 21, 30, tzinfo=UTC))
     # 21:30 UTC on 11 January is 00:30 on Monday 12 January in Moscow.
-    assert left == [0, 1, -1]
+    assert left == [0, 1, -1, 2]
+
+
+def test_working_days_left_each_of_nothing_asks_nothing(django_assert_num_queries):
+    with django_assert_num_queries(0):
+        assert working_days_left_each([], now=msk("2026-01-12 10:00")) == []
+
+
+def test_working_days_cutoff_skips_the_new_year_holidays():
+    # Tuesday 30 December 2025: 31 December is a day off in 2026's decree, 1-11 January are holidays.
+    assert working_days_cutoff(now=msk("2025-12-30 10:00"), days=3) == last_moment("2026-01-14")
+    assert working_days_cutoff(now=msk("2026-03-10 23:00"), days=1) == last_moment("2026-03-11")
 
 
 # --- coverage warning -------------------------------------------------------
