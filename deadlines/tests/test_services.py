@@ -104,6 +104,78 @@ def test_rule_for_picks_the_new_rule_after_staff_replace_one():
     assert rule_for("appeal.claim") == new
 
 
+def test_rule_for_a_code_switched_off_takes_the_fallback_and_logs_an_error(caplog, django_assert_num_queries):
+    DeadlineRule.objects.filter(code="appeal.claim").update(is_active=False)
+    with django_assert_num_queries(1):
+        rule = rule_for("appeal.claim", "billing", fallback="appeal.request")
+    assert (rule.code, rule.topic) == ("appeal.request", "")
+    assert "no active deadline rule for code='appeal.claim'" in caplog.text
+    assert caplog.records[-1].levelname == "ERROR"
+
+
+def test_rule_for_prefers_the_codes_own_rules_to_the_fallback(caplog):
+    assert rule_for("appeal.complaint", "billing", fallback="appeal.request").term == Term(3, Unit.WORKING_DAYS)
+    assert rule_for("appeal.claim", fallback="appeal.request").code == "appeal.claim"
+    assert not caplog.records
+
+
+def test_rule_for_with_the_fallback_off_too_takes_the_last_general_rule_staff_had():
+    DeadlineRule.objects.filter(code__in=["appeal.claim", "appeal.request"]).update(is_active=False)
+    with pytest.raises(DeadlineRule.DoesNotExist):
+        rule_for("appeal.claim")
+    rule = rule_for("appeal.claim", "billing", fallback="appeal.request")
+    assert rule.topic == "" and rule.code in ("appeal.claim", "appeal.request") and not rule.is_active
+
+
+def test_rule_for_an_unknown_code_raises_even_with_a_fallback_unknown():
+    with pytest.raises(DeadlineRule.DoesNotExist):
+        rule_for("appeal.unknown", fallback="appeal.unknown_too")
+
+
+# --- rule_change_refusal, rule_gap_warning -----------------------------------
+
+
+def _edited(rule, **changes):
+    for name, value in changes.items():
+        setattr(rule, name, value)
+    return rule
+
+
+@pytest.mark.parametrize(
+    "changes", [{"is_active": False}, {"topic": "billing"}, {"code": "appeal.other"}], ids=["off", "topic", "code"]
+)
+def test_the_only_general_rule_of_a_code_may_not_go(changes):
+    refusal = services.rule_change_refusal(_edited(rule_for("appeal.claim"), **changes))
+    assert refusal is not None and refusal.code == "last_general_rule"
+    assert "appeal.claim" in refusal.messages[0]
+
+
+def test_a_topic_rule_a_new_rule_and_an_ordinary_edit_may_go():
+    assert services.rule_change_refusal(_edited(rule_for("appeal.complaint", "billing"), is_active=False)) is None
+    assert services.rule_change_refusal(DeadlineRuleFactory.build(code="appeal.claim", is_active=False)) is None
+    assert services.rule_change_refusal(_edited(rule_for("appeal.claim"), amount=7, title="Новое")) is None
+    switched_off = _edited(rule_for("appeal.claim"), is_active=False)
+    switched_off.save()
+    assert services.rule_change_refusal(_edited(switched_off, is_active=True)) is None
+
+
+def test_gap_warning_names_the_codes_without_an_active_general_rule():
+    assert services.rule_gap_warning() is None
+    DeadlineRule.objects.filter(code="appeal.claim").update(is_active=False)
+    DeadlineRule.objects.filter(code="appeal.complaint", topic="billing").update(is_active=False)
+    warning = services.rule_gap_warning()
+    assert "appeal.claim" in warning and "appeal.complaint" not in warning
+
+
+@pytest.mark.usefixtures("_clear_cache")
+def test_cached_gap_warning_is_cleared_by_a_rule_save():
+    assert services.cached_rule_gap_warning() is None
+    rule = rule_for("pd.subject_request")
+    rule.is_active = False
+    rule.save()
+    assert "pd.subject_request" in services.cached_rule_gap_warning()
+
+
 # --- deadline_for -----------------------------------------------------------
 
 RECEIVED = msk("2026-03-05 10:00")  # Thursday
