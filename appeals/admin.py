@@ -28,9 +28,9 @@ from appeals.forms import (
     TransitionForm,
 )
 from appeals.models import NUMBER_PATTERN, Appeal, AppealEvent, AppealMessage, Attachment
-from appeals.templatetags.appeals_tags import due as due_filter
 from appeals.views import serve_attachment
 from deadlines import services as deadline_services
+from deadlines.display import due_display
 
 S = Appeal.Status
 SOON_WORKING_DAYS = 3
@@ -145,8 +145,9 @@ class AppealAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return (
             selectors.appeals_for_staff(request.user)
-            .select_related("organisation", "assignee")
-            .defer("text", "answer_text", "extension_reason", "rating_comment", "postal_address")
+            .select_related("organisation", "assignee", "deadline_rule")
+            .defer("text", "answer_text", "extension_reason", "rating_comment", "postal_address",
+                   "deadline_rule__legal_basis")
         )
 
     def get_changelist(self, request, **kwargs):
@@ -187,7 +188,7 @@ class AppealAdmin(admin.ModelAdmin):
 
     @admin.display(description=gettext_lazy("срок ответа"), ordering="due_at")
     def due(self, obj):
-        return due_filter(obj.due_at)
+        return due_display(obj.due_at, obj.deadline_rule.unit)
 
     @admin.display(description=gettext_lazy("осталось раб. дн."))
     def days_left_label(self, obj):

@@ -20,7 +20,7 @@ S = Appeal.Status
 
 # The list page reads these columns only; the text and answer can be long.
 _LIST_COLUMNS = ("number", "subject", "kind", "topic", "status", "due_at", "last_activity_at", "organisation__name",
-                 "answered_at", "rated_at")
+                 "answered_at", "rated_at", "deadline_rule__unit")
 
 
 def customer_scope(user) -> Q:
@@ -42,14 +42,14 @@ def appeals_for_customer(user) -> QuerySet:
 
 
 def appeal_list_for_customer(user, *, status: str | None = None) -> QuerySet:
-    queryset = appeals_for_customer(user).select_related("organisation").only(*_LIST_COLUMNS)
+    queryset = appeals_for_customer(user).select_related("organisation", "deadline_rule").only(*_LIST_COLUMNS)
     if status:
         queryset = queryset.filter(status=status)
     return queryset.order_by("-last_activity_at", "-id")
 
 
 def appeal_for_customer(user, number: str) -> Appeal:
-    appeal = appeals_for_customer(user).select_related("organisation").filter(number=number).first()
+    appeal = appeals_for_customer(user).select_related("organisation", "deadline_rule").filter(number=number).first()
     if appeal is None:
         raise Http404
     return appeal
@@ -150,7 +150,9 @@ def cabinet_appeals_for(user, *, now: datetime, limit: int = 5) -> CabinetAppeal
         total=Count("id"), waiting=Count("id", filter=Q(status=S.WAITING_FOR_CUSTOMER))
     )
     open_appeals = list(
-        open_qs.only("number", "subject", "status", "due_at", "last_activity_at").order_by("due_at", "id")[:limit]
+        open_qs.select_related("deadline_rule")
+        .only("number", "subject", "status", "due_at", "last_activity_at", "deadline_rule__unit")
+        .order_by("due_at", "id")[:limit]
     )
     to_rate = list(
         # Only fresh answers: the same 30 days in which an unsatisfied customer may reopen.

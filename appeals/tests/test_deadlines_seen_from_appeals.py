@@ -1,4 +1,4 @@
-"""Issue 9: a deadline rule switched off never turns filing into a 500."""
+"""Deadline rules seen from filing: a rule switched off never makes a 500 (issue 9); due dates read by unit."""
 
 import uuid
 
@@ -46,3 +46,18 @@ def test_a_visitors_question_files_even_with_the_general_rule_itself_off(client,
     rule = Appeal.objects.get().deadline_rule
     assert (rule.code, rule.topic, rule.is_active) == ("appeal.request", "", False)
     assert "no active deadline rule for code='appeal.request'" in caplog.text
+
+
+def test_an_hour_term_ending_at_23_59_shows_its_time_and_a_day_term_only_its_date(client, customer_a):
+    from datetime import UTC, datetime
+
+    # Filed at 21:59 in Moscow: the 2-hour power-quality term runs out at 23:59, and says so.
+    hours = submit(customer_a, kind=Appeal.Kind.COMPLAINT, topic=Appeal.Topic.POWER_QUALITY,
+                   now=datetime(2026, 3, 2, 18, 59, tzinfo=UTC))
+    days = submit(customer_a)
+    client.force_login(customer_a)
+    list_html = client.get("/appeals/").content.decode()
+    assert "02.03.2026 23:59" in list_html
+    detail_html = client.get(f"/appeals/{days.number}/").content.decode()
+    assert "23:59" not in detail_html.split("data-appeal-due", 1)[1].split("</dd>", 1)[0]
+    assert hours.deadline_rule.unit == "hours"
