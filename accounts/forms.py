@@ -10,27 +10,11 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import validators
 from accounts.models import Membership, Organisation, User
+from core.phones import PhoneField
 
 
 def _taken(email: str) -> bool:
     return User.objects.filter(email__iexact=email).exists()
-
-
-class PhoneField(forms.CharField):
-    """A Russian phone number, stored in E.164 (+7 and 10 digits)."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("max_length", 32)
-        kwargs.setdefault("label", _("Телефон"))
-        kwargs.setdefault("help_text", _("Например, +7 916 123-45-67 или 8 916 123-45-67."))
-        super().__init__(**kwargs)
-
-    def widget_attrs(self, widget):
-        return {**super().widget_attrs(widget), "autocomplete": "tel", "inputmode": "tel"}
-
-    def clean(self, value):
-        value = super().clean(value)
-        return validators.normalise_phone(value) if value else ""
 
 
 class KppField(forms.CharField):

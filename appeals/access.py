@@ -78,7 +78,7 @@ def customer_may_access(appeal, user) -> bool:
 
 
 def access_appeal_for_customer(user, number: str) -> Appeal:
-    appeal = appeals_for_customer(user).select_related("organisation").filter(number=number).first()
+    appeal = appeals_for_customer(user).select_related("organisation", "deadline_rule").filter(number=number).first()
     if appeal is None:
         raise Http404
     return appeal

@@ -20,11 +20,10 @@ from appeals import access, search, selectors, services, workflow
 from appeals.admin_actions import WORK_ACTIONS
 from appeals.forms import StaffRegisterForm
 from appeals.models import Appeal
-from appeals.templatetags.appeals_tags import due as due_filter
 from appeals.views import serve_attachment
 from core.forms import add_service_error
 from deadlines import services as deadline_services
-from deadlines.arithmetic import working_days_left
+from deadlines.display import due_display
 
 S = Appeal.Status
 SOON_WORKING_DAYS = 3
@@ -91,13 +90,9 @@ class AppealChangeList(ChangeList):
         rows = list(self.result_list)
         if not rows:
             return
-        now = timezone.now()
-        tz = deadline_services.company_timezone()
-        today = timezone.localdate(now)
-        days = [timezone.localtime(r.due_at, tz).date() for r in rows] + [today]
-        calendar = deadline_services.calendar_for(min(days), max(days))
-        for row in rows:
-            row.days_left = working_days_left(now, row.due_at, calendar, tz) if row.is_open else None
+        days_left = deadline_services.working_days_left_each([r.due_at for r in rows], now=timezone.now())
+        for row, left in zip(rows, days_left, strict=True):
+            row.days_left = left if row.is_open else None
         self.result_list = rows
 
 
@@ -146,7 +141,7 @@ class AppealAdmin(admin.ModelAdmin):
 
     @admin.display(description=gettext_lazy("срок ответа"), ordering="due_at")
     def due(self, obj):
-        return due_filter(obj.due_at)
+        return due_display(obj.due_at, obj.deadline_rule.unit)
 
     @admin.display(description=gettext_lazy("осталось раб. дн."))
     def days_left_label(self, obj):

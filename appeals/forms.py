@@ -8,39 +8,20 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from appeals.files import ACCEPT_ATTRIBUTE, MAX_FILES_PER_APPEAL, check_files
+from appeals.files import APPEAL_FILES
 from appeals.models import Appeal
+from core.forms import CheckedFilesField
+from core.phones import PhoneField
 
 TEXT_MAX_LENGTH = 20000
 AS_MYSELF = ""
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
+class AttachmentsField(CheckedFilesField):
+    """Up to five files of an appeal, each checked by its content; cleans to a list of CheckedFile."""
 
-
-class AttachmentsField(forms.Field):
-    """Up to `limit` files, each checked by its content; cleans to a list of CheckedFile."""
-
-    widget = MultipleFileInput
-
-    def __init__(self, *, limit=MAX_FILES_PER_APPEAL, **kwargs):
-        self.limit = limit
-        self.already_attached = 0
-        kwargs.setdefault("required", False)
-        super().__init__(**kwargs)
-        self.widget.attrs.setdefault("accept", ACCEPT_ATTRIBUTE)
-
-    def clean(self, data, initial=None):
-        if not data:
-            uploads = []
-        elif isinstance(data, list | tuple):
-            uploads = list(data)
-        else:
-            uploads = [data]
-        if self.required and not uploads:
-            raise ValidationError(self.error_messages["required"], code="required")
-        return check_files(uploads, already_attached=self.already_attached, limit=self.limit)
+    def __init__(self, **kwargs):
+        super().__init__(policy=APPEAL_FILES, **kwargs)
 
 
 class AppealForm(forms.Form):
@@ -158,7 +139,7 @@ class StaffRegisterForm(forms.Form):
     organisation_inn = forms.CharField(label=_("ИНН организации"), max_length=12, required=False)
     contact_name = forms.CharField(label=_("Заявитель (ФИО или наименование)"), max_length=300, required=False)
     contact_email = forms.EmailField(label=_("Электронная почта"), required=False)
-    contact_phone = forms.CharField(label=_("Телефон"), max_length=32, required=False)
+    contact_phone = PhoneField(required=False)
     kind = forms.ChoiceField(label=_("Вид"), choices=Appeal.Kind.choices)
     topic = forms.ChoiceField(label=_("Тема"), choices=Appeal.Topic.choices)
     subject = forms.CharField(label=_("Предмет обращения"), max_length=200)

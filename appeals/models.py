@@ -5,14 +5,12 @@ the field is not editable in any form. Appeals are kept for 5 years and are
 never deleted from the portal.
 """
 
-import secrets
-from pathlib import PurePosixPath
-
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from core.uploads import PrivateFileStorage, random_stored_name
 
 NUMBER_PATTERN = r"\d{4}-\d{6}"
 
@@ -277,11 +275,8 @@ class AppealMessage(models.Model):
         return f"{self.appeal_id}: {self.text[:40]}"
 
 
-class AppealFileStorage(FileSystemStorage):
-    """Private files under MEDIA_ROOT: no URL serves them, only the checked view."""
-
-    def url(self, name):
-        raise NotImplementedError("appeal files are served only through appeals.views.attachment_download")
+class AppealFileStorage(PrivateFileStorage):
+    """Private files under MEDIA_ROOT, served only by appeals.views.attachment_download (named in migrations)."""
 
 
 appeal_file_storage = AppealFileStorage()
@@ -289,7 +284,7 @@ appeal_file_storage = AppealFileStorage()
 
 def random_attachment_name(when) -> str:
     # Never the customer's name on disk: a random name in a dated folder.
-    return str(PurePosixPath("appeals", f"{when:%Y}", f"{when:%m}", secrets.token_hex(16)))
+    return random_stored_name("appeals", f"{when:%Y}", f"{when:%m}")
 
 
 def attachment_path(instance, filename):

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Membership
 from appeals import access
 from appeals.models import Appeal, AppealEvent
+from deadlines.arithmetic import is_day_term
 from notifications.events import STAFF, EventType, ReminderPolicySpec, register, register_reminder_policy
 from notifications.models import Channel
 from notifications.services import Address, notify
@@ -235,6 +236,7 @@ def _choice_label(choices, value):
 
 def appeal_context(appeal, **extra) -> dict:
     due = timezone.localtime(appeal.due_at, timezone.get_default_timezone())
+    day_term = is_day_term(appeal.deadline_rule.unit)
     return {
         "number": appeal.number,
         "subject": appeal.subject,
@@ -245,9 +247,9 @@ def appeal_context(appeal, **extra) -> dict:
         "status": _choice_label(S, appeal.status),
         "due_date": due.strftime("%d.%m.%Y"),
         # Hour terms (a power-quality report) end at a time of day, day terms at its end.
-        "due_time": "" if (due.hour, due.minute) == (23, 59) else due.strftime("%H:%M"),
+        "due_time": "" if day_term else due.strftime("%H:%M"),
         # The date, and the time only for hour terms: "02.12.2026" or "02.12.2026 14:30".
-        "due": due.strftime("%d.%m.%Y") if (due.hour, due.minute) == (23, 59) else due.strftime("%d.%m.%Y %H:%M"),
+        "due": due.strftime("%d.%m.%Y") if day_term else due.strftime("%d.%m.%Y %H:%M"),
         "registered_date": timezone.localtime(appeal.registered_at).strftime("%d.%m.%Y"),
         "deadline_basis": appeal.deadline_basis,
         "contact_name": appeal.contact_name,

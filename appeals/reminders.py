@@ -231,7 +231,7 @@ def _send(item: DueReminder, now) -> bool:
     with transaction.atomic():
         appeal = (
             Appeal.objects.select_for_update(of=("self",))
-            .select_related("assignee", "author")
+            .select_related("assignee", "author", "deadline_rule")
             .filter(pk=item.appeal_id, status__in=Appeal.OPEN_STATUSES)
             .first()
         )

@@ -5,7 +5,7 @@ appeal is simply not there: a 404, never a 403 that would confirm the number exi
 """
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
@@ -16,17 +16,16 @@ from appeals import access
 from appeals.models import Appeal, AppealEvent, AppealMessage, Attachment
 from appeals.workflow import REOPEN_WINDOW
 from deadlines import services as deadline_services
-from deadlines.arithmetic import end_of_day
 
 S = Appeal.Status
 
 # The list page reads these columns only; the text and answer can be long.
 _LIST_COLUMNS = ("number", "subject", "kind", "topic", "status", "due_at", "last_activity_at", "organisation__name",
-                 "answered_at", "rated_at")
+                 "answered_at", "rated_at", "deadline_rule__unit")
 
 
 def appeal_list_for_customer(user, *, status: str | None = None) -> QuerySet:
-    queryset = access.appeals_for_customer(user).select_related("organisation").only(*_LIST_COLUMNS)
+    queryset = access.appeals_for_customer(user).select_related("organisation", "deadline_rule").only(*_LIST_COLUMNS)
     if status:
         queryset = queryset.filter(status=status)
     return queryset.order_by("-last_activity_at", "-id")
@@ -102,7 +101,9 @@ def cabinet_appeals_for(user, *, now: datetime, limit: int = 5) -> CabinetAppeal
         total=Count("id"), waiting=Count("id", filter=Q(status=S.WAITING_FOR_CUSTOMER))
     )
     open_appeals = list(
-        open_qs.only("number", "subject", "status", "due_at", "last_activity_at").order_by("due_at", "id")[:limit]
+        open_qs.select_related("deadline_rule")
+        .only("number", "subject", "status", "due_at", "last_activity_at", "deadline_rule__unit")
+        .order_by("due_at", "id")[:limit]
     )
     to_rate = list(
         # Only fresh answers: the same 30 days in which an unsatisfied customer may reopen.
@@ -124,14 +125,19 @@ def cabinet_section(user) -> dict:
 # --- the staff queue and work page (the Django admin) ----------------------------------------
 
 # The queue shows these columns of each row; the long texts are read on the work page only.
-_QUEUE_DEFERRED = ("text", "answer_text", "extension_reason", "rating_comment", "postal_address")
+_QUEUE_DEFERRED = ("text", "answer_text", "extension_reason", "rating_comment", "postal_address",
+                   "deadline_rule__legal_basis")
 # What the work page shows of the appeal itself, in the query that fetches it.
 WORK_PAGE_RELATED = ("organisation", "assignee", "author", "answered_by", "extended_by", "deadline_rule",
                      "visitor_consent")
 
 
 def staff_queue(user) -> QuerySet:
-    return access.appeals_for_staff(user).select_related("organisation", "assignee").defer(*_QUEUE_DEFERRED)
+    return (
+        access.appeals_for_staff(user)
+        .select_related("organisation", "assignee", "deadline_rule")
+        .defer(*_QUEUE_DEFERRED)
+    )
 
 
 def queue_by_status(queryset, status: str | None, *, everything: str) -> QuerySet:
@@ -158,10 +164,7 @@ def queue_by_deadline(queryset, choice: str | None, *, now: datetime, soon_worki
     if choice == "overdue":
         return queryset.filter(status__in=Appeal.OPEN_STATUSES, due_at__lt=now)
     if choice == "soon":
-        tz = deadline_services.company_timezone()
-        today = timezone.localdate(now, tz)
-        calendar = deadline_services.calendar_for(today, today + timedelta(days=31))
-        cutoff = end_of_day(calendar.add_working_days(today, soon_working_days), tz)
+        cutoff = deadline_services.working_days_cutoff(now=now, days=soon_working_days)
         return queryset.filter(status__in=Appeal.OPEN_STATUSES, due_at__gte=now, due_at__lte=cutoff)
     return queryset
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from deadlines.calendar import weekdays_in_year
 from deadlines.models import CalendarDay, CalendarYear, DeadlineRule
-from deadlines.services import calendar_year_prefill_from_package
+from deadlines.services import calendar_year_prefill_from_package, rule_change_refusal
 
 _WEEKEND = (1, 7)  # Django's week_day lookup: 1 is Sunday, 7 is Saturday
 
@@ -167,8 +167,39 @@ class CalendarDayAdmin(admin.ModelAdmin):
         return obj.weekday_name
 
 
+class DeadlineRuleForm(forms.ModelForm):
+    class Meta:
+        model = DeadlineRule
+        fields = (
+            "title", "code", "topic", "is_active", "amount", "unit", "start_event", "extension_allowed",
+            "extension_amount", "legal_basis",
+        )  # fmt: skip
+        help_texts = {
+            "is_active": _(
+                "Отключённое правило не применяется к новым обращениям. Правило отдельной тематики можно отключить: "
+                "тогда действует общее правило кода. Единственное общее правило кода отключить нельзя: чтобы "
+                "изменить срок, исправьте его в самом правиле."
+            ),
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk is not None:
+            # The edit as it would be saved, without touching the instance the form saves later.
+            candidate = DeadlineRule(pk=self.instance.pk, title=self.instance.title, code=self.instance.code,
+                                     topic=self.instance.topic, is_active=self.instance.is_active)
+            for name in ("title", "code", "topic", "is_active"):
+                if name in cleaned:
+                    setattr(candidate, name, cleaned[name])
+            refusal = rule_change_refusal(candidate)
+            if refusal is not None:
+                raise refusal
+        return cleaned
+
+
 @admin.register(DeadlineRule)
 class DeadlineRuleAdmin(admin.ModelAdmin):
+    form = DeadlineRuleForm
     list_display = ("title", "code", "topic_or_any", "term_display", "start_event", "extension_display", "is_active")
     list_filter = ("is_active", "unit", "start_event", "extension_allowed", "code")
     search_fields = ("code", "topic", "title", "legal_basis")

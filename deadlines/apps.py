@@ -9,8 +9,8 @@ class DeadlinesConfig(AppConfig):
 
     def ready(self):
         from deadlines import checks  # noqa: F401  (registers the system check)
-        from deadlines.models import CalendarYear
-        from deadlines.services import forget_calendar_coverage_warning
+        from deadlines.models import CalendarYear, DeadlineRule
+        from deadlines.services import forget_calendar_coverage_warning, forget_rule_gap_warning
 
         def forget(**kwargs):
             forget_calendar_coverage_warning()
@@ -19,3 +19,9 @@ class DeadlinesConfig(AppConfig):
         # must show at once, from any code path.
         post_save.connect(forget, sender=CalendarYear, weak=False, dispatch_uid="deadlines.coverage.save")
         post_delete.connect(forget, sender=CalendarYear, weak=False, dispatch_uid="deadlines.coverage.delete")
+
+        def forget_gaps(**kwargs):
+            forget_rule_gap_warning()
+
+        post_save.connect(forget_gaps, sender=DeadlineRule, weak=False, dispatch_uid="deadlines.rule_gaps.save")
+        post_delete.connect(forget_gaps, sender=DeadlineRule, weak=False, dispatch_uid="deadlines.rule_gaps.delete")

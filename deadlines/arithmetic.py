@@ -22,6 +22,17 @@ class Unit(TextChoices):
     HOURS = "hours", _("часы")
 
 
+def is_day_term(unit) -> bool:
+    """Whether a term in `unit` ends at the very end of a day (shown as a date) rather than at a time of day.
+
+    Anything but a known unit answers False: the time is then shown, never hidden.
+    """
+    try:
+        return Unit(unit) is not Unit.HOURS
+    except ValueError:
+        return False
+
+
 # Abbreviations as Russian paperwork writes them: they read right after any
 # number, so no plural forms are needed ("21 кал. дн.", "2 ч").
 _UNIT_ABBREVIATIONS = {

@@ -1,4 +1,4 @@
-"""A system check that repeats the admin's warning about a missing production calendar year.
+"""System checks that repeat the admin's warnings: a missing production calendar year, a code without its rule.
 
 Registered as a database check, so it runs only where Django checks the
 database (`migrate` on deploy, `check --database default`), never in the
@@ -25,3 +25,16 @@ def check_calendar_coverage(app_configs=None, databases=None, **kwargs):
     if not message:
         return []
     return [CheckWarning(message, id="deadlines.W001")]
+
+
+@register(Tags.database)
+def check_rule_gaps(app_configs=None, databases=None, **kwargs):
+    if not databases or "default" not in databases:
+        return []
+    from deadlines.services import rule_gap_warning
+
+    try:
+        message = rule_gap_warning()
+    except DatabaseError:
+        return []
+    return [CheckWarning(message, id="deadlines.W002")] if message else []

@@ -5,17 +5,19 @@ and the slice of the production calendar it needs and supplies the company's
 time zone (settings.TIME_ZONE).
 """
 
+import logging
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import CharField, DateField, IntegerField, Value
+from django.db.models import CharField, Count, DateField, IntegerField, Q, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from deadlines.arithmetic import Term, Unit, due_at, extended_due_at, working_days_left
+from deadlines.arithmetic import Term, Unit, due_at, end_of_day, extended_due_at, working_days_left
 from deadlines.calendar import WorkingCalendar
 from deadlines.models import CalendarDay, CalendarYear, DeadlineRule
 from deadlines.package_calendar import overrides_from_package
@@ -23,6 +25,9 @@ from deadlines.package_calendar import overrides_from_package
 # The warning on the admin index is re-read at most this often; edits to the
 # years table clear it at once (see deadlines.apps).
 COVERAGE_WARNING_CACHE_SECONDS = 60 * 60
+RULE_GAP_WARNING_CACHE_KEY = "deadlines:rule-gap-warning"
+
+logger = logging.getLogger(__name__)
 
 
 def calendar_for(start: date, end: date) -> WorkingCalendar:
@@ -53,20 +58,100 @@ def calendar_for(start: date, end: date) -> WorkingCalendar:
     return WorkingCalendar(nonworking=nonworking, working=working, shortened=shortened, covered_years=covered_years)
 
 
-def rule_for(code: str, topic: str = "") -> DeadlineRule:
+def rule_for(code: str, topic: str = "", *, fallback: str | None = None) -> DeadlineRule:
     """The active rule for (code, topic), else the active rule for (code, any topic).
 
-    Raises DeadlineRule.DoesNotExist when neither exists: a missing rule is a
-    configuration error the caller must not paper over with a guessed term.
+    A filing must never fail on configuration: a caller that files passes
+    `fallback`, the code of its kind's general rule (for appeals, the general
+    written-appeal rule), used when `code` has no active rule at all (and,
+    should that be off too, the last general rule of either code). That
+    gap is logged as an error and shown to staff on the admin index until a
+    rule is switched back on (`rule_gap_warning`); the admin also refuses to
+    switch off the last general rule of a code (`rule_change_refusal`).
+
+    Raises DeadlineRule.DoesNotExist when no rule is found, the fallback
+    included: never a guessed term.
     """
+    codes = {code, fallback} if fallback else {code}
     candidates = {
-        rule.topic: rule
-        for rule in DeadlineRule.objects.filter(code=code, topic__in={topic, ""}, is_active=True)
+        (rule.code, rule.topic): rule
+        for rule in DeadlineRule.objects.filter(code__in=codes, topic__in={topic, ""}, is_active=True)
     }
-    rule = candidates.get(topic) or candidates.get("")
+    rule = candidates.get((code, topic)) or candidates.get((code, ""))
+    if rule is None and fallback:
+        # The fallback's general rule; with that switched off too (past the admin), the last general
+        # rule either code had: a term staff once set beats a filing that fails.
+        rule = candidates.get((fallback, "")) or (
+            DeadlineRule.objects.filter(code__in=codes, topic="").order_by("-updated_at", "-pk").first()
+        )
+        if rule is not None:
+            logger.error(
+                "no active deadline rule for code=%r, topic=%r: counted by the rule %r (id %s, active: %s) instead; "
+                "switch a rule for %r back on in the admin",
+                code, topic, rule.code, rule.pk, rule.is_active, code,
+            )  # fmt: skip
     if rule is None:
         raise DeadlineRule.DoesNotExist(f"no active deadline rule for code={code!r}, topic={topic!r}")
     return rule
+
+
+def rule_change_refusal(rule: DeadlineRule) -> ValidationError | None:
+    """Why an edit of `rule` must be refused, or None.
+
+    Switching off (or re-coding) the only active general rule of a code leaves
+    every filing of that kind without a term. A topic's own rule may go: its
+    code's general rule takes over.
+    """
+    if rule.pk is None:
+        return None
+    stored_code = (
+        DeadlineRule.objects.filter(pk=rule.pk, topic="", is_active=True).values_list("code", flat=True).first()
+    )
+    if stored_code is None or (rule.is_active and rule.topic == "" and rule.code == stored_code):
+        return None
+    if DeadlineRule.objects.filter(code=stored_code, topic="", is_active=True).exclude(pk=rule.pk).exists():
+        return None
+    return ValidationError(
+        _(
+            "Правило «%(title)s» нельзя отключить или перевести на другой код или тематику: это единственное "
+            "действующее общее правило для кода %(code)s, и без него срок для таких обращений и заявлений "
+            "не посчитать. Чтобы изменить срок, исправьте его в этом правиле (уже рассчитанные сроки не "
+            "изменятся)."
+        ),
+        code="last_general_rule",
+        params={"title": rule.title, "code": stored_code},
+    )
+
+
+def rule_gap_warning() -> str | None:
+    """A warning for staff naming the codes that have rules but no active general one, or None."""
+    codes = list(
+        DeadlineRule.objects.values("code")
+        .annotate(general=Count("id", filter=Q(topic="", is_active=True)))
+        .filter(general=0)
+        .order_by("code")
+        .values_list("code", flat=True)
+    )
+    if not codes:
+        return None
+    return _(
+        "Нет действующего общего правила срока для кодов: %(codes)s. Сроки по ним считаются по запасному общему "
+        "правилу, а где его нет, подать обращение нельзя. Включите правило или заведите новое в разделе "
+        "«Правила сроков»."
+    ) % {"codes": ", ".join(codes)}
+
+
+def cached_rule_gap_warning() -> str | None:
+    """`rule_gap_warning`, cached: it is shown on every admin index page; a rule's save clears it."""
+    cached = cache.get(RULE_GAP_WARNING_CACHE_KEY)
+    if cached is None:
+        cached = rule_gap_warning() or ""
+        cache.set(RULE_GAP_WARNING_CACHE_KEY, cached, COVERAGE_WARNING_CACHE_SECONDS)
+    return cached or None
+
+
+def forget_rule_gap_warning() -> None:
+    cache.delete(RULE_GAP_WARNING_CACHE_KEY)
 
 
 def deadline_for(rule: DeadlineRule, *, received_at: datetime, registered_at: datetime) -> datetime:
@@ -107,17 +192,27 @@ def company_timezone() -> ZoneInfo:
     return timezone.get_default_timezone()
 
 
-def working_days_left_for(due: datetime, *, now: datetime, calendar: WorkingCalendar | None = None) -> int:
-    """`arithmetic.working_days_left` in the company's zone (see there for the sign and the minimum of 1).
+def working_days_left_each(dues: Sequence[datetime], *, now: datetime) -> list[int]:
+    """`arithmetic.working_days_left` for each due moment, in the company's zone.
 
-    A list page passes one calendar covering all its rows (from the earliest
-    due date to the latest, today included); a single row may omit it, at one
-    query.
+    For a list page: one calendar query covers all its rows, from the earliest
+    due date to the latest, today included.
     """
+    if not dues:
+        return []
     tz = company_timezone()
-    if calendar is None:
-        calendar = calendar_for(now.astimezone(tz).date(), due.astimezone(tz).date())
-    return working_days_left(now, due, calendar, tz)
+    days = [due.astimezone(tz).date() for due in dues] + [now.astimezone(tz).date()]
+    calendar = calendar_for(min(days), max(days))
+    return [working_days_left(now, due, calendar, tz) for due in dues]
+
+
+def working_days_cutoff(*, now: datetime, days: int) -> datetime:
+    """The last moment of the `days`-th working day after today: "due within N working days" is due ≤ this."""
+    tz = company_timezone()
+    today = now.astimezone(tz).date()
+    # A holiday run is under two weeks: this window surely holds N working days.
+    calendar = calendar_for(today, today + timedelta(days=2 * days + 31))
+    return end_of_day(calendar.add_working_days(today, days), tz)
 
 
 def calendar_coverage_warning(today: date) -> str | None:

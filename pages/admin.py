@@ -1,7 +1,5 @@
 """Content editors' workplace. Admin classes are thin: saves and deletes go through pages.services."""
 
-import uuid
-
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
@@ -13,6 +11,7 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
+from core.uploads import CheckedFile, random_stored_name
 from pages import services, uploads, views
 from pages.markup import render_markdown
 from pages.models import (
@@ -29,10 +28,10 @@ from pages.models import (
 )
 
 
-def _renamed(uploaded: UploadedFile, mime: str, allowed: dict[str, str]) -> UploadedFile:
+def _renamed(checked: CheckedFile) -> UploadedFile:
     # The stored name never comes from the uploader: a random name with the extension the content shows.
-    uploaded.name = f"{uuid.uuid4().hex}.{allowed[mime]}"
-    return uploaded
+    checked.upload.name = random_stored_name(extension=checked.extension)
+    return checked.upload
 
 
 class PreviewMixin:
@@ -153,9 +152,9 @@ class NewsAdminForm(forms.ModelForm):
     def clean_image(self):
         image = self.cleaned_data.get("image")
         if isinstance(image, UploadedFile):
-            mime = uploads.image_type(image)
-            self.instance.image_type = mime
-            return _renamed(image, mime, uploads.IMAGE_TYPES)
+            checked = uploads.NEWS_IMAGE.check(image)
+            self.instance.image_type = checked.content_type
+            return _renamed(checked)
         if not image:
             self.instance.image_type = ""
         return image
@@ -256,10 +255,10 @@ class DocumentAdminForm(forms.ModelForm):
     def clean_file(self):
         file = self.cleaned_data.get("file")
         if isinstance(file, UploadedFile):
-            mime = uploads.document_type(file)
-            self.instance.content_type = mime
-            self.instance.size = file.size
-            return _renamed(file, mime, uploads.DOCUMENT_TYPES)
+            checked = uploads.DOCUMENT_FILE.check(file)
+            self.instance.content_type = checked.content_type
+            self.instance.size = checked.size
+            return _renamed(checked)
         return file
 
 

@@ -1,13 +1,11 @@
-import re
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from appeals.models import NUMBER_PATTERN, Appeal
+from core.phones import PhoneField
 from pages.search import MAX_QUERY_LENGTH
 
 QUESTION_MAX_LENGTH = 5000
-PHONE = re.compile(r"\+?[\d\s()\-]{6,20}")
 
 
 class SearchForm(forms.Form):
@@ -30,10 +28,9 @@ class VisitorQuestionForm(forms.Form):
     email = forms.EmailField(
         label=_("Электронная почта"), max_length=254, help_text=_("На этот адрес придёт ответ.")
     )
-    phone = forms.CharField(
-        label=_("Телефон"), max_length=32, required=False,
-        help_text=_("Необязательно: если удобнее, чтобы мы уточнили детали по телефону."),
-    )  # fmt: skip
+    phone = PhoneField(
+        required=False, help_text=_("Необязательно: если удобнее, чтобы мы уточнили детали по телефону."),
+    )
     topic = forms.ChoiceField(label=_("Тема"), choices=Appeal.Topic.choices, initial=Appeal.Topic.OTHER)
     subject = forms.CharField(label=_("Кратко, о чём вопрос"), max_length=200)
     text = forms.CharField(
@@ -44,12 +41,6 @@ class VisitorQuestionForm(forms.Form):
         label=_("Я согласен(на) на обработку моих персональных данных для ответа на этот вопрос"),
         error_messages={"required": _("Без согласия на обработку данных мы не сможем ответить на вопрос.")},
     )
-
-    def clean_phone(self):
-        phone = self.cleaned_data["phone"].strip()
-        if phone and not PHONE.fullmatch(phone):
-            raise forms.ValidationError(_("Похоже, в номере ошибка. Пример: +7 912 345-67-89."))
-        return phone
 
 
 class StatusCheckForm(forms.Form):

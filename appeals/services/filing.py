@@ -23,7 +23,8 @@ from deadlines import services as deadline_services
 
 
 def _deadline(kind, topic, *, received_at, registered_at):
-    rule = deadline_services.rule_for(f"appeal.{kind}", topic)
+    # Filing never fails on configuration: without a rule for the kind, the general written-appeal term.
+    rule = deadline_services.rule_for(f"appeal.{kind}", topic, fallback="appeal.request")
     due = deadline_services.deadline_for(rule, received_at=received_at, registered_at=registered_at)
     return rule, due
 

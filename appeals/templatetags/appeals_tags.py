@@ -1,7 +1,6 @@
 import re
 
 from django import template
-from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.translation import get_language
 
@@ -17,17 +16,6 @@ STATUS_BADGES = {
     "redirected": "text-bg-info",
     "reopened": "text-bg-primary",
 }
-
-
-@register.filter
-def due(value):
-    """A due moment: the date alone for day terms (they end at midnight), with the time for hour terms."""
-    if not value:
-        return ""
-    local = timezone.localtime(value)
-    if (local.hour, local.minute) == (23, 59):
-        return formats.date_format(local, "d.m.Y")
-    return formats.date_format(local, "d.m.Y H:i")
 
 
 @register.filter

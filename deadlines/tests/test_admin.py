@@ -207,3 +207,47 @@ def test_admin_index_is_quiet_when_the_calendar_is_complete(admin_client):
     response = admin_client.get(reverse("admin:index"))
     assert response.status_code == 200
     assert 'id="calendar-coverage-warning"' not in response.content.decode()
+
+
+def _rule_form(rule, **changes):
+    data = {
+        "title": rule.title, "code": rule.code, "topic": rule.topic, "amount": rule.amount, "unit": rule.unit,
+        "start_event": rule.start_event, "legal_basis": rule.legal_basis, "extension_amount": rule.extension_amount,
+    }  # fmt: skip
+    if rule.is_active:
+        data["is_active"] = "on"
+    if rule.extension_allowed:
+        data["extension_allowed"] = "on"
+    data.update(changes)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def test_switching_off_the_last_general_rule_is_refused_in_russian(admin_client):
+    rule = DeadlineRule.objects.get(code="appeal.claim")
+    url = reverse("admin:deadlines_deadlinerule_change", args=[rule.pk])
+    response = admin_client.post(url, _rule_form(rule, is_active=None))
+    assert response.status_code == 200
+    assert "единственное действующее общее правило для кода appeal.claim" in response.content.decode()
+    rule.refresh_from_db()
+    assert rule.is_active
+    assert admin_client.post(url, _rule_form(rule, amount=7)).status_code == 302
+    rule.refresh_from_db()
+    assert rule.amount == 7
+
+
+def test_switching_off_a_topic_rule_is_allowed(admin_client):
+    rule = DeadlineRule.objects.get(code="appeal.complaint", topic="billing")
+    url = reverse("admin:deadlines_deadlinerule_change", args=[rule.pk])
+    assert admin_client.post(url, _rule_form(rule, is_active=None)).status_code == 302
+    rule.refresh_from_db()
+    assert not rule.is_active
+
+
+def test_the_admin_index_warns_of_a_code_without_its_rule(admin_client):
+    assert "deadline-rule-gap-warning" not in admin_client.get(reverse("admin:index")).content.decode()
+    DeadlineRule.objects.filter(code="appeal.claim").update(is_active=False)  # past the admin, e.g. by SQL
+    from deadlines.services import forget_rule_gap_warning
+
+    forget_rule_gap_warning()
+    html = admin_client.get(reverse("admin:index")).content.decode()
+    assert 'id="deadline-rule-gap-warning"' in html and "appeal.claim" in html

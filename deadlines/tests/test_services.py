@@ -16,7 +16,8 @@ from deadlines.services import (
     deadline_for,
     extension_for,
     rule_for,
-    working_days_left_for,
+    working_days_cutoff,
+    working_days_left_each,
 )
 from deadlines.tests.conftest import MOSCOW, d
 from deadlines.tests.factories import CalendarDayFactory, CalendarYearFactory, DeadlineRuleFactory
@@ -101,6 +102,78 @@ def test_rule_for_picks_the_new_rule_after_staff_replace_one():
     old.save()
     new = DeadlineRuleFactory(code="appeal.claim", amount=7, start_event=DeadlineRule.StartEvent.RECEIPT)
     assert rule_for("appeal.claim") == new
+
+
+def test_rule_for_a_code_switched_off_takes_the_fallback_and_logs_an_error(caplog, django_assert_num_queries):
+    DeadlineRule.objects.filter(code="appeal.claim").update(is_active=False)
+    with django_assert_num_queries(1):
+        rule = rule_for("appeal.claim", "billing", fallback="appeal.request")
+    assert (rule.code, rule.topic) == ("appeal.request", "")
+    assert "no active deadline rule for code='appeal.claim'" in caplog.text
+    assert caplog.records[-1].levelname == "ERROR"
+
+
+def test_rule_for_prefers_the_codes_own_rules_to_the_fallback(caplog):
+    assert rule_for("appeal.complaint", "billing", fallback="appeal.request").term == Term(3, Unit.WORKING_DAYS)
+    assert rule_for("appeal.claim", fallback="appeal.request").code == "appeal.claim"
+    assert not caplog.records
+
+
+def test_rule_for_with_the_fallback_off_too_takes_the_last_general_rule_staff_had():
+    DeadlineRule.objects.filter(code__in=["appeal.claim", "appeal.request"]).update(is_active=False)
+    with pytest.raises(DeadlineRule.DoesNotExist):
+        rule_for("appeal.claim")
+    rule = rule_for("appeal.claim", "billing", fallback="appeal.request")
+    assert rule.topic == "" and rule.code in ("appeal.claim", "appeal.request") and not rule.is_active
+
+
+def test_rule_for_an_unknown_code_raises_even_with_a_fallback_unknown():
+    with pytest.raises(DeadlineRule.DoesNotExist):
+        rule_for("appeal.unknown", fallback="appeal.unknown_too")
+
+
+# --- rule_change_refusal, rule_gap_warning -----------------------------------
+
+
+def _edited(rule, **changes):
+    for name, value in changes.items():
+        setattr(rule, name, value)
+    return rule
+
+
+@pytest.mark.parametrize(
+    "changes", [{"is_active": False}, {"topic": "billing"}, {"code": "appeal.other"}], ids=["off", "topic", "code"]
+)
+def test_the_only_general_rule_of_a_code_may_not_go(changes):
+    refusal = services.rule_change_refusal(_edited(rule_for("appeal.claim"), **changes))
+    assert refusal is not None and refusal.code == "last_general_rule"
+    assert "appeal.claim" in refusal.messages[0]
+
+
+def test_a_topic_rule_a_new_rule_and_an_ordinary_edit_may_go():
+    assert services.rule_change_refusal(_edited(rule_for("appeal.complaint", "billing"), is_active=False)) is None
+    assert services.rule_change_refusal(DeadlineRuleFactory.build(code="appeal.claim", is_active=False)) is None
+    assert services.rule_change_refusal(_edited(rule_for("appeal.claim"), amount=7, title="Новое")) is None
+    switched_off = _edited(rule_for("appeal.claim"), is_active=False)
+    switched_off.save()
+    assert services.rule_change_refusal(_edited(switched_off, is_active=True)) is None
+
+
+def test_gap_warning_names_the_codes_without_an_active_general_rule():
+    assert services.rule_gap_warning() is None
+    DeadlineRule.objects.filter(code="appeal.claim").update(is_active=False)
+    DeadlineRule.objects.filter(code="appeal.complaint", topic="billing").update(is_active=False)
+    warning = services.rule_gap_warning()
+    assert "appeal.claim" in warning and "appeal.complaint" not in warning
+
+
+@pytest.mark.usefixtures("_clear_cache")
+def test_cached_gap_warning_is_cleared_by_a_rule_save():
+    assert services.cached_rule_gap_warning() is None
+    rule = rule_for("pd.subject_request")
+    rule.is_active = False
+    rule.save()
+    assert "pd.subject_request" in services.cached_rule_gap_warning()
 
 
 # --- deadline_for -----------------------------------------------------------
@@ -198,23 +271,26 @@ def test_extension_amount_must_be_a_positive_whole_number(amount):
     assert error.value.code == "extension_amount_invalid"
 
 
-# --- working_days_left_for -------------------------------------------------
+# --- working_days_left_each, working_days_cutoff -----------------------------
 
 
-def test_working_days_left_for_loads_the_calendar_when_not_given(django_assert_num_queries):
+def test_working_days_left_each_costs_one_calendar_query(django_assert_num_queries):
+    dues = [last_moment(day) for day in ("2026-01-12", "2026-01-13", "2025-12-30", "2026-01-14")]
     with django_assert_num_queries(1):
-        assert working_days_left_for(last_moment("2026-01-14"), now=msk("2025-12-30 10:00")) == 3
-
-
-def test_working_days_left_for_uses_the_calendar_given(django_assert_num_queries):
-    calendar = calendar_for(d("2025-12-01"), d("2026-01-31"))
-    with django_assert_num_queries(0):
-        left = [
-            working_days_left_for(last_moment(day), now=datetime(2026, 1, 11, 21, 30, tzinfo=UTC), calendar=calendar)
-            for day in ("2026-01-12", "2026-01-13", "2025-12-30")
-        ]
+        left = working_days_left_each(dues, now=datetime(2026, 1, 11, 21, 30, tzinfo=UTC))
     # 21:30 UTC on 11 January is 00:30 on Monday 12 January in Moscow.
-    assert left == [0, 1, -1]
+    assert left == [0, 1, -1, 2]
+
+
+def test_working_days_left_each_of_nothing_asks_nothing(django_assert_num_queries):
+    with django_assert_num_queries(0):
+        assert working_days_left_each([], now=msk("2026-01-12 10:00")) == []
+
+
+def test_working_days_cutoff_skips_the_new_year_holidays():
+    # Tuesday 30 December 2025: 31 December is a day off in 2026's decree, 1-11 January are holidays.
+    assert working_days_cutoff(now=msk("2025-12-30 10:00"), days=3) == last_moment("2026-01-14")
+    assert working_days_cutoff(now=msk("2026-03-10 23:00"), days=1) == last_moment("2026-03-11")
 
 
 # --- coverage warning -------------------------------------------------------

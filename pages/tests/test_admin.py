@@ -121,7 +121,7 @@ def test_news_image_is_checked_by_content_and_renamed(client, editor):
     disguised = SimpleUploadedFile("photo.png", b"<html><script>alert(1)</script></html>", "image/png")
     response = client.post("/admin/pages/news/add/", {**data, "image": disguised})
     assert response.status_code == 200
-    assert "Файл не похож на изображение" in response.content.decode()
+    assert "не является изображением JPEG, PNG или WebP" in response.content.decode()
     assert not News.objects.filter(slug="s-kartinkoy").exists()
     real = SimpleUploadedFile("../../evil.svg", PNG_BYTES, "image/svg+xml")
     assert client.post("/admin/pages/news/add/", {**data, "image": real}).status_code == 302
@@ -135,7 +135,7 @@ def test_document_upload_is_checked_by_content(client, editor):
     data = {"title": "Бланк", "category": "forms", "description": "", "effective_date": "", "is_published": "on"}
     fake = SimpleUploadedFile("blank.pdf", b"MZ\x90\x00 not a pdf", "application/pdf")
     response = client.post("/admin/pages/document/add/", {**data, "file": fake})
-    assert "Файл не похож на документ" in response.content.decode()
+    assert "не является документом PDF" in response.content.decode()
     good = SimpleUploadedFile("blank.exe", PDF_BYTES, "application/octet-stream")
     assert client.post("/admin/pages/document/add/", {**data, "file": good}).status_code == 302
     document = Document.objects.get(title="Бланк")

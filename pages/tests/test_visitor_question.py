@@ -50,7 +50,7 @@ def test_topic_is_preselected_from_the_faq_link(client):
         ({"email": "не почта"}, "email", "Введите правильный адрес электронной почты."),
         ({"name": ""}, "name", "Обязательное поле."),
         ({"text": "x" * 5001}, "text", "5000"),
-        ({"phone": "звоните"}, "phone", "Похоже, в номере ошибка"),
+        ({"phone": "звоните"}, "phone", "+7 и 10 цифр"),
         ({"topic": "nonsense"}, "topic", "Выберите корректный вариант"),
     ],
 )
@@ -114,3 +114,8 @@ def test_faq_link_opens_the_appeal_form_with_its_topic_chosen(client):
     client.force_login(UserFactory())
     form = client.get(f"/appeals/new/?topic={topic.appeal_topic}").content.decode()
     assert f'<option value="{topic.appeal_topic}" selected>' in form
+
+
+def test_the_visitors_phone_is_stored_in_e164(client):
+    assert ask(client, phone="8 (912) 345-67-89").status_code == 302
+    assert Appeal.objects.get().contact_phone == "+79123456789"
