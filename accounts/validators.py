@@ -51,23 +51,6 @@ def ogrnip_is_valid(value: str) -> bool:
     return _digits(value, 15) and int(value[:14]) % 13 % 10 == int(value[14])
 
 
-def snils_is_valid(value: str) -> bool:
-    """СНИЛС: 11 digits (separators allowed: 112-233-445 95)."""
-    digits = re.sub(r"[\s\-]", "", value)
-    if not _digits(digits, 11):
-        return False
-    total = sum(int(d) * (9 - i) for i, d in enumerate(digits[:9]))
-    if total < 100:
-        check = total
-    elif total in (100, 101):
-        check = 0
-    else:
-        check = total % 101
-        if check == 100:
-            check = 0
-    return check == int(digits[9:])
-
-
 def validate_inn_organisation(value: str) -> None:
     if not _digits(value, 10):
         raise ValidationError(_("ИНН организации состоит из 10 цифр."), code="inn_length")
@@ -103,11 +86,6 @@ def validate_ogrnip(value: str) -> None:
         raise ValidationError(
             _("Неверный ОГРНИП: не сходится контрольная цифра. Проверьте номер."), code="ogrnip_checksum"
         )
-
-
-def validate_snils(value: str) -> None:
-    if not snils_is_valid(value):
-        raise ValidationError(_("Неверный СНИЛС: нужно 11 цифр с верным контрольным числом."), code="snils")
 
 
 def normalise_phone(value: str) -> str:

@@ -76,38 +76,6 @@ def test_kpp(value, valid):
     assert validators.kpp_is_valid(value) is valid
 
 
-SNILS = [
-    ("112-233-445 95", True),  # the common public example
-    ("11223344595", True),
-    ("11223344596", False),
-    ("11223344594", False),
-    ("08765430300", True),  # sum 303 → 303 mod 101 = 0 → "00"
-    ("00100100112", True),  # weighted sum 12 < 100: the check is the sum itself
-    ("1122334459", False),
-]
-
-
-@pytest.mark.parametrize(("value", "valid"), SNILS)
-def test_snils(value, valid):
-    assert validators.snils_is_valid(value) is valid
-
-
-def test_snils_sum_of_100_or_101_gives_00():
-    # Find nine-digit prefixes whose weighted sums hit the edge cases 100, 101 and 202 (202 mod 101 = 0).
-    found = {}
-    for n in range(1001, 999_999_999, 7919):
-        digits = f"{n:09d}"
-        total = sum(int(d) * (9 - i) for i, d in enumerate(digits))
-        if total in (100, 101, 202):
-            found.setdefault(total, digits)
-        if len(found) == 3:
-            break
-    assert set(found) == {100, 101, 202}
-    for digits in found.values():
-        assert validators.snils_is_valid(digits + "00")
-        assert not validators.snils_is_valid(digits + "01")
-
-
 PHONES = [
     ("+79161234567", "+79161234567"),
     ("89161234567", "+79161234567"),
@@ -144,7 +112,6 @@ def test_phone_rejected(raw):
         (validators.validate_ogrnip, "1027700132195", "15 цифр"),
         (validators.validate_ogrnip, "304500116000158", "контрольная цифра"),
         (validators.validate_kpp, "77360100", "9 символов"),
-        (validators.validate_snils, "11223344596", "СНИЛС"),
     ],
 )
 def test_validators_raise_russian_messages(validator, value, message):
@@ -161,7 +128,6 @@ def test_validators_raise_russian_messages(validator, value, message):
         (validators.validate_ogrn, "1027700132195"),
         (validators.validate_ogrnip, "304500116000157"),
         (validators.validate_kpp, "773601001"),
-        (validators.validate_snils, "112-233-445 95"),
     ],
 )
 def test_validators_accept_real_numbers(validator, value):
