@@ -162,7 +162,12 @@ class _OrganisationDuplicateMixin:
 class OrganisationRegistrationForm(_OrganisationDuplicateMixin, PersonFieldsMixin):
     """A legal entity (юридическое лицо) and the person who registers it."""
 
-    name = forms.CharField(label=_("Наименование организации"), max_length=300, help_text=_("Например, ООО «Ромашка»."))
+    name = forms.CharField(
+        label=_("Наименование организации"),
+        max_length=300,
+        validators=[validators.validate_organisation_name],
+        help_text=_("Например, ООО «Ромашка»."),
+    )
     inn = forms.CharField(
         label=_("ИНН"), max_length=10, validators=[validators.validate_inn_organisation], help_text=_("10 цифр.")
     )
@@ -210,7 +215,12 @@ class OrganisationRegistrationForm(_OrganisationDuplicateMixin, PersonFieldsMixi
 class SoleProprietorRegistrationForm(_OrganisationDuplicateMixin, PersonFieldsMixin):
     """A sole proprietor (ИП), who is also the person registering."""
 
-    name = forms.CharField(label=_("Наименование"), max_length=300, help_text=_("Например, ИП Иванов Иван Иванович."))
+    name = forms.CharField(
+        label=_("Наименование"),
+        max_length=300,
+        validators=[validators.validate_organisation_name],
+        help_text=_("Например, ИП Иванов Иван Иванович."),
+    )
     inn = forms.CharField(
         label=_("ИНН"), max_length=12, validators=[validators.validate_inn_person], help_text=_("12 цифр.")
     )

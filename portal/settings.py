@@ -293,6 +293,8 @@ LOGGING = {
 # Links in confirmation mail (registration, email change) work this long, once.
 ACCOUNTS_EMAIL_LINK_MAX_AGE = env.int("ACCOUNTS_EMAIL_LINK_MAX_AGE", default=3 * 24 * 60 * 60)
 ACCOUNTS_INVITATION_MAX_AGE = env.int("ACCOUNTS_INVITATION_MAX_AGE", default=7 * 24 * 60 * 60)
+# Invitations one organisation may send in 24 hours: an organisation cannot become a mail relay.
+ACCOUNTS_INVITATIONS_PER_DAY = env.int("ACCOUNTS_INVITATIONS_PER_DAY", default=20)
 # 152-ФЗ ст. 21 ч. 5: processing stops within 30 days of the withdrawal of consent. The due
 # date comes from the deadlines rule "pd.consent_withdrawal"; this is the law's own term,
 # used only while that rule is missing or switched off.
