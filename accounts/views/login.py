@@ -9,23 +9,17 @@ from django.utils.translation import gettext as _
 from django_ratelimit.decorators import ratelimit
 
 from accounts import forms
-from accounts.security import login_rate, ratelimit_ip_key, registration_rate
+from accounts.security import ratelimit_ip_key, registration_rate
 from accounts.views.common import too_many_requests
 
 
-@method_decorator(
-    ratelimit(key=ratelimit_ip_key, rate=login_rate, method="POST", block=False, group="accounts.login"),
-    name="dispatch",
-)
 class LoginView(auth_views.LoginView):
+    """The cabinet's login. Rate limits and the per-account slowdown are accounts.login_guard's,
+    shared with the admin's login; axes locks the pair (account, address)."""
+
     form_class = forms.LoginForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
-
-    def post(self, request, *args, **kwargs):
-        if getattr(request, "limited", False):
-            return too_many_requests(request)
-        return super().post(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
