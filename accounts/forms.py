@@ -1,5 +1,7 @@
 """Forms parse and check input; the services do the work."""
 
+import math
+
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
@@ -8,7 +10,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from accounts import validators
+from accounts import security, validators
 from accounts.models import Membership, Organisation, User
 
 
@@ -296,6 +298,11 @@ class ProfileForm(forms.Form):
 
 
 class EmailChangeForm(forms.Form):
+    """The password is checked first: only its owner learns whether the new address is registered.
+
+    Wrong passwords are counted per user (accounts.security), so a stolen session cannot guess it.
+    """
+
     email = forms.EmailField(label=_("Новая электронная почта"), max_length=254)
     password = forms.CharField(
         label=_("Текущий пароль"),
@@ -308,20 +315,41 @@ class EmailChangeForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        self.too_many_attempts = False
 
     def clean_email(self):
         email = self.cleaned_data["email"].lower()
         if email == self.user.email:
             raise ValidationError(_("Это ваш текущий адрес."), code="same")
-        if User.objects.filter(email__iexact=email).exclude(pk=self.user.pk).exists():
-            raise ValidationError(_("Пользователь с такой электронной почтой уже зарегистрирован."), code="taken")
         return email
 
-    def clean_password(self):
-        password = self.cleaned_data["password"]
+    def clean(self):
+        cleaned = super().clean()
+        wait = security.password_check_wait_seconds(self.user.pk)
+        if wait:
+            self.too_many_attempts = True
+            raise ValidationError(
+                _(
+                    "Вы несколько раз ввели неверный пароль. Чтобы защитить учётную запись, смена почты "
+                    "недоступна ещё %(minutes)d мин. Если вы забыли пароль, выйдите и восстановите его по почте."
+                )
+                % {"minutes": math.ceil(wait / 60)},
+                code="too_many_attempts",
+            )
+        password = cleaned.get("password")
+        if password is None:
+            return cleaned
         if not self.user.check_password(password):
-            raise ValidationError(_("Неверный пароль."), code="wrong_password")
-        return password
+            security.password_check_failed(self.user.pk)
+            self.add_error("password", ValidationError(_("Неверный пароль."), code="wrong_password"))
+            return cleaned
+        email = cleaned.get("email")
+        if email and User.objects.filter(email__iexact=email).exclude(pk=self.user.pk).exists():
+            self.add_error(
+                "email",
+                ValidationError(_("Пользователь с такой электронной почтой уже зарегистрирован."), code="taken"),
+            )
+        return cleaned
 
 
 class InvitationForm(forms.Form):

@@ -1,6 +1,7 @@
 """The person's profile and changing the login email."""
 
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
@@ -61,17 +62,23 @@ def email_change(request):
                 return redirect("accounts:profile")
     else:
         form = forms.EmailChangeForm(user=request.user)
-    return render(request, "accounts/email_change.html", {"form": form})
+    status = 429 if form.too_many_attempts else 200
+    return render(request, "accounts/email_change.html", {"form": form}, status=status)
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
 def email_change_confirm(request, token):
     if request.method == "POST":
+        # Read who is logged in before the change: afterwards this session's hash no longer matches.
+        signed_in_as = request.user.pk if request.user.is_authenticated else None
         try:
-            services.email_change_confirm(token=token)
+            user = services.email_change_confirm(token=token)
         except ValidationError as error:
             return render(request, "accounts/email_change_confirm.html", {"error": error.messages[0]}, status=400)
+        if signed_in_as == user.pk:
+            # The new email ended every session of this user (User._get_session_auth_hash): keep this one.
+            update_session_auth_hash(request, user)
         messages.success(request, _("Новая почта подтверждена: теперь входите с ней."))
         return redirect("accounts:profile" if request.user.is_authenticated else "accounts:login")
     return render(request, "accounts/email_change_confirm.html", {"token": token})
