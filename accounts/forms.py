@@ -46,13 +46,22 @@ class PersonFieldsMixin(forms.Form):
     """The person who registers: names, contacts, password, consent."""
 
     last_name = forms.CharField(
-        label=_("Фамилия"), max_length=150, widget=forms.TextInput({"autocomplete": "family-name"})
+        label=_("Фамилия"),
+        max_length=150,
+        validators=[validators.validate_person_name],
+        widget=forms.TextInput({"autocomplete": "family-name"}),
     )
-    first_name = forms.CharField(label=_("Имя"), max_length=150, widget=forms.TextInput({"autocomplete": "given-name"}))
+    first_name = forms.CharField(
+        label=_("Имя"),
+        max_length=150,
+        validators=[validators.validate_person_name],
+        widget=forms.TextInput({"autocomplete": "given-name"}),
+    )
     patronymic = forms.CharField(
         label=_("Отчество"),
         max_length=150,
         required=False,
+        validators=[validators.validate_person_name],
         help_text=_("Если есть."),
         widget=forms.TextInput({"autocomplete": "additional-name"}),
     )
@@ -291,9 +300,11 @@ class ResendConfirmationForm(forms.Form):
 
 
 class ProfileForm(forms.Form):
-    last_name = forms.CharField(label=_("Фамилия"), max_length=150)
-    first_name = forms.CharField(label=_("Имя"), max_length=150)
-    patronymic = forms.CharField(label=_("Отчество"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("Фамилия"), max_length=150, validators=[validators.validate_person_name])
+    first_name = forms.CharField(label=_("Имя"), max_length=150, validators=[validators.validate_person_name])
+    patronymic = forms.CharField(
+        label=_("Отчество"), max_length=150, required=False, validators=[validators.validate_person_name]
+    )
     phone = PhoneField(required=False)
 
 

@@ -155,3 +155,12 @@ def validate_organisation_name(value: str) -> None:
             ),
             code="organisation_name",
         )
+
+
+def validate_person_name(value: str) -> None:
+    """A person's name reaches others too (an invitation says who invites): the same lures are refused."""
+    if not organisation_name_is_acceptable(value):
+        raise ValidationError(
+            _("Имя не может содержать ссылки, адреса сайтов и электронной почты, номера телефонов или суммы."),
+            code="person_name",
+        )

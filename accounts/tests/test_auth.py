@@ -227,6 +227,15 @@ class TestProfile:
         user.refresh_from_db()
         assert (user.last_name, user.first_name, str(user.phone)) == ("Петрова", "Ирина", "+79160001122")
 
+    def test_a_name_with_a_link_is_refused(self, client):
+        user = UserFactory(last_name="Прежняя")
+        client.force_login(user)
+        data = {"last_name": "Оплатите долг на pay-energo.example", "first_name": "Ирина", "phone": ""}
+        response = client.post(reverse("accounts:profile"), data)
+        assert "ссылки" in field_errors(response, "last_name")
+        user.refresh_from_db()
+        assert user.last_name == "Прежняя"
+
     def test_bad_phone_and_oversize_name(self, client):
         user = UserFactory(last_name="Прежняя")
         client.force_login(user)

@@ -152,6 +152,8 @@ BAD_INPUT = [
     ("organisation", {"name": "ООО «Ромашка» https://x.example"}, "name", "ссылки"),
     ("organisation", {"name": "ООО «Ромашка» pay@example"}, "name", "ссылки"),
     ("sole", {"name": "ИП Иванов, звоните 8 800 555-35-35"}, "name", "ссылки"),
+    ("resident", {"last_name": "Оплатите на pay-energo.example"}, "last_name", "ссылки"),
+    ("organisation", {"first_name": "Звоните +7 800 555-35-35"}, "first_name", "ссылки"),
     ("organisation", {"kpp": "٧٧٣٦٠١٠٠١"}, "kpp", "9 символов"),
     ("organisation", {"kpp": "７７３６０１００１"}, "kpp", "9 символов"),
     ("organisation", {"inn": "７７０７０８３８９３"}, "inn", "10 цифр"),
