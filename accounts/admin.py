@@ -2,12 +2,14 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
+from django.db import connections
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts import services
+from accounts import services, validators
 from accounts.models import ClosureRequest, Consent, ConsentDocument, Invitation, Membership, Organisation, User
 from core.admin import ReadOnlyAdmin
 
@@ -47,7 +49,41 @@ class UserCreationForm(forms.ModelForm):
         return user
 
 
-class MembershipInline(admin.TabularInline):
+class CheckedAutocompleteSelect(AutocompleteSelect):
+    """Django's autocomplete widget re-renders a posted value by querying it: "abc" for an id was a 500.
+
+    Values the target field cannot read are dropped from the re-rendered choice; the form field
+    itself still reports them as an invalid choice beside the field.
+    """
+
+    def optgroups(self, name, value, attr=None):
+        remote = self.field.remote_field
+        target = remote.model._meta.get_field(remote.field_name)
+
+        ranges = connections[self.db or "default"].ops.integer_field_ranges
+        low, high = ranges.get(target.get_internal_type(), (None, None))
+
+        def readable(raw):
+            try:
+                python = target.to_python(raw)
+            except ValidationError:
+                return False
+            # Beyond the column's range SQLite raises OverflowError on the query.
+            return not isinstance(python, int) or (
+                (low is None or python >= low) and (high is None or python <= high)
+            )
+
+        return super().optgroups(name, [v for v in value if readable(v)], attr)
+
+
+class CheckedAutocompleteMixin:
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = CheckedAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class MembershipInline(CheckedAutocompleteMixin, admin.TabularInline):
     model = Membership
     fk_name = "user"
     extra = 0
@@ -104,7 +140,7 @@ class UserAdmin(admin.ModelAdmin):
         return readonly
 
 
-class OrganisationMembershipInline(admin.TabularInline):
+class OrganisationMembershipInline(CheckedAutocompleteMixin, admin.TabularInline):
     model = Membership
     fk_name = "organisation"
     extra = 0
@@ -113,8 +149,48 @@ class OrganisationMembershipInline(admin.TabularInline):
     readonly_fields = ["created_at"]
 
 
+class OrganisationAdminForm(forms.ModelForm):
+    """Staff edit an organisation with the same checks as registration: identifiers by kind, a clean name."""
+
+    class Meta:
+        model = Organisation
+        fields = ["kind", "name", "inn", "kpp", "ogrn", "legal_address", "contact_person", "contact_position"]
+
+    def clean_name(self):
+        name = self.cleaned_data["name"]
+        validators.validate_organisation_name(name)
+        return name
+
+    def clean_kpp(self):
+        return (self.cleaned_data.get("kpp") or "").upper()
+
+    def clean(self):
+        cleaned = super().clean()
+        kind = cleaned.get("kind")
+        if kind == Organisation.Kind.LEGAL_ENTITY:
+            checks = {
+                "inn": validators.validate_inn_organisation,
+                "kpp": validators.validate_kpp,
+                "ogrn": validators.validate_ogrn,
+            }
+        elif kind == Organisation.Kind.SOLE_PROPRIETOR:
+            checks = {"inn": validators.validate_inn_person, "ogrn": validators.validate_ogrnip}
+            if cleaned.get("kpp"):
+                self.add_error("kpp", _("У индивидуального предпринимателя нет КПП: оставьте поле пустым."))
+        else:
+            checks = {}
+        for field, check in checks.items():
+            if field in cleaned:
+                try:
+                    check(cleaned[field])
+                except ValidationError as error:
+                    self.add_error(field, error)
+        return cleaned
+
+
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
+    form = OrganisationAdminForm
     list_display = ["name", "kind", "inn", "kpp", "ogrn", "created_at"]
     list_filter = ["kind"]
     search_fields = ["name", "=inn", "=ogrn"]
@@ -123,7 +199,7 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(CheckedAutocompleteMixin, admin.ModelAdmin):
     list_display = ["user", "organisation", "role", "created_at"]
     list_filter = ["role"]
     search_fields = ["user__email", "user__last_name", "organisation__name", "=organisation__inn"]

@@ -8,7 +8,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Пользователи и организации")
 
     def ready(self):
-        from accounts import middleware  # noqa: F401  (connects the login-time receiver)
+        from accounts import login_guard, middleware  # noqa: F401  (connect the login receivers)
         from accounts.roles import apply_group_permissions_after_migrate
 
         post_migrate.connect(apply_group_permissions_after_migrate, dispatch_uid="accounts.apply_group_permissions")

@@ -1,5 +1,7 @@
 """Forms parse and check input; the services do the work."""
 
+import math
+
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
@@ -8,7 +10,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from accounts import validators
+from accounts import security, validators
 from accounts.models import Membership, Organisation, User
 from core.phones import PhoneField
 
@@ -28,13 +30,22 @@ class PersonFieldsMixin(forms.Form):
     """The person who registers: names, contacts, password, consent."""
 
     last_name = forms.CharField(
-        label=_("Фамилия"), max_length=150, widget=forms.TextInput({"autocomplete": "family-name"})
+        label=_("Фамилия"),
+        max_length=150,
+        validators=[validators.validate_person_name],
+        widget=forms.TextInput({"autocomplete": "family-name"}),
     )
-    first_name = forms.CharField(label=_("Имя"), max_length=150, widget=forms.TextInput({"autocomplete": "given-name"}))
+    first_name = forms.CharField(
+        label=_("Имя"),
+        max_length=150,
+        validators=[validators.validate_person_name],
+        widget=forms.TextInput({"autocomplete": "given-name"}),
+    )
     patronymic = forms.CharField(
         label=_("Отчество"),
         max_length=150,
         required=False,
+        validators=[validators.validate_person_name],
         help_text=_("Если есть."),
         widget=forms.TextInput({"autocomplete": "additional-name"}),
     )
@@ -146,7 +157,12 @@ class _OrganisationDuplicateMixin:
 class OrganisationRegistrationForm(_OrganisationDuplicateMixin, PersonFieldsMixin):
     """A legal entity (юридическое лицо) and the person who registers it."""
 
-    name = forms.CharField(label=_("Наименование организации"), max_length=300, help_text=_("Например, ООО «Ромашка»."))
+    name = forms.CharField(
+        label=_("Наименование организации"),
+        max_length=300,
+        validators=[validators.validate_organisation_name],
+        help_text=_("Например, ООО «Ромашка»."),
+    )
     inn = forms.CharField(
         label=_("ИНН"), max_length=10, validators=[validators.validate_inn_organisation], help_text=_("10 цифр.")
     )
@@ -194,7 +210,12 @@ class OrganisationRegistrationForm(_OrganisationDuplicateMixin, PersonFieldsMixi
 class SoleProprietorRegistrationForm(_OrganisationDuplicateMixin, PersonFieldsMixin):
     """A sole proprietor (ИП), who is also the person registering."""
 
-    name = forms.CharField(label=_("Наименование"), max_length=300, help_text=_("Например, ИП Иванов Иван Иванович."))
+    name = forms.CharField(
+        label=_("Наименование"),
+        max_length=300,
+        validators=[validators.validate_organisation_name],
+        help_text=_("Например, ИП Иванов Иван Иванович."),
+    )
     inn = forms.CharField(
         label=_("ИНН"), max_length=12, validators=[validators.validate_inn_person], help_text=_("12 цифр.")
     )
@@ -263,13 +284,20 @@ class ResendConfirmationForm(forms.Form):
 
 
 class ProfileForm(forms.Form):
-    last_name = forms.CharField(label=_("Фамилия"), max_length=150)
-    first_name = forms.CharField(label=_("Имя"), max_length=150)
-    patronymic = forms.CharField(label=_("Отчество"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("Фамилия"), max_length=150, validators=[validators.validate_person_name])
+    first_name = forms.CharField(label=_("Имя"), max_length=150, validators=[validators.validate_person_name])
+    patronymic = forms.CharField(
+        label=_("Отчество"), max_length=150, required=False, validators=[validators.validate_person_name]
+    )
     phone = PhoneField(required=False)
 
 
 class EmailChangeForm(forms.Form):
+    """The password is checked first: only its owner learns whether the new address is registered.
+
+    Wrong passwords are counted per user (accounts.security), so a stolen session cannot guess it.
+    """
+
     email = forms.EmailField(label=_("Новая электронная почта"), max_length=254)
     password = forms.CharField(
         label=_("Текущий пароль"),
@@ -282,20 +310,41 @@ class EmailChangeForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        self.too_many_attempts = False
 
     def clean_email(self):
         email = self.cleaned_data["email"].lower()
         if email == self.user.email:
             raise ValidationError(_("Это ваш текущий адрес."), code="same")
-        if User.objects.filter(email__iexact=email).exclude(pk=self.user.pk).exists():
-            raise ValidationError(_("Пользователь с такой электронной почтой уже зарегистрирован."), code="taken")
         return email
 
-    def clean_password(self):
-        password = self.cleaned_data["password"]
+    def clean(self):
+        cleaned = super().clean()
+        wait = security.password_check_wait_seconds(self.user.pk)
+        if wait:
+            self.too_many_attempts = True
+            raise ValidationError(
+                _(
+                    "Вы несколько раз ввели неверный пароль. Чтобы защитить учётную запись, смена почты "
+                    "недоступна ещё %(minutes)d мин. Если вы забыли пароль, выйдите и восстановите его по почте."
+                )
+                % {"minutes": math.ceil(wait / 60)},
+                code="too_many_attempts",
+            )
+        password = cleaned.get("password")
+        if password is None:
+            return cleaned
         if not self.user.check_password(password):
-            raise ValidationError(_("Неверный пароль."), code="wrong_password")
-        return password
+            security.password_check_failed(self.user.pk)
+            self.add_error("password", ValidationError(_("Неверный пароль."), code="wrong_password"))
+            return cleaned
+        email = cleaned.get("email")
+        if email and User.objects.filter(email__iexact=email).exclude(pk=self.user.pk).exists():
+            self.add_error(
+                "email",
+                ValidationError(_("Пользователь с такой электронной почтой уже зарегистрирован."), code="taken"),
+            )
+        return cleaned
 
 
 class InvitationForm(forms.Form):

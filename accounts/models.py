@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
@@ -68,6 +69,13 @@ class User(AbstractBaseUser, PermissionsMixin):
         # Emails are compared case-insensitively everywhere; store them lowercased.
         self.email = self.__class__.objects.normalize_email(self.email).lower()
         super().save(*args, **kwargs)
+
+    def _get_session_auth_hash(self, secret=None):
+        # Django ties a session to the password hash; we tie it to the login email too, so that
+        # confirming a new email ends every other session, as a password change does.
+        return salted_hmac(
+            "accounts.User.get_session_auth_hash", f"{self.password}\x00{self.email}", secret=secret, algorithm="sha256"
+        ).hexdigest()
 
     def get_full_name(self):
         return " ".join(p for p in (self.last_name, self.first_name, self.patronymic) if p)

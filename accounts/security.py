@@ -1,7 +1,11 @@
 """Who is asking: the client address and the login name, normalised once for axes and rate limits."""
 
+import math
+import time
+
 from axes.helpers import get_client_ip_address
 from django.conf import settings
+from django.core.cache import cache
 
 
 def client_ip(request) -> str | None:
@@ -38,3 +42,27 @@ def lockout_response(request, original_response=None, credentials=None):
         "cooloff_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
     }
     return render(request, "accounts/lockout.html", context, status=429)
+
+
+def _password_check_key(user_id: int) -> str:
+    return f"accounts:password-check-failures:{user_id}"
+
+
+def password_check_wait_seconds(user_id: int) -> int:
+    """Seconds before a logged-in person may retype their password (email change), 0 when they may now.
+
+    A stolen session must not become a way to guess the password: after
+    ACCOUNTS_PASSWORD_CHECK_ATTEMPTS wrong ones the check is refused for ACCOUNTS_PASSWORD_CHECK_LOCK_SECONDS.
+    """
+    state = cache.get(_password_check_key(user_id))
+    if not state or state["count"] < settings.ACCOUNTS_PASSWORD_CHECK_ATTEMPTS:
+        return 0
+    return max(0, math.ceil(state["since"] + settings.ACCOUNTS_PASSWORD_CHECK_LOCK_SECONDS - time.time()))
+
+
+def password_check_failed(user_id: int) -> None:
+    key = _password_check_key(user_id)
+    state = cache.get(key) or {"count": 0, "since": time.time()}
+    state["count"] += 1
+    remaining = state["since"] + settings.ACCOUNTS_PASSWORD_CHECK_LOCK_SECONDS - time.time()
+    cache.set(key, state, timeout=max(1, math.ceil(remaining)))

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts import emails, tokens
+from accounts import emails, tokens, validators
 from accounts.models import ClosureRequest, Consent, ConsentDocument, Invitation, Membership, Organisation, User
 from deadlines import services as deadline_services
 from deadlines.models import DeadlineRule
@@ -132,6 +132,8 @@ def register_organisation(
     now = _now(now)
     if kind == Organisation.Kind.SOLE_PROPRIETOR:
         kpp = ""
+    # The name reaches other people in mail and pages: no links or lures, whichever interface calls.
+    validators.validate_organisation_name(name)
     duplicate = ValidationError(
         {"inn": _("Организация с таким ИНН и КПП уже зарегистрирована. Попросите её администратора пригласить вас.")}
     )
@@ -332,6 +334,18 @@ def invitation_send(
     raw_token = secrets.token_urlsafe(32)
     with transaction.atomic():
         organisation = _lock_organisation_as_admin(actor, organisation_id)
+        # Counted under the organisation's row lock, so parallel requests cannot overshoot the limit.
+        limit = settings.ACCOUNTS_INVITATIONS_PER_DAY
+        sent_today = Invitation.objects.filter(organisation=organisation, created_at__gte=now - timedelta(days=1))
+        if sent_today.count() >= limit:
+            raise ValidationError(
+                _(
+                    "За сутки организация может отправить не больше %(limit)d приглашений, и этот предел исчерпан. "
+                    "Отправьте остальные приглашения завтра или обратитесь в службу поддержки."
+                )
+                % {"limit": limit},
+                code="invitation_limit",
+            )
         if Membership.objects.filter(organisation=organisation, user__email__iexact=email).exists():
             raise ValidationError({"email": _("Этот человек уже сотрудник организации в личном кабинете.")})
         Invitation.objects.filter(

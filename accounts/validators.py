@@ -1,19 +1,26 @@
-"""Russian identifiers and phone numbers: our own validators (design §2.3).
+r"""Russian identifiers and phone numbers: our own validators (design §2.3).
 
 Each `validate_*` raises ValidationError with a Russian message; `*_is_valid`
 answers yes or no for code that only needs to know. Input is expected already
 stripped of surrounding spaces (forms do that); nothing here guesses.
+
+Only ASCII digits 0-9 count as digits: `\d` and `str.isdigit()` also accept
+Arabic-Indic, fullwidth and superscript digits, and `$` matches before a
+trailing newline, so patterns use explicit classes and `fullmatch`. Anything
+that is not a string (None, a number) is simply invalid: a ValidationError,
+never a TypeError.
 """
 
 import re
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 _INN10_WEIGHTS = (2, 4, 10, 3, 5, 9, 4, 6, 8)
 _INN12_WEIGHTS_11 = (7, 2, 4, 10, 3, 5, 9, 4, 6, 8)
 _INN12_WEIGHTS_12 = (3, 7, 2, 4, 10, 3, 5, 9, 4, 6, 8)
-_KPP_RE = re.compile(r"^\d{4}[\dA-Z]{2}\d{3}$")
+_KPP_RE = re.compile(r"[0-9]{4}[0-9A-Z]{2}[0-9]{3}")
 _PHONE_SEPARATORS_RE = re.compile(r"[\s()\-.]")
 
 
@@ -21,9 +28,9 @@ def _check_digit(digits: str, weights: tuple[int, ...]) -> int:
     return sum(int(d) * w for d, w in zip(digits, weights, strict=True)) % 11 % 10
 
 
-def _digits(value: str, length: int) -> bool:
+def _digits(value, length: int) -> bool:
     # str.isdigit() accepts superscripts and other scripts' digits; we want ASCII 0-9 only.
-    return len(value) == length and value.isascii() and value.isdigit()
+    return isinstance(value, str) and len(value) == length and value.isascii() and value.isdigit()
 
 
 def inn_is_valid(value: str) -> bool:
@@ -38,7 +45,7 @@ def inn_is_valid(value: str) -> bool:
 
 
 def kpp_is_valid(value: str) -> bool:
-    return bool(_KPP_RE.match(value))
+    return isinstance(value, str) and _KPP_RE.fullmatch(value) is not None
 
 
 def ogrn_is_valid(value: str) -> bool:
@@ -49,23 +56,6 @@ def ogrn_is_valid(value: str) -> bool:
 def ogrnip_is_valid(value: str) -> bool:
     """ОГРНИП: 15 digits, the last is the last digit of (first 14 as a number) mod 13."""
     return _digits(value, 15) and int(value[:14]) % 13 % 10 == int(value[14])
-
-
-def snils_is_valid(value: str) -> bool:
-    """СНИЛС: 11 digits (separators allowed: 112-233-445 95)."""
-    digits = re.sub(r"[\s\-]", "", value)
-    if not _digits(digits, 11):
-        return False
-    total = sum(int(d) * (9 - i) for i, d in enumerate(digits[:9]))
-    if total < 100:
-        check = total
-    elif total in (100, 101):
-        check = 0
-    else:
-        check = total % 101
-        if check == 100:
-            check = 0
-    return check == int(digits[9:])
 
 
 def validate_inn_organisation(value: str) -> None:
@@ -105,17 +95,12 @@ def validate_ogrnip(value: str) -> None:
         )
 
 
-def validate_snils(value: str) -> None:
-    if not snils_is_valid(value):
-        raise ValidationError(_("Неверный СНИЛС: нужно 11 цифр с верным контрольным числом."), code="snils")
-
-
 def normalise_phone(value: str) -> str:
     """A Russian phone number in E.164 (+7 and 10 digits); a leading 8 or 7 becomes +7.
 
     Spaces, brackets, dots and dashes are ignored: «8 (916) 123-45-67» → «+79161234567».
     """
-    compact = _PHONE_SEPARATORS_RE.sub("", value or "")
+    compact = _PHONE_SEPARATORS_RE.sub("", value) if isinstance(value, str) else ""
     if compact.startswith("+7"):
         national = compact[2:]
     elif len(compact) == 11 and compact[0] in "78":
@@ -127,3 +112,55 @@ def normalise_phone(value: str) -> str:
             _("Введите российский номер телефона: +7 и 10 цифр, например +7 916 123-45-67."), code="phone"
         )
     return "+7" + national
+
+
+def personal_account_is_valid(value: str) -> bool:
+    """The supplier's personal account number format (settings.PERSONAL_ACCOUNT_REGEX), whole string, ASCII."""
+    if not isinstance(value, str):
+        return False
+    # re.ASCII keeps `\d` to 0-9 and fullmatch refuses a trailing newline, whatever the configured pattern says.
+    return re.fullmatch(settings.PERSONAL_ACCOUNT_REGEX, value, re.ASCII) is not None
+
+
+def validate_personal_account(value: str) -> None:
+    if not personal_account_is_valid(value):
+        raise ValidationError(
+            _("Неверный номер лицевого счёта. Проверьте его по квитанции."), code="personal_account"
+        )
+
+
+# An organisation's name reaches other people (invitations, the cabinet), so it must not be able to carry a
+# phishing lure in the company's name: no links, domains, email addresses, phone numbers or sums of money.
+_NAME_LURES = (
+    re.compile(r"[a-z][a-z0-9+.\-]*://|\bwww\.", re.IGNORECASE),  # a URL
+    re.compile(r"@|＠"),  # an email address or a handle
+    # something.tld: a dot glued to a Latin top-level domain or a Cyrillic one ("Co. Ltd" with a space is fine)
+    re.compile(r"[^\s.]\.(?:[a-z]{2,}|рф|рус|москва|онлайн|сайт|орг|ком|дети)(?![^\W_])", re.IGNORECASE),
+    re.compile(r"(?:\d[\s\-().]*){7,}"),  # a phone or card number: seven digits or more, however split
+    re.compile(r"\d\s*(?:руб|р\.|₽|rub|usd|\$|€)", re.IGNORECASE),  # a sum of money
+    re.compile(r"[\x00-\x1f\x7f\u2028\u2029]"),  # line breaks and control characters
+)
+
+
+def organisation_name_is_acceptable(value: str) -> bool:
+    return isinstance(value, str) and not any(pattern.search(value) for pattern in _NAME_LURES)
+
+
+def validate_organisation_name(value: str) -> None:
+    if not organisation_name_is_acceptable(value):
+        raise ValidationError(
+            _(
+                "Наименование не может содержать ссылки, адреса сайтов и электронной почты, номера телефонов "
+                "или суммы. Укажите наименование так, как оно записано в ЕГРЮЛ или ЕГРИП."
+            ),
+            code="organisation_name",
+        )
+
+
+def validate_person_name(value: str) -> None:
+    """A person's name reaches others too (an invitation says who invites): the same lures are refused."""
+    if not organisation_name_is_acceptable(value):
+        raise ValidationError(
+            _("Имя не может содержать ссылки, адреса сайтов и электронной почты, номера телефонов или суммы."),
+            code="person_name",
+        )

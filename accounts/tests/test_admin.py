@@ -159,3 +159,78 @@ def test_an_administrator_cannot_edit_a_superuser(client):
                  "memberships-TOTAL_FORMS": "0", "memberships-INITIAL_FORMS": "0"})
     colleague.refresh_from_db()
     assert colleague.email == "colleague.new@example.ru"
+
+
+def _organisation_post(org, **changes):
+    data = {
+        "kind": org.kind, "name": org.name, "inn": "7707083893", "kpp": "773601001", "ogrn": "1027700132195",
+        "legal_address": org.legal_address, "contact_person": "", "contact_position": "",
+        "memberships-TOTAL_FORMS": "0", "memberships-INITIAL_FORMS": "0",
+        "memberships-MIN_NUM_FORMS": "0", "memberships-MAX_NUM_FORMS": "1000",
+    }  # fmt: skip
+    return {**data, **changes}
+
+
+class TestOrganisationAdminForm:
+    def test_valid_identifiers_save(self, superuser_client):
+        org = OrganisationFactory()
+        url = reverse("admin:accounts_organisation_change", args=[org.pk])
+        response = superuser_client.post(url, _organisation_post(org, kpp="7736ab001".upper()))
+        assert response.status_code == 302
+        org.refresh_from_db()
+        assert (org.inn, org.kpp) == ("7707083893", "7736AB001")
+
+    @pytest.mark.parametrize(
+        ("changes", "message"),
+        [
+            ({"inn": "🙂🙂🙂🙂🙂🙂🙂🙂🙂🙂"}, "10 цифр"),
+            ({"inn": "7707083894"}, "контрольная цифра"),
+            ({"kpp": "٧٧٣٦٠١٠٠١"}, "9 символов"),
+            ({"kpp": "７７３６０１００１"}, "9 символов"),
+            ({"ogrn": "1027700132194"}, "контрольная цифра"),
+            ({"name": "СРОЧНО: оплатите 18 450 руб. на pay-energo.example"}, "ссылки"),
+            ({"kind": "sole"}, "12 цифр"),
+            ({"kind": "sole", "inn": "500100732259", "ogrn": "304500116000157"}, "нет КПП"),
+        ],
+    )
+    def test_bad_values_are_refused_beside_their_field(self, superuser_client, changes, message):
+        org = OrganisationFactory(inn="7728168971", kpp="772801001")
+        url = reverse("admin:accounts_organisation_change", args=[org.pk])
+        response = superuser_client.post(url, _organisation_post(org, **changes))
+        assert response.status_code == 200
+        assert message in response.content.decode()
+        org.refresh_from_db()
+        assert org.inn == "7728168971"
+
+    @pytest.mark.parametrize("user_value", ["abc", "1.5", "-1", "99999999999999999999"])
+    def test_a_malformed_member_id_is_a_form_error_not_a_500(self, superuser_client, user_value):
+        org = OrganisationFactory()
+        url = reverse("admin:accounts_organisation_change", args=[org.pk])
+        data = _organisation_post(
+            org,
+            **{
+                "memberships-TOTAL_FORMS": "1",
+                "memberships-0-user": user_value,
+                "memberships-0-role": "member",
+                "memberships-0-organisation": str(org.pk),
+            },
+        )
+        response = superuser_client.post(url, data)
+        assert response.status_code == 200
+        assert "Выберите корректный вариант" in response.content.decode()
+        assert not Membership.objects.filter(organisation=org).exists()
+
+    def test_a_malformed_organisation_id_on_the_user_page_is_a_form_error(self, superuser_client):
+        user = UserFactory()
+        url = reverse("admin:accounts_user_change", args=[user.pk])
+        page = superuser_client.get(url)
+        form = page.context["adminform"].form
+        data = {name: form.initial.get(name) or "" for name in form.fields}
+        data.update({"email": user.email, "is_active": "on", "memberships-TOTAL_FORMS": "1",
+                     "memberships-INITIAL_FORMS": "0", "memberships-MIN_NUM_FORMS": "0",
+                     "memberships-MAX_NUM_FORMS": "1000", "memberships-0-organisation": "abc",
+                     "memberships-0-role": "member", "memberships-0-user": str(user.pk)})  # fmt: skip
+        data = {k: v for k, v in data.items() if v is not None and not isinstance(v, list)}
+        response = superuser_client.post(url, data)
+        assert response.status_code == 200
+        assert "Выберите корректный вариант" in response.content.decode()

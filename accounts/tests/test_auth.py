@@ -2,6 +2,7 @@ import time
 
 import pytest
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 
 from accounts import services
@@ -226,6 +227,15 @@ class TestProfile:
         user.refresh_from_db()
         assert (user.last_name, user.first_name, str(user.phone)) == ("Петрова", "Ирина", "+79160001122")
 
+    def test_a_name_with_a_link_is_refused(self, client):
+        user = UserFactory(last_name="Прежняя")
+        client.force_login(user)
+        data = {"last_name": "Оплатите долг на pay-energo.example", "first_name": "Ирина", "phone": ""}
+        response = client.post(reverse("accounts:profile"), data)
+        assert "ссылки" in field_errors(response, "last_name")
+        user.refresh_from_db()
+        assert user.last_name == "Прежняя"
+
     def test_bad_phone_and_oversize_name(self, client):
         user = UserFactory(last_name="Прежняя")
         client.force_login(user)
@@ -288,3 +298,59 @@ class TestEmailChange:
         response = client.post(reverse("accounts:email_change"), data)
         assert message in field_errors(response, field)
         assert mail.outbox == []
+
+
+class TestEmailChangeHardening:
+    def test_the_password_is_checked_before_the_address_is_looked_up(self, client):
+        UserFactory(email="taken@example.ru")
+        client.force_login(UserFactory(email="old@example.ru"))
+        response = client.post(reverse("accounts:email_change"), {"email": "taken@example.ru", "password": "wrong"})
+        content = response.content.decode()
+        assert "Неверный пароль" in field_errors(response, "password")
+        assert "уже зарегистрирован" not in content
+
+    def test_wrong_passwords_are_limited_per_user(self, client, settings):
+        settings.ACCOUNTS_PASSWORD_CHECK_ATTEMPTS = 3
+        user = UserFactory(email="old@example.ru")
+        client.force_login(user)
+        url = reverse("accounts:email_change")
+        for _ in range(3):
+            assert client.post(url, {"email": "new@example.ru", "password": "wrong"}).status_code == 200
+        blocked = client.post(url, {"email": "new@example.ru", "password": DEFAULT_PASSWORD})
+        assert blocked.status_code == 429
+        assert "несколько раз ввели неверный пароль" in blocked.content.decode()
+        assert "30 мин." in blocked.content.decode()
+        assert mail.outbox == []
+        # Another session of the same user is no way round it.
+        other = Client()
+        other.force_login(user)
+        assert other.post(url, {"email": "new@example.ru", "password": DEFAULT_PASSWORD}).status_code == 429
+        # The wait passes.
+        from django.core.cache import cache
+
+        key = f"accounts:password-check-failures:{user.pk}"
+        state = cache.get(key)
+        cache.set(key, {**state, "since": state["since"] - 30 * 60 - 1})
+        assert client.post(url, {"email": "new@example.ru", "password": DEFAULT_PASSWORD}).status_code == 302
+
+    def test_confirming_the_new_email_ends_the_other_sessions(self, client):
+        user = UserFactory(email="old@example.ru")
+        client.force_login(user)
+        elsewhere = Client()
+        elsewhere.force_login(user)
+        assert elsewhere.get(reverse("accounts:profile")).status_code == 200
+        client.post(reverse("accounts:email_change"), {"email": "new@example.ru", "password": DEFAULT_PASSWORD})
+        path, _ = last_link(CHANGE_LINK)
+        client.post(path)
+        user.refresh_from_db()
+        assert user.email == "new@example.ru"
+        assert client.get(reverse("accounts:profile")).status_code == 200  # this session stays
+        assert elsewhere.get(reverse("accounts:profile")).status_code == 302  # the other one ended
+
+    def test_confirming_from_another_browser_ends_every_session(self, client):
+        user = UserFactory(email="old@example.ru")
+        client.force_login(user)
+        client.post(reverse("accounts:email_change"), {"email": "new@example.ru", "password": DEFAULT_PASSWORD})
+        path, _ = last_link(CHANGE_LINK)
+        Client().post(path)
+        assert client.get(reverse("accounts:profile")).status_code == 302

@@ -28,7 +28,9 @@ class TestInvitations:
         response = invite(client, org_admin, email="Colleague@Example.ru", role=Membership.Role.ADMIN)
         assert response["Location"] == org_url("organisation", org_admin)
         assert mail.outbox[-1].to == ["colleague@example.ru"]
-        assert org_admin.organisation.name in mail.outbox[-1].subject
+        # Customer-supplied text never reaches a subject: the name is in the body only.
+        assert org_admin.organisation.name not in mail.outbox[-1].subject
+        assert org_admin.organisation.name in mail.outbox[-1].body
         path, token = last_link(INVITE_LINK)
         invitation = Invitation.objects.get()
         assert invitation.token != token  # only a hash is stored
@@ -239,3 +241,53 @@ def test_member_list_runs_a_constant_number_of_queries(client, org_admin, django
         MembershipFactory(organisation=org_admin.organisation)
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get(org_url("organisation", org_admin)).status_code == 200
+
+
+class TestInvitationLimits:
+    def test_an_organisation_sends_at_most_the_daily_limit(self, client, org_admin, settings):
+        settings.ACCOUNTS_INVITATIONS_PER_DAY = 3
+        for n in range(3):
+            assert invite(client, org_admin, email=f"c{n}@example.ru").status_code == 302
+        mail.outbox.clear()
+        response = invite(client, org_admin, email="c9@example.ru")
+        assert response.status_code == 200
+        assert "не больше 3 приглашений" in response.content.decode()
+        assert mail.outbox == []
+        assert Invitation.objects.count() == 3
+
+    def test_the_limit_is_per_organisation_and_per_day(self, client, org_admin, other_customer, settings):
+        settings.ACCOUNTS_INVITATIONS_PER_DAY = 1
+        assert invite(client, org_admin, email="a@example.ru").status_code == 302
+        assert invite(client, other_customer, email="b@example.ru").status_code == 302  # another organisation
+        assert invite(client, org_admin, email="c@example.ru").status_code == 200
+        Invitation.objects.update(created_at=timezone.now() - timezone.timedelta(days=1, minutes=1))
+        assert invite(client, org_admin, email="c@example.ru").status_code == 302  # a day later
+
+    def test_revoked_invitations_still_count(self, client, org_admin, settings):
+        settings.ACCOUNTS_INVITATIONS_PER_DAY = 2
+        invite(client, org_admin, email="a@example.ru")
+        invite(client, org_admin, email="a@example.ru")  # replaces (revokes) the first
+        assert invite(client, org_admin, email="b@example.ru").status_code == 200
+
+
+def test_no_accounts_email_carries_customer_text_in_its_subject(client, org_admin, consent_document):
+    """Every mail accounts sends: the subject is fixed text and the company's name, nothing a customer typed."""
+    from django.conf import settings
+
+    lure = "ЗадолженностьОплатите"
+    org_admin.organisation.name = f"ООО «{lure}»"
+    org_admin.organisation.save()
+    user = org_admin.user
+    user.last_name = user.first_name = lure
+    user.save()
+    invite(client, org_admin, email="colleague@example.ru")
+    client.post(reverse("accounts:email_change"), {"email": "new@example.ru", "password": DEFAULT_PASSWORD})
+    client.post(reverse("accounts:password_reset"), {"email": user.email})
+    services.register_resident(
+        email="fresh@example.ru", password=DEFAULT_PASSWORD, last_name=lure, first_name=lure,
+        consent_document=consent_document, ip_address=None, site_url="http://testserver/",
+    )  # fmt: skip
+    assert len(mail.outbox) >= 4
+    for message in mail.outbox:
+        assert lure not in message.subject
+        assert message.subject.endswith(settings.PORTAL_COMPANY_NAME)

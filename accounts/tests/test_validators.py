@@ -76,38 +76,6 @@ def test_kpp(value, valid):
     assert validators.kpp_is_valid(value) is valid
 
 
-SNILS = [
-    ("112-233-445 95", True),  # the common public example
-    ("11223344595", True),
-    ("11223344596", False),
-    ("11223344594", False),
-    ("08765430300", True),  # sum 303 → 303 mod 101 = 0 → "00"
-    ("00100100112", True),  # weighted sum 12 < 100: the check is the sum itself
-    ("1122334459", False),
-]
-
-
-@pytest.mark.parametrize(("value", "valid"), SNILS)
-def test_snils(value, valid):
-    assert validators.snils_is_valid(value) is valid
-
-
-def test_snils_sum_of_100_or_101_gives_00():
-    # Find nine-digit prefixes whose weighted sums hit the edge cases 100, 101 and 202 (202 mod 101 = 0).
-    found = {}
-    for n in range(1001, 999_999_999, 7919):
-        digits = f"{n:09d}"
-        total = sum(int(d) * (9 - i) for i, d in enumerate(digits))
-        if total in (100, 101, 202):
-            found.setdefault(total, digits)
-        if len(found) == 3:
-            break
-    assert set(found) == {100, 101, 202}
-    for digits in found.values():
-        assert validators.snils_is_valid(digits + "00")
-        assert not validators.snils_is_valid(digits + "01")
-
-
 PHONES = [
     ("+79161234567", "+79161234567"),
     ("89161234567", "+79161234567"),
@@ -144,7 +112,6 @@ def test_phone_rejected(raw):
         (validators.validate_ogrnip, "1027700132195", "15 цифр"),
         (validators.validate_ogrnip, "304500116000158", "контрольная цифра"),
         (validators.validate_kpp, "77360100", "9 символов"),
-        (validators.validate_snils, "11223344596", "СНИЛС"),
     ],
 )
 def test_validators_raise_russian_messages(validator, value, message):
@@ -161,8 +128,112 @@ def test_validators_raise_russian_messages(validator, value, message):
         (validators.validate_ogrn, "1027700132195"),
         (validators.validate_ogrnip, "304500116000157"),
         (validators.validate_kpp, "773601001"),
-        (validators.validate_snils, "112-233-445 95"),
     ],
 )
 def test_validators_accept_real_numbers(validator, value):
     validator(value)
+
+
+# --- Only ASCII digits, the whole string, and only strings --------------------------------
+
+# Each validator with one valid value; every row of HOSTILE is derived from it.
+VALID_SAMPLES = [
+    (validators.validate_inn_organisation, validators.inn_is_valid, "7707083893"),
+    (validators.validate_inn_person, validators.inn_is_valid, "500100732259"),
+    (validators.validate_kpp, validators.kpp_is_valid, "773601001"),
+    (validators.validate_ogrn, validators.ogrn_is_valid, "1027700132195"),
+    (validators.validate_ogrnip, validators.ogrnip_is_valid, "304500116000157"),
+    (validators.validate_personal_account, validators.personal_account_is_valid, "1234567890"),
+]
+ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+FULLWIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
+HOSTILE = {
+    "arabic-indic digits": lambda v: v.translate(ARABIC_INDIC),
+    "fullwidth digits": lambda v: v.translate(FULLWIDTH),
+    "trailing newline": lambda v: v + "\n",
+    "leading newline": lambda v: "\n" + v,
+    "surrounding spaces": lambda v: f" {v} ",
+    "trailing junk": lambda v: v + "x",
+    "leading junk": lambda v: "№" + v,
+    "a number": int,
+    "None": lambda v: None,
+    "empty": lambda v: "",
+    "emoji": lambda v: "🙂" * len(v),
+}
+
+
+@pytest.mark.parametrize(("validate", "is_valid", "value"), VALID_SAMPLES, ids=lambda x: getattr(x, "__name__", x))
+def test_the_sample_itself_is_valid(validate, is_valid, value):
+    validate(value)
+    assert is_valid(value)
+
+
+@pytest.mark.parametrize("hostile", list(HOSTILE), ids=str)
+@pytest.mark.parametrize(("validate", "is_valid", "value"), VALID_SAMPLES, ids=lambda x: getattr(x, "__name__", x))
+def test_non_ascii_digits_junk_and_non_strings_are_refused(validate, is_valid, value, hostile):
+    bad = HOSTILE[hostile](value)
+    with pytest.raises(ValidationError):
+        validate(bad)
+    assert is_valid(bad) is False
+
+
+def test_kpp_from_the_outside_test_is_refused():
+    for value in ("٧٧٣٦٠١٠٠١", "７７３６０１００１", "773601001\n"):
+        with pytest.raises(ValidationError):
+            validators.validate_kpp(value)
+
+
+@pytest.mark.parametrize("value", [None, 79161234567, "+7916123456٧", "+7９161234567"])
+def test_phone_refuses_non_strings_and_non_ascii_digits(value):
+    with pytest.raises(ValidationError):
+        validators.normalise_phone(value)
+
+
+def test_personal_account_follows_the_setting_in_ascii(settings):
+    settings.PERSONAL_ACCOUNT_REGEX = r"^\d{3}-\d{4}$"
+    assert validators.personal_account_is_valid("123-4567")
+    assert not validators.personal_account_is_valid("123-4567\n")
+    assert not validators.personal_account_is_valid("١٢٣-4567")
+    assert not validators.personal_account_is_valid("1234567890")
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "СРОЧНО: задолженность 18 450 руб., оплатите на pay-energo.example",
+        "ООО «Ромашка» https://evil.example/pay",
+        "ООО «Ромашка» hxxp://x",
+        "www.pay-energo",
+        "оплата pay-energo.com",
+        "оплата на оплата.рф",
+        "PAY-ENERGO.RU",
+        "пишите на pay@example",
+        "звоните 8 (800) 555-35-35",
+        "+7 916 123 45 67",
+        "ООО «Ромашка» 5 000₽",
+        "ООО «Ромашка»\nОплатите долг",
+        None,
+        123,
+    ],
+)
+def test_organisation_names_with_lures_are_refused(name):
+    with pytest.raises(ValidationError) as info:
+        validators.validate_organisation_name(name)
+    assert "ссылки" in info.value.messages[0]
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "ООО «Ромашка»",
+        "ИП Иванов И.И.",
+        "ИП И. И. Иванов",
+        "МУП «Водоканал № 12»",
+        "ГБОУ Школа № 1234",
+        "Huawei Tech. Co. Ltd",
+        "ООО «Рубин-2000»",
+        "АО «Энерго-Сервис 2.0»",
+    ],
+)
+def test_ordinary_organisation_names_pass(name):
+    validators.validate_organisation_name(name)
