@@ -21,7 +21,6 @@ _INN10_WEIGHTS = (2, 4, 10, 3, 5, 9, 4, 6, 8)
 _INN12_WEIGHTS_11 = (7, 2, 4, 10, 3, 5, 9, 4, 6, 8)
 _INN12_WEIGHTS_12 = (3, 7, 2, 4, 10, 3, 5, 9, 4, 6, 8)
 _KPP_RE = re.compile(r"[0-9]{4}[0-9A-Z]{2}[0-9]{3}")
-_PHONE_SEPARATORS_RE = re.compile(r"[\s()\-.]")
 
 
 def _check_digit(digits: str, weights: tuple[int, ...]) -> int:
@@ -93,25 +92,6 @@ def validate_ogrnip(value: str) -> None:
         raise ValidationError(
             _("Неверный ОГРНИП: не сходится контрольная цифра. Проверьте номер."), code="ogrnip_checksum"
         )
-
-
-def normalise_phone(value: str) -> str:
-    """A Russian phone number in E.164 (+7 and 10 digits); a leading 8 or 7 becomes +7.
-
-    Spaces, brackets, dots and dashes are ignored: «8 (916) 123-45-67» → «+79161234567».
-    """
-    compact = _PHONE_SEPARATORS_RE.sub("", value) if isinstance(value, str) else ""
-    if compact.startswith("+7"):
-        national = compact[2:]
-    elif len(compact) == 11 and compact[0] in "78":
-        national = compact[1:]
-    else:
-        national = None
-    if national is None or not _digits(national, 10):
-        raise ValidationError(
-            _("Введите российский номер телефона: +7 и 10 цифр, например +7 916 123-45-67."), code="phone"
-        )
-    return "+7" + national
 
 
 def personal_account_is_valid(value: str) -> bool:
