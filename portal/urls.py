@@ -12,6 +12,12 @@ admin.site.index_title = _("Рабочее место сотрудника")
 # Object ids in every app's URLs (`<id:pk>`): registered before the includes below import them.
 register_converter(IdConverter, "id")
 
+# The portal's own error pages (portal/errors.py), in its layout and language.
+handler400 = "portal.errors.bad_request"
+handler403 = "portal.errors.permission_denied"
+handler404 = "portal.errors.page_not_found"
+handler500 = "portal.errors.server_error"
+
 urlpatterns = [
     path("", pages_views.home, name="home"),
     path("sitemap.xml", pages_views.sitemap, name="sitemap"),
