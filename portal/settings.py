@@ -107,11 +107,21 @@ DATABASES = {"default": env.db_url_config(_required("DATABASE_URL", f"sqlite:///
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# SQLite is the embedded development default; these options let a demo take a
+# few people filing at once next to the Celery worker. WAL lets readers run
+# beside the one writer; IMMEDIATE takes the write lock when a transaction
+# begins, so two transactions that read and then write queue on the busy
+# timeout instead of one failing at once with "database is locked" (a deferred
+# transaction cannot wait to upgrade its read lock); synchronous=NORMAL is
+# safe with WAL and spares an fsync per commit.
+SQLITE_OPTIONS = {
+    "timeout": 20,
+    "transaction_mode": "IMMEDIATE",
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # SQLite is the embedded development default: keep connections short and
-    # wait for the write lock instead of failing while the worker writes.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    DATABASES["default"].setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ----------------------------------------------------------------
