@@ -107,10 +107,23 @@ class _Disallowed(HTMLParser):
     handle_startendtag = handle_starttag
 
 
+def _markdown(source: str) -> str:
+    return markdown.markdown(source, extensions=["tables", "sane_lists"], output_format="html")
+
+
+def _has_unclosed_raw_text_tag(rendered: str) -> bool:
+    tags = [(m.group(0).startswith("</"), m.group(1).lower()) for m in _RAW_TEXT_TAG.finditer(rendered)]
+    return any(tags.count((False, name)) > tags.count((True, name)) for _closing, name in tags)
+
+
 def render(source: str) -> Rendered:
     """Markdown → sanitised HTML fragment (safe to store and mark safe), with what was removed."""
     removed: list[str] = []
-    rendered = markdown.markdown(source or "", extensions=["tables", "sane_lists"], output_format="html")
+    rendered = _markdown(source or "")
+    if _has_unclosed_raw_text_tag(rendered):
+        # Markdown passed everything after the unclosed tag through as one raw HTML block: take the
+        # tags out of the source instead, so that the text after them is still Markdown (paragraphs, lists).
+        rendered = _markdown(_take_out_raw_text_elements(source, removed))
     rendered = _take_out_raw_text_elements(rendered, removed)
     if _COMMENT.search(rendered):
         _note(removed, "HTML-комментарии")

@@ -128,3 +128,16 @@ def test_saving_through_the_service_renders_and_the_model_alone_does_not():
     page.save()
     page.refresh_from_db()
     assert page.body_html == "<p><strong>жирно</strong></p>"
+
+
+def test_markdown_after_an_unclosed_style_is_still_markdown():
+    rendered = render("До\n\n<style>p{}\n\nПосле **жирно**\n\n- пункт")
+    assert "<p>После <strong>жирно</strong></p>" in rendered.html
+    assert "<li>пункт</li>" in rendered.html
+    assert rendered.removed == ["<style>"]
+
+
+def test_code_about_tags_is_left_alone_when_every_tag_is_closed():
+    rendered = render("Не вставляйте `<script>` в текст.\n\nДо <title>окно</title> после")
+    assert "<code>&lt;script&gt;</code>" in rendered.html
+    assert rendered.removed == ["<title>"]
