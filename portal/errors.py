@@ -9,6 +9,7 @@ if even that fails, answers with a fixed page.
 """
 
 import logging
+import re
 
 from django.conf import settings
 from django.http import HttpResponseServerError
@@ -68,10 +69,45 @@ def page_not_found(request, exception=None):
     return error_page(request, "404.html", 404)
 
 
+# Posted fields never written back into a page, whoever sent them.
+_SECRET_FIELD = re.compile(r"password|token|secret|otp|code", re.IGNORECASE)
+
+
+def resendable_fields(request) -> list[tuple[str, str]]:
+    """The posted fields that the CSRF failure page may offer to send again with a fresh token.
+
+    Only for a form posted from one of our own pages: the browser's Origin header
+    (which a page elsewhere cannot set to ours) must name this site. Otherwise a
+    forged cross-site form would come back as our own, pre-filled and one click
+    from being sent. Never passwords or one-time codes, and nothing when files
+    were attached (they cannot be kept; sending without them would lose them).
+    """
+    origin = request.META.get("HTTP_ORIGIN", "")
+    if not origin or origin != request.build_absolute_uri("/").rstrip("/") or request.FILES or not request.COOKIES:
+        return []
+    return [
+        (name, value)
+        for name, values in request.POST.lists()
+        if name != "csrfmiddlewaretoken" and not _SECRET_FIELD.search(name)
+        for value in values
+    ]
+
+
 @never_cache
 def csrf_failure(request, reason=""):
     """An expired or cookie-less form: say so, nothing was sent, and how to send it again."""
-    return error_page(request, "csrf_failure.html", 403, cookies_missing=not request.COOKIES)
+    try:
+        resend = resendable_fields(request)
+    except Exception:  # noqa: BLE001 - an unreadable body or host: just no re-send button
+        resend = []
+    return error_page(
+        request,
+        "csrf_failure.html",
+        403,
+        cookies_missing=not request.COOKIES,
+        resend=resend,
+        files_attached=bool(request.FILES),
+    )
 
 
 def server_error(request=None):

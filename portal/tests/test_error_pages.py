@@ -163,3 +163,46 @@ def test_each_error_page_in_english_has_the_layout(english, url, method, status,
 def test_each_error_page_in_english_has_no_russian_left(english, url, method, status, heading, settings):
     settings.PORTAL_COMPANY_NAME = "Energosbyt JSC"
     assert russian_left(getattr(english, method)(url).content) == []
+
+
+def _stale_form_client():
+    client = Client(enforce_csrf_checks=True)
+    client.get("/contacts/")
+    return client
+
+
+def test_a_form_from_our_own_page_can_be_sent_again_with_what_was_typed():
+    client = _stale_form_client()
+    response = client.post(
+        "/contacts/?topic=billing",
+        {"text": "Мой <длинный> вопрос", "name": "Иван", "password": "секрет", "csrfmiddlewaretoken": "old"},
+        HTTP_ORIGIN="http://testserver",
+    )
+    html = response.content.decode()
+    assert "Отправить форму ещё раз" in html
+    assert 'action="/contacts/?topic=billing"' in html
+    assert '<input type="hidden" name="text" value="Мой &lt;длинный&gt; вопрос">' in html
+    assert '<input type="hidden" name="name" value="Иван">' in html
+    assert "секрет" not in html and 'value="old"' not in html
+    assert html.count('name="csrfmiddlewaretoken"') >= 1
+
+
+@pytest.mark.parametrize("origin", [None, "https://evil.example", "null"])
+def test_a_form_posted_from_elsewhere_is_never_offered_for_sending_again(origin):
+    client = _stale_form_client()
+    extra = {"HTTP_ORIGIN": origin} if origin else {}
+    html = client.post("/contacts/", {"text": "подложный текст"}, **extra).content.decode()
+    assert "Отправить форму ещё раз" not in html
+    assert "подложный текст" not in html
+    assert "Ваш текст не пропал" in html
+
+
+def test_a_form_with_files_is_not_sent_again_without_them():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = _stale_form_client()
+    html = client.post(
+        "/contacts/", {"text": "с файлом", "file": SimpleUploadedFile("a.pdf", b"%PDF-1.4")}, HTTP_ORIGIN="http://testserver"
+    ).content.decode()
+    assert "Отправить форму ещё раз" not in html
+    assert "Прикреплённые файлы не сохранились" in html
