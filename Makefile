@@ -11,7 +11,7 @@ export DEBUG ?= true
 .PHONY: run test lint check messages seed clean help
 
 help:
-	@echo "make run   - set up and run the portal (web, Celery worker and beat) on http://127.0.0.1:8000"
+	@echo "make run   - set up and run the portal (web, Celery worker and beat) on http://127.0.0.1:8000 (PORT=8080 to change)"
 	@echo "make test  - run the whole test suite"
 	@echo "make lint  - ruff and the migrations check"
 
@@ -40,11 +40,14 @@ messages: $(VENV)/.run-installed
 	@if command -v msgfmt >/dev/null; then $(BIN)/python manage.py compilemessages --ignore=.venv -v 0; \
 	else echo "msgfmt not found (apt-get install gettext): using the committed .mo files"; fi
 
+# make run PORT=8080 (or HOST=0.0.0.0 SITE_URL=http://my-host:8000) to serve elsewhere.
+HOST ?= 127.0.0.1
+PORT ?= 8000
 run: $(VENV)/.run-installed .env var messages
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py seed_demo_pages
-	@scripts/run_dev.sh
+	@HOST=$(HOST) PORT=$(PORT) scripts/run_dev.sh
 
 # Two workers: the machines have two cores. PYTEST_WORKERS=0 runs in one process.
 PYTEST_WORKERS ?= 2

@@ -5,7 +5,9 @@ import datetime
 from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from deadlines import services as deadline_services
 from pages.models import (
     CustomerGroup,
     Document,
@@ -84,20 +86,57 @@ def faq_topics(entry_ids=None):
 
 
 def offices(today: datetime.date | None = None) -> list[Office]:
-    """Published offices with weekly hours, the dated changes of the next two months, and today's hours."""
+    """Published offices with weekly hours, the changes of the next two months, and today's hours.
+
+    The changes are the production calendar's holidays and pre-holiday days
+    (the calendar the deadlines count by, so the site never contradicts it)
+    with the editors' own dated changes on top: an editor's row for a day wins.
+    """
     today = today or timezone.localdate()
-    upcoming = OfficeException.objects.filter(
-        date__gte=today, date__lte=today + datetime.timedelta(days=UPCOMING_EXCEPTION_DAYS)
-    )
+    until = today + datetime.timedelta(days=UPCOMING_EXCEPTION_DAYS)
+    upcoming = OfficeException.objects.filter(date__gte=today, date__lte=until)
     result = list(
         Office.objects.filter(is_published=True).prefetch_related(
             Prefetch("hours", queryset=OfficeHours.objects.order_by("weekday")),
-            Prefetch("exceptions", queryset=upcoming.order_by("date"), to_attr="upcoming_exceptions"),
+            Prefetch("exceptions", queryset=upcoming.order_by("date"), to_attr="editor_exceptions"),
         )
     )
-    for office in result:
-        office.today_hours = office.hours_on(today)
+    if result:
+        calendar = deadline_services.calendar_for(today, until)
+        for office in result:
+            office.upcoming_exceptions = schedule_changes(office, calendar, today, until)
+            office.today_hours = office.hours_on(today)
     return result
+
+
+def schedule_changes(office: Office, calendar, start: datetime.date, end: datetime.date) -> list:
+    """The office's dated changes from `start` to `end`: the calendar's, overridden by the editors'.
+
+    A holiday on a day the office normally works closes it; a pre-holiday
+    (shortened) day closes it an hour earlier (Labour Code ст. 95). A working
+    weekend day opens nothing by itself: which hours apply is the editors' call.
+    """
+    edited = {change.date: change for change in office.editor_exceptions}
+    regular = {hours.weekday: hours for hours in office.hours.all()}
+    changes = []
+    day = start
+    while day <= end:
+        hours = regular.get(day.weekday())
+        if day in edited:
+            changes.append(edited[day])
+        elif hours is not None and not calendar.is_working_day(day):
+            reason = _("нерабочий день по производственному календарю")
+            changes.append(OfficeException(office=office, date=day, is_closed=True, reason=reason))
+        elif hours is not None and calendar.is_shortened(day):
+            closes = (datetime.datetime.combine(day, hours.closes) - datetime.timedelta(hours=1)).time()
+            changes.append(
+                OfficeException(
+                    office=office, date=day, is_closed=False, opens=hours.opens, closes=closes,
+                    reason=_("предпраздничный день"),
+                )
+            )  # fmt: skip
+        day += datetime.timedelta(days=1)
+    return changes
 
 
 def published_documents(category: str = ""):

@@ -1,3 +1,5 @@
+import re
+
 from django import template
 
 from notifications import selectors
@@ -15,3 +17,22 @@ def notification_bell(context):
 def unread_notification_count(context):
     user = context["request"].user
     return selectors.unread_count(user) if user.is_authenticated else 0
+
+
+# Staff often open their text with a greeting; quoted in an email that already
+# greets the person by name, it would greet them twice.
+_GREETING = re.compile(
+    r"\A\s*(?:"
+    r"(?:здравствуйте|добрый\s+день|добрый\s+вечер|доброе\s+утро)(?:[ \t]*,[^\n.!?]{0,60})?[ \t]*(?:[.!]|(?=\n)|\Z)"
+    r"|уважаем(?:ый|ая|ые)\b[^\n.!?]{0,60}(?:!|(?=\n))"
+    r")\s*",
+    re.IGNORECASE,
+)
+
+
+@register.filter
+def without_greeting(text):
+    """Staff-written text with its own opening greeting removed (the email's layout greets once)."""
+    text = str(text or "")
+    stripped = _GREETING.sub("", text, count=1)
+    return stripped if stripped.strip() else text

@@ -156,10 +156,10 @@ def test_offices_show_weekly_hours_and_upcoming_changes_in_constant_queries(clie
     office = OfficeFactory(name="Северный офис", weekdays=[0, 1])
     OfficeException.objects.create(office=office, date=timezone.localdate() + datetime.timedelta(days=3),
                                    reason="праздник")  # fmt: skip
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):  # offices, their hours, their dated changes, the production calendar
         html = client.get("/offices/").content.decode()
     OfficeFactory.create_batch(5)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         client.get("/offices/")
     assert "Северный офис" in html and "09:00–18:00" in html and "выходной" in html and "праздник" in html
 
@@ -240,6 +240,49 @@ def test_office_shows_todays_hours_with_the_dated_change_taking_precedence(clien
     assert selectors.offices(today=monday)[-1].today_hours is None
 
 
+def test_office_hours_follow_the_production_calendar_with_the_editors_changes_on_top():
+    from deadlines.models import CalendarDay
+    from deadlines.tests.factories import CalendarDayFactory
+    from pages import selectors
+
+    monday = datetime.date(2031, 3, 3)
+    CalendarDayFactory(day=monday + datetime.timedelta(days=7), note="Праздник")  # Monday 10 March
+    CalendarDayFactory(day=monday + datetime.timedelta(days=4), kind=CalendarDay.Kind.SHORTENED, note="")  # Friday
+    CalendarDayFactory(day=monday + datetime.timedelta(days=8))  # Tuesday 11 March, an editor keeps it open
+    CalendarDayFactory(day=monday + datetime.timedelta(days=5))  # Saturday: the office is closed anyway
+    office = OfficeFactory(weekdays=range(5))
+    OfficeException.objects.create(
+        office=office, date=monday + datetime.timedelta(days=8), is_closed=False,
+        opens=datetime.time(10), closes=datetime.time(14), reason="дежурный офис",
+    )  # fmt: skip
+
+    [shown] = [shown for shown in selectors.offices(today=monday) if shown.pk == office.pk]
+    changes = {change.date: change for change in shown.upcoming_exceptions}
+    assert sorted(changes) == [monday + datetime.timedelta(days=n) for n in (4, 7, 8)]
+    assert changes[monday + datetime.timedelta(days=7)].is_closed
+    assert "производственному календарю" in changes[monday + datetime.timedelta(days=7)].reason
+    shortened = changes[monday + datetime.timedelta(days=4)]
+    assert (shortened.is_closed, shortened.opens, shortened.closes) == (False, datetime.time(9), datetime.time(17))
+    assert changes[monday + datetime.timedelta(days=8)].reason == "дежурный офис"
+    assert selectors.offices(today=monday + datetime.timedelta(days=7))[-1].today_hours is None
+
+
+def test_seeded_office_shows_every_new_year_day_off_of_the_calendar():
+    from deadlines.services import calendar_for
+    from pages import selectors
+
+    today = datetime.date(2026, 12, 28)
+    calendar = calendar_for(today, datetime.date(2027, 1, 12))
+    for office in selectors.offices(today=today):
+        weekdays = {hours.weekday for hours in office.hours.all()}
+        closed = {change.date for change in office.upcoming_exceptions if change.is_closed}
+        day = today
+        while day <= datetime.date(2027, 1, 12):
+            if day.weekday() in weekdays and not calendar.is_working_day(day):
+                assert day in closed, day
+            day += datetime.timedelta(days=1)
+
+
 def test_page_detail_home_and_tariffs_run_constant_queries(client, django_assert_num_queries):
     section = PageFactory(slug="razdel")
     PageFactory.create_batch(5, parent=section)
@@ -311,3 +354,41 @@ def test_a_document_missing_from_storage_is_not_found(client):
 def test_articles_are_marked_as_such_for_open_graph(client):
     assert '<meta property="og:type" content="article">' in client.get("/info/pokazaniya/").content.decode()
     assert '<meta property="og:type" content="website">' in client.get("/").content.decode()
+
+
+@pytest.mark.parametrize(
+    ("path", "visitor_action"),
+    [
+        ("/info/obrashcheniya/", "/contacts/#question"),
+        ("/info/pokazaniya/", "/contacts/?topic=metering#question"),
+        ("/info/dogovor/", "/contacts/?topic=contract#question"),
+        ("/info/oplata/", "/contacts/?topic=billing#question"),
+        ("/info/standart-obsluzhivaniya/", "/contacts/#question"),
+    ],
+)
+def test_every_task_page_ends_with_the_action_that_does_it(client, path, visitor_action):
+    html = client.get(path).content.decode()
+    actions = html[html.index('id="page-actions-heading"'):]
+    assert f'href="{visitor_action}"' in actions
+
+
+def test_the_appeals_page_leads_a_visitor_to_log_in_or_ask_and_a_customer_to_the_form(client, django_user_model):
+    html = client.get("/info/obrashcheniya/").content.decode()
+    assert 'href="/accounts/login/?next=/appeals/new/"' in html
+    assert 'href="/contacts/status/"' in html
+    user = django_user_model.objects.create_user(email="reader@example.ru", password="x")
+    client.force_login(user)
+    html = client.get("/info/obrashcheniya/").content.decode()
+    assert 'href="/appeals/new/"' in html and "/accounts/login/?next=" not in html
+
+
+def test_seeded_texts_link_the_pages_they_name_and_state_the_service_time(client):
+    standard = client.get("/info/standart-obsluzhivaniya/").content.decode()
+    assert "от 5 до 20 минут" in standard
+    for duty in ["отзывы", "оценить", "о чём пишут чаще всего", "выполнение контролируется", "договор"]:
+        assert duty in standard
+    for path in ["/info/obrashcheniya/", "/info/pokazaniya/", "/info/standart-obsluzhivaniya/"]:
+        body = client.get(path).content.decode()
+        body = body[body.index("<article"):body.index("</article>")]
+        assert 'href="/offices/"' in body or 'href="/contacts/' in body, path
+        assert "«Контакты»</a>" in body or "«Офисы обслуживания»</a>" in body or "офисе обслуживания</a>" in body, path
