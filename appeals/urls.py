@@ -27,5 +27,5 @@ urlpatterns = [
     path("<appeal_number:number>/withdraw/", views.appeal_withdraw, name="withdraw"),
     path("<appeal_number:number>/rate/", views.appeal_rate, name="rate"),
     path("<appeal_number:number>/reopen/", views.appeal_reopen, name="reopen"),
-    path("<appeal_number:number>/files/<int:attachment_id>/", views.attachment_download, name="attachment"),
+    path("<appeal_number:number>/files/<id:attachment_id>/", views.attachment_download, name="attachment"),
 ]

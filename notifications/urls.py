@@ -6,7 +6,7 @@ app_name = "notifications"
 
 urlpatterns = [
     path("", views.inbox, name="inbox"),
-    path("<int:pk>/read/", views.mark_read, name="mark_read"),
+    path("<id:pk>/read/", views.mark_read, name="mark_read"),
     path("read-all/", views.mark_all_read, name="mark_all_read"),
     path("preferences/", views.preferences, name="preferences"),
 ]

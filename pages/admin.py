@@ -13,7 +13,6 @@ from django.views.decorators.cache import never_cache
 
 from core.uploads import CheckedFile, random_stored_name
 from pages import services, uploads, views
-from pages.markup import render_markdown
 from pages.models import (
     Document,
     FaqEntry,
@@ -130,14 +129,14 @@ class PageAdmin(PreviewMixin, admin.ModelAdmin):
             services.page_delete(page)
 
     def render_preview(self, request, page):
-        page.body_html = render_markdown(page.body)
+        removed = services.markdown_render(page)
         ancestors = []
         parent = page.parent
         while parent is not None:
             ancestors.insert(0, parent)
             parent = parent.parent
         page.path = "/".join([*(a.slug for a in ancestors), page.slug])
-        return views.render_page_preview(request, page, ancestors)
+        return views.render_page_preview(request, page, ancestors, removed)
 
 
 class NewsAdminForm(forms.ModelForm):
@@ -194,8 +193,8 @@ class NewsAdmin(PreviewMixin, admin.ModelAdmin):
             services.news_delete(news)
 
     def render_preview(self, request, news):
-        news.body_html = render_markdown(news.body)
-        return views.render_news_preview(request, news)
+        removed = services.markdown_render(news)
+        return views.render_news_preview(request, news, removed)
 
 
 @admin.register(FaqTopic)

@@ -13,7 +13,6 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from appeals.models import Appeal
-from pages.markup import render_markdown
 
 # The contact tokens are markup syntax (pages.markup), the same in every language: kept out of the msgid.
 MARKDOWN_HELP = format_lazy(
@@ -82,7 +81,6 @@ class Page(models.Model):
 
     def save(self, *args, **kwargs):
         self.path = f"{self.parent.path}/{self.slug}" if self.parent_id else self.slug
-        self.body_html = render_markdown(self.body)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -149,10 +147,6 @@ class News(models.Model):
     def __str__(self):
         return self.title
 
-    def save(self, *args, **kwargs):
-        self.body_html = render_markdown(self.body)
-        super().save(*args, **kwargs)
-
     def get_absolute_url(self):
         return reverse("pages:news_detail", kwargs={"slug": self.slug})
 
@@ -216,10 +210,6 @@ class FaqEntry(models.Model):
 
     def __str__(self):
         return self.question
-
-    def save(self, *args, **kwargs):
-        self.answer_html = render_markdown(self.answer)
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return f"{reverse('pages:faq')}#q{self.pk}"

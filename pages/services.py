@@ -2,13 +2,28 @@
 
 from django.db import transaction
 
-from pages import search_index
+from pages import markup, search_index
 from pages.models import Document, FaqEntry, News, Page, SearchEntry
+
+# Where each kind of content keeps the editor's Markdown and its rendered HTML.
+MARKDOWN_FIELDS = {Page: ("body", "body_html"), News: ("body", "body_html"), FaqEntry: ("answer", "answer_html")}
+
+
+def markdown_render(content: Page | News | FaqEntry) -> list[str]:
+    """Render the content's Markdown into its HTML field (sanitised); returns what the sanitiser removed.
+
+    The one place Markdown becomes HTML: saving and the admin preview both come here.
+    """
+    source_field, html_field = MARKDOWN_FIELDS[type(content)]
+    rendered = markup.render(getattr(content, source_field))
+    setattr(content, html_field, rendered.html)
+    return rendered.removed
 
 
 @transaction.atomic
 def page_save(page: Page) -> Page:
     old_path = Page.objects.filter(pk=page.pk).values_list("path", flat=True).first() if page.pk else None
+    markdown_render(page)
     page.save()
     if old_path and old_path != page.path:
         # Parents sort before their children by path, so each child sees its parent's new path.
@@ -39,6 +54,7 @@ def _delete_replaced_file(model, pk, field: str, current) -> None:
 @transaction.atomic
 def news_save(news: News) -> News:
     _delete_replaced_file(News, news.pk, "image", news.image)
+    markdown_render(news)
     news.save()
     search_index.index_news(SearchEntry, news)
     return news
@@ -55,6 +71,7 @@ def news_delete(news: News) -> None:
 
 @transaction.atomic
 def faq_entry_save(entry: FaqEntry) -> FaqEntry:
+    markdown_render(entry)
     entry.save()
     search_index.index_faq(SearchEntry, entry)
     return entry

@@ -77,7 +77,7 @@ def page_detail(request, path):
     return _render_page(request, page, ancestors, children=selectors.page_children(page))
 
 
-def _render_page(request, page, ancestors, children=(), preview=False):
+def _render_page(request, page, ancestors, children=(), preview=False, removed=()):
     crumbs = [(_("Информация для клиентов"), reverse("pages:info"))]
     crumbs += [(a.title, a.get_absolute_url()) for a in ancestors]
     crumbs.append((page.title, None))
@@ -91,18 +91,19 @@ def _render_page(request, page, ancestors, children=(), preview=False):
             "description": page.meta_description,
             "children": children,
             "preview": preview,
+            "removed_markup": removed,
             "breadcrumbs": _crumbs(*crumbs),
         },
     )
 
 
-def render_page_preview(request, page, ancestors):
-    """The admin's preview of a page that may be unsaved or unpublished."""
-    return _render_page(request, page, ancestors, preview=True)
+def render_page_preview(request, page, ancestors, removed=()):
+    """The admin's preview of a page that may be unsaved or unpublished, with what the sanitiser removed."""
+    return _render_page(request, page, ancestors, preview=True, removed=removed)
 
 
-def render_news_preview(request, news):
-    return _render_news(request, news, preview=True)
+def render_news_preview(request, news, removed=()):
+    return _render_news(request, news, preview=True, removed=removed)
 
 
 @require_safe
@@ -131,7 +132,7 @@ def news_detail(request, slug):
     return _render_news(request, news)
 
 
-def _render_news(request, news, preview=False):
+def _render_news(request, news, preview=False, removed=()):
     return render(
         request,
         "pages/news_detail.html",
@@ -141,6 +142,7 @@ def _render_news(request, news, preview=False):
             "title": news.title,
             "description": news.lead,
             "preview": preview,
+            "removed_markup": removed,
             "breadcrumbs": _crumbs((_("Новости"), reverse("pages:news_list")), (news.title, None)),
         },
     )

@@ -74,6 +74,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After authentication and messages: the 405 page is drawn in the site's layout.
+    "portal.middleware.MethodNotAllowedPageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # The per-address rate and the per-account slowdown on every login form, the admin's too.
     "accounts.login_guard.LoginGuardMiddleware",
@@ -81,6 +83,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "portal.urls"
+# An expired or cookie-less form gets the portal's page, not Django's advice to set DEBUG=True.
+CSRF_FAILURE_VIEW = "portal.errors.csrf_failure"
 WSGI_APPLICATION = "portal.wsgi.application"
 
 TEMPLATES = [
@@ -105,11 +109,21 @@ DATABASES = {"default": env.db_url_config(_required("DATABASE_URL", f"sqlite:///
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# SQLite is the embedded development default; these options let a demo take a
+# few people filing at once next to the Celery worker. WAL lets readers run
+# beside the one writer; IMMEDIATE takes the write lock when a transaction
+# begins, so two transactions that read and then write queue on the busy
+# timeout instead of one failing at once with "database is locked" (a deferred
+# transaction cannot wait to upgrade its read lock); synchronous=NORMAL is
+# safe with WAL and spares an fsync per commit.
+SQLITE_OPTIONS = {
+    "timeout": 20,
+    "transaction_mode": "IMMEDIATE",
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # SQLite is the embedded development default: keep connections short and
-    # wait for the write lock instead of failing while the worker writes.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    DATABASES["default"].setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ----------------------------------------------------------------

@@ -1,12 +1,22 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, register_converter
 from django.utils.translation import gettext_lazy as _
 
+from core.converters import IdConverter
 from pages import views as pages_views
 from portal import views
 
 admin.site.site_header = admin.site.site_title = _("Личный кабинет: администрирование")
 admin.site.index_title = _("Рабочее место сотрудника")
+
+# Object ids in every app's URLs (`<id:pk>`): registered before the includes below import them.
+register_converter(IdConverter, "id")
+
+# The portal's own error pages (portal/errors.py), in its layout and language.
+handler400 = "portal.errors.bad_request"
+handler403 = "portal.errors.permission_denied"
+handler404 = "portal.errors.page_not_found"
+handler500 = "portal.errors.server_error"
 
 urlpatterns = [
     path("", pages_views.home, name="home"),

@@ -167,3 +167,32 @@ def test_office_hours_inline_rejects_duplicate_days_with_a_message(client, edito
     assert "повторяющееся значение" in response.content.decode()
     data["hours-1-weekday"] = "1"
     assert client.post("/admin/pages/office/add/", data).status_code == 302
+
+
+def test_preview_lists_what_the_sanitiser_removed_and_keeps_the_text_after_it(client, editor):
+    client.force_login(editor)
+    body = "Начало\n\n<style>p{}\n\nТекст после незакрытого стиля\n\n<p onclick=\"x()\">клик</p>"
+    response = client.post("/admin/pages/page/add/preview/", page_form(body=body))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Текст после незакрытого стиля" in html
+    assert 'id="preview-removed"' in html
+    assert "<code>&lt;style&gt;</code>" in html and "<code>onclick в &lt;p&gt;</code>" in html
+
+
+def test_news_preview_lists_removed_tags(client, editor):
+    client.force_login(editor)
+    data = {
+        "kind": "news", "title": "Новость", "slug": "novost-x", "published_at_0": "01.12.2026",
+        "published_at_1": "10:00", "lead": "Анонс", "body": "До <xmp><b>x</b></xmp> после",
+        "outage_addresses": "",
+    }  # fmt: skip
+    html = client.post("/admin/pages/news/add/preview/", data).content.decode()
+    assert "<b>x</b> после" in html
+    assert "<code>&lt;xmp&gt;</code>" in html
+
+
+def test_preview_of_clean_text_lists_nothing(client, editor):
+    client.force_login(editor)
+    html = client.post("/admin/pages/page/add/preview/", page_form(body="Просто **текст**")).content.decode()
+    assert 'id="preview-removed"' not in html

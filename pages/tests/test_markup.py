@@ -1,6 +1,6 @@
 import pytest
 
-from pages.markup import fill_placeholders, plain_text, render_markdown
+from pages.markup import fill_placeholders, plain_text, render, render_markdown
 
 XSS_PAYLOADS = [
     "<script>alert(1)</script>",
@@ -61,3 +61,83 @@ def test_placeholders_come_from_settings_and_are_escaped(settings):
     filled = fill_placeholders(render_markdown("Звоните {телефон}, {компания}"))
     assert "+7 800 &lt;b&gt;1&lt;/b&gt;" in filled
     assert "АО «Энергосбыт»" in filled
+
+
+# An editor's text never vanishes silently: raw-text elements lose their tags, not what follows them.
+KEPT_TEXT = [
+    ("До\n\n<style>body{color:red}\n\nТекст после стиля", "Текст после стиля", "<style>"),
+    ("До\n\n<script>alert(1)\n\nТекст после скрипта", "Текст после скрипта", "<script>"),
+    ("До <STYLE type=text/css>p{} и дальше текст", "и дальше текст", "<style>"),
+    ("До <title>Заголовок окна</title> после", "Заголовок окна после", "<title>"),
+    ("До <xmp><b>жирный</b></xmp> после", "<b>жирный</b> после", "<xmp>"),
+    ("До\n\n<textarea>текст поля\n\nпосле", "после", "<textarea>"),
+    ("<plaintext>всё ниже\n\nпосле", "<p>после</p>", "<plaintext>"),
+    ("До <iframe>внутри рамки</iframe> после", "внутри рамки", "<iframe>"),
+    ("До <noscript>без скриптов</noscript> после", "без скриптов", "<noscript>"),
+]
+
+
+@pytest.mark.parametrize(("source", "kept", "reported"), KEPT_TEXT)
+def test_text_after_or_inside_a_raw_text_tag_is_kept_and_the_tag_reported(source, kept, reported):
+    rendered = render(source)
+    assert kept in rendered.html
+    assert "&lt;" not in rendered.html, "no stray escaped tags"
+    assert reported in rendered.removed
+    for fragment in DANGEROUS:
+        assert fragment not in rendered.html.lower()
+
+
+def test_a_closed_script_or_style_goes_with_its_code_and_is_reported():
+    rendered = render("До <script>alert(1)</script> между <style>p{display:none}</style> после")
+    assert "alert" not in rendered.html and "display" not in rendered.html
+    assert "между" in rendered.html and "после" in rendered.html
+    assert rendered.removed == ["<script> с содержимым", "<style> с содержимым"]
+
+
+def test_a_tag_split_by_another_is_not_reassembled():
+    rendered = render("<scr<script>ipt>alert(1)</script>текст")
+    assert "<script" not in rendered.html.lower()
+    assert "текст" in rendered.html
+
+
+def test_removed_attributes_links_and_comments_are_reported():
+    rendered = render('<p onclick="x()" style="color:red">клик</p> [ссылка](javascript:alert(1)) <!-- заметка -->')
+    assert rendered.removed == ["HTML-комментарии", "onclick в <p>", "style в <p>", "ссылка javascript:"]
+    assert "клик" in rendered.html and "ссылка" in rendered.html
+
+
+def test_plain_markdown_and_code_report_nothing():
+    rendered = render("## Раздел\n\n**жирно**, `<script>` в коде, [сайт](https://example.ru)\n\n# Заголовок")
+    assert rendered.removed == []
+    assert "<code>&lt;script&gt;</code>" in rendered.html
+
+
+@pytest.mark.django_db
+def test_saving_through_the_service_renders_and_the_model_alone_does_not():
+    from pages import services
+    from pages.models import FaqEntry, FaqTopic, News, Page
+
+    page = services.page_save(Page(slug="servis", title="Сервис", body="**жирно**"))
+    assert page.body_html == "<p><strong>жирно</strong></p>"
+    news = services.news_save(News(title="Н", slug="n", lead="л", body="*к*"))
+    assert news.body_html == "<p><em>к</em></p>"
+    topic = FaqTopic.objects.create(title="Т", slug="t")
+    entry = services.faq_entry_save(FaqEntry(topic=topic, question="В?", answer="О **да**"))
+    assert entry.answer_html == "<p>О <strong>да</strong></p>"
+    page.body = "другое"
+    page.save()
+    page.refresh_from_db()
+    assert page.body_html == "<p><strong>жирно</strong></p>"
+
+
+def test_markdown_after_an_unclosed_style_is_still_markdown():
+    rendered = render("До\n\n<style>p{}\n\nПосле **жирно**\n\n- пункт")
+    assert "<p>После <strong>жирно</strong></p>" in rendered.html
+    assert "<li>пункт</li>" in rendered.html
+    assert rendered.removed == ["<style>"]
+
+
+def test_code_about_tags_is_left_alone_when_every_tag_is_closed():
+    rendered = render("Не вставляйте `<script>` в текст.\n\nДо <title>окно</title> после")
+    assert "<code>&lt;script&gt;</code>" in rendered.html
+    assert rendered.removed == ["<title>"]
