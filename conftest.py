@@ -12,6 +12,31 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
 
+@pytest.fixture
+def client():
+    """Django's test client, where `force_login(staff)` also passes the second factor (staffauth), so
+    tests of staff pages need not type a code. The second factor's own tests use `unverified_client`."""
+    from django.test import Client
+
+    from staffauth.testing import mark_client_verified
+
+    class StaffVerifiedClient(Client):
+        def force_login(self, user, backend=None):
+            super().force_login(user, backend)
+            if user.is_staff:
+                mark_client_verified(self, user)
+
+    return StaffVerifiedClient()
+
+
+@pytest.fixture
+def unverified_client():
+    """A plain test client: a force-logged-in staff member still has to pass the second factor."""
+    from django.test import Client
+
+    return Client()
+
+
 @pytest.fixture(autouse=True)
 def _plain_static_storage(settings):
     # Manifest storage needs collectstatic; tests render templates without it.

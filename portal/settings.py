@@ -60,6 +60,11 @@ INSTALLED_APPS = [
     "phonenumber_field",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    # After the django_otp plugins: its admin replaces theirs (a second factor changes only through a recorded reset).
+    "staffauth",
 ]
 
 MIDDLEWARE = [
@@ -73,6 +78,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Staff pages (the admin) only after the second factor: enrolment or a code.
+    "staffauth.middleware.StaffSecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After authentication and messages: the 405 page is drawn in the site's layout.
     "portal.middleware.MethodNotAllowedPageMiddleware",
@@ -332,6 +339,21 @@ RATELIMIT_USE_CACHE = "default"
 # Failures count per account whatever letter case the email was typed in.
 AXES_USERNAME_CALLABLE = "accounts.security.axes_username"
 AXES_LOCKOUT_CALLABLE = "accounts.security.lockout_response"
+
+# --- staffauth: staff sign in with a second factor (TOTP, django-otp) ----------
+# The issuer an authenticator app shows beside the account.
+STAFFAUTH_TOTP_ISSUER = env.str("STAFFAUTH_TOTP_ISSUER", default="Личный кабинет")
+# Wrong codes one login session may type within the window; then that session waits for the window
+# to end. Counted per session, never per account: a stranger cannot lock the owner out.
+STAFFAUTH_CODE_ATTEMPTS = env.int("STAFFAUTH_CODE_ATTEMPTS", default=5)
+STAFFAUTH_CODE_WINDOW_SECONDS = env.int("STAFFAUTH_CODE_WINDOW_SECONDS", default=15 * 60)
+# Recovery codes made at enrolment (each works once).
+STAFFAUTH_RECOVERY_CODES = 10
+# django-otp's own per-device throttling would let anyone holding the password slow the owner's device
+# down; the per-session limit above replaces it.
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
+OTP_TOTP_ISSUER = STAFFAUTH_TOTP_ISSUER
 
 # --- pages ------------------------------------------------------------------
 # The public origin for canonical links, feeds and the sitemap (e.g. https://lk.example.ru);

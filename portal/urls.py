@@ -29,5 +29,6 @@ urlpatterns = [
     path("cabinet/", include("cabinet.urls")),
     path("notifications/", include("notifications.urls")),
     path("appeals/", include("appeals.urls")),
+    path("staff/second-factor/", include("staffauth.urls")),
     path("admin/", admin.site.urls),
 ]
