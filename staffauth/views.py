@@ -65,11 +65,11 @@ def verify(request):
     status = 200
     if request.method == "POST":
         wait = limits.wait_seconds(request)
-        if wait:
-            form = VerifyForm()
+        valid = form.is_valid()
+        if wait:  # this session typed too many wrong codes: not even a right one is checked now
             form.add_error(None, _slowed_message(wait))
             status = 429
-        elif form.is_valid():
+        elif valid:
             device = services.check_code(user=request.user, code=form.typed_code)
             if device is not None:
                 services.mark_verified(request, device)
@@ -91,11 +91,11 @@ def setup(request):
     status = 200
     if request.method == "POST":
         wait = limits.wait_seconds(request)
-        if wait:
-            form = EnrolForm()
+        valid = form.is_valid()
+        if wait:  # this session typed too many wrong codes: not even a right one is checked now
             form.add_error(None, _slowed_message(wait))
             status = 429
-        elif form.is_valid():
+        elif valid:
             try:
                 device, codes = services.confirm_enrolment(user=request.user, code=form.cleaned_data["code"])
             except ValidationError as error:

@@ -1,10 +1,18 @@
-"""Demo people for a development machine: `make run` loads them. Safe to run again."""
+"""Demo people for a development machine: `make run` loads them. Safe to run again.
+
+Each staff account gets a confirmed TOTP device (staffauth's second factor); its base32 secret is
+printed beside the password, so the admin can be tried with any authenticator app. The secret is kept
+across runs: an app set up once keeps working.
+"""
+
+import base64
 
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import roles, selectors, services
 from accounts.models import Membership, Organisation, User
@@ -51,6 +59,7 @@ class Command(BaseCommand):
             raise CommandError("seed_demo creates accounts with published passwords: it runs only with DEBUG=true.")
         now = timezone.now()
         document = selectors.current_consent_document()
+        self.secrets = {}
         with transaction.atomic():
             organisation, _created = Organisation.objects.get_or_create(
                 inn=DEMO_ORGANISATION["inn"], kpp=DEMO_ORGANISATION["kpp"], defaults=DEMO_ORGANISATION
@@ -67,6 +76,8 @@ class Command(BaseCommand):
                     user.groups.add(Group.objects.get(name=roles.SUPERVISORS))
                 if kind == "content_editor":
                     user.groups.add(Group.objects.get(name=roles.CONTENT_EDITORS))
+                if user.is_staff:
+                    self.secrets[email] = self._totp_secret(user)
         self._print_table()
 
     def _person(self, email, password, last_name, first_name, patronymic, kind, now):
@@ -82,17 +93,30 @@ class Command(BaseCommand):
         user.save()
         return user
 
+    def _totp_secret(self, user) -> str:
+        """The demo staff member's confirmed authenticator (made once, then kept): its base32 secret."""
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+        if device is None:
+            device = TOTPDevice.objects.create(user=user, name="Демо: приложение-аутентификатор", confirmed=True)
+        return base64.b32encode(device.bin_key).decode()
+
     def _print_table(self):
-        rows = [(email, password, ROLE_LABELS[kind]) for email, password, *_rest, kind in DEMO_PEOPLE]
-        widths = [max(len(row[i]) for row in [("Логин", "Пароль", "Кто это"), *rows]) for i in range(3)]
+        header = ("Логин", "Пароль", "Секрет TOTP (base32)", "Кто это")
+        rows = [
+            (email, password, self.secrets.get(email, "—"), ROLE_LABELS[kind])
+            for email, password, *_rest, kind in DEMO_PEOPLE
+        ]
+        widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
         line = "  ".join("-" * w for w in widths)
         self.stdout.write("")
         self.stdout.write("Демо-пользователи (только для разработки):")
-        self.stdout.write(
-            "  ".join(h.ljust(w) for h, w in zip(("Логин", "Пароль", "Кто это"), widths, strict=True)).rstrip()
-        )
+        self.stdout.write("  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip())
         self.stdout.write(line)
         for row in rows:
             self.stdout.write("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
         self.stdout.write(f"Организация: {DEMO_ORGANISATION['name']}, ИНН {DEMO_ORGANISATION['inn']}")
+        self.stdout.write(
+            "Сотрудники входят в /admin/ с паролем и кодом из приложения-аутентификатора: добавьте в него "
+            "секрет TOTP (base32) из таблицы."
+        )
         self.stdout.write("")
