@@ -5,20 +5,28 @@ import re
 
 import pytest
 
+from accounts.models import User
 from accounts.tests.factories import DEFAULT_PASSWORD, UserFactory
 from appeals.models import Appeal
 from appeals.tests.conftest import OPERATOR_PERMISSIONS, _staff_with
 from appeals.tests.factories import PDF_BYTES
+from staffauth.testing import confirmed_device, current_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def log_in(page, base, email, *, admin=False):
+    # Staff sign in with a second factor: an authenticator already set up for this staff member.
+    device = confirmed_device(User.objects.get(email=email)) if admin else None
     page.goto(base + ("/admin/login/" if admin else "/accounts/login/"))
     page.fill("input[name=username]", email)
     page.fill("input[name=password]", DEFAULT_PASSWORD)
     with page.expect_navigation():
         page.locator("input[name=password]").press("Enter")
+    if device is not None:
+        page.get_by_label("Код из приложения").fill(current_code(device))
+        with page.expect_navigation():
+            page.get_by_role("button", name="Подтвердить").click()
 
 
 def test_resident_files_operator_answers_resident_rates(seeded_deadlines, live_server, browser):
