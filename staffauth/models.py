@@ -25,7 +25,8 @@ class SecondFactorReset(models.Model):
         related_name="+",
         verbose_name=_("кто сбросил"),
     )
-    reset_by_email = models.EmailField(_("почта того, кто сбросил"))
+    # An email, or "manage.py" for a reset from the server's command line.
+    reset_by_email = models.CharField(_("кто сбросил (почта)"), max_length=254)
     reset_at = models.DateTimeField(_("когда"), default=timezone.now)
     reason = models.CharField(_("причина"), max_length=500, blank=True)
     devices_removed = models.PositiveIntegerField(_("удалено устройств"), default=0)

@@ -84,10 +84,17 @@ def mark_verified(request, device) -> None:
     cache.set(selectors.verified_cache_key(device.persistent_id), device.user_id, selectors.VERIFIED_CACHE_SECONDS)
 
 
+# Who reset, when it was done on the server (manage.py reset_second_factor) rather than in the admin.
+COMMAND_LINE = "manage.py"
+
+
 def reset_second_factor(*, actor, user, reason: str = "", now=None) -> SecondFactorReset:
     """Removes every device of a staff member (they enrol again at their next staff page) and records
-    who did it, to whom and when. Sessions that passed with a removed device lose the pass at once."""
-    if not (actor.is_superuser or actor.has_perm("staffauth.add_secondfactorreset")):
+    who did it, to whom and when. Sessions that passed with a removed device lose the pass at once.
+
+    `actor` None: done from the server's command line (the last administrator lost their phone and codes).
+    """
+    if actor is not None and not (actor.is_superuser or actor.has_perm("staffauth.add_secondfactorreset")):
         raise PermissionDenied
     with transaction.atomic():
         user = _lock(user)
@@ -101,7 +108,7 @@ def reset_second_factor(*, actor, user, reason: str = "", now=None) -> SecondFac
             user=user,
             user_email=user.email,
             reset_by=actor,
-            reset_by_email=actor.email,
+            reset_by_email=actor.email if actor is not None else COMMAND_LINE,
             reset_at=now or timezone.now(),
             reason=reason,
             devices_removed=len(devices),

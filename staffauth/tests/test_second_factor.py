@@ -5,8 +5,10 @@ import re
 
 import pytest
 from django.contrib.auth.models import Permission
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -283,3 +285,41 @@ def test_seed_demo_gives_each_staff_account_a_device_and_prints_its_secret(setti
     secrets = dict(TOTPDevice.objects.values_list("user__email", "key"))
     call_command("seed_demo")
     assert dict(TOTPDevice.objects.values_list("user__email", "key")) == secrets
+
+
+def test_the_reset_list_is_paginated_with_a_constant_number_of_queries(client, django_assert_num_queries):
+    admin_user = StaffFactory(is_superuser=True)
+    client.force_login(admin_user)
+    url = reverse("admin:staffauth_secondfactorreset_changelist")
+
+    def add_resets(count):
+        for _i in range(count):
+            staff = StaffFactory()
+            confirmed_device(staff)
+            SecondFactorReset.objects.create(
+                user=staff, user_email=staff.email, reset_by=admin_user, reset_by_email=admin_user.email
+            )
+
+    add_resets(2)
+    client.get(url)  # warm the session and the content types
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    add_resets(60)
+    with django_assert_num_queries(len(few.captured_queries)):
+        page = client.get(url)
+    assert page.status_code == 200
+    assert page.context["cl"].result_count == 62
+    assert len(page.context["cl"].result_list) == 50
+
+
+def test_the_command_line_resets_the_last_administrator_and_records_it(enrolled):
+    call_command("reset_second_factor", enrolled.user.email.upper(), reason="Телефон и коды утеряны")
+    reset = SecondFactorReset.objects.get()
+    assert (reset.user, reset.reset_by, reset.reset_by_email) == (enrolled.user, None, "manage.py")
+    assert not TOTPDevice.objects.filter(user=enrolled.user).exists()
+    with pytest.raises(CommandError, match="No account"):
+        call_command("reset_second_factor", "nobody@example.ru")
+    customer = UserFactory()
+    with pytest.raises(CommandError):
+        call_command("reset_second_factor", customer.email)
+    assert SecondFactorReset.objects.count() == 1
