@@ -12,10 +12,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
 
-@pytest.fixture
-def client():
-    """Django's test client, where `force_login(staff)` also passes the second factor (staffauth), so
-    tests of staff pages need not type a code. The second factor's own tests use `unverified_client`."""
+def _staff_verified_client():
     from django.test import Client
 
     from staffauth.testing import mark_client_verified
@@ -27,6 +24,21 @@ def client():
                 mark_client_verified(self, user)
 
     return StaffVerifiedClient()
+
+
+@pytest.fixture
+def client():
+    """Django's test client, where `force_login(staff)` also passes the second factor (staffauth), so
+    tests of staff pages need not type a code. The second factor's own tests use `unverified_client`."""
+    return _staff_verified_client()
+
+
+@pytest.fixture
+def admin_client(db, admin_user):
+    """pytest-django's admin_client, past the second factor like `client`."""
+    client = _staff_verified_client()
+    client.force_login(admin_user)
+    return client
 
 
 @pytest.fixture

@@ -323,3 +323,14 @@ def test_the_command_line_resets_the_last_administrator_and_records_it(enrolled)
     with pytest.raises(CommandError):
         call_command("reset_second_factor", customer.email)
     assert SecondFactorReset.objects.count() == 1
+
+
+def test_the_test_clients_pass_force_logged_in_staff_only(client, admin_client, unverified_client, staff):
+    assert admin_client.get("/admin/").status_code == 200
+    client.force_login(staff)
+    assert client.get("/admin/").status_code == 200
+    unverified_client.force_login(staff)
+    assert unverified_client.get("/admin/").status_code == 302
+    customer = UserFactory()
+    client.force_login(customer)
+    assert not TOTPDevice.objects.filter(user=customer).exists()
