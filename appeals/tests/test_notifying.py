@@ -1,6 +1,5 @@
 """Notices caused by appeal events: written in the event's transaction, to the right people, once."""
 
-import time
 from datetime import timedelta
 
 import pytest
@@ -137,13 +136,13 @@ def test_a_failed_change_leaves_no_notice(customer_a, operator):
 
 
 @pytest.mark.usefixtures("unreachable_broker")
-def test_with_redis_down_filing_succeeds_fast_and_the_acknowledgement_goes_out_later(
-    customer_a, django_capture_on_commit_callbacks
+def test_with_redis_down_filing_succeeds_and_the_acknowledgement_goes_out_later(
+    customer_a, django_capture_on_commit_callbacks, caplog
 ):
-    started = time.monotonic()
+    # The wait is bounded by the broker options (notifications/tests/test_faults.py), not timed here.
     with django_capture_on_commit_callbacks(execute=True):
         appeal = submit(customer_a)
-    assert time.monotonic() - started < 5
+    assert "waits for the sweeper" in caplog.text
     assert Appeal.objects.filter(pk=appeal.pk).exists()
     email = Notification.objects.get(event="appeals.registered", channel=Channel.EMAIL)
     assert email.status == Notification.Status.PENDING
