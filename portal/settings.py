@@ -376,6 +376,12 @@ NOTIFICATIONS_SWEEP_BATCH = env.int("NOTIFICATIONS_SWEEP_BATCH", default=10)
 SMS_BACKEND = env.str("SMS_BACKEND", default="notifications.sms.LogSmsBackend")
 SMS_SENDER_NAME = env.str("SMS_SENDER_NAME", default="")
 
+# Who is told at once when a new appeal arrives unassigned (in-app and email, per their
+# preferences; the notice links to the appeal's admin page): active staff in this group
+# (by name; empty for nobody) and/or one shared address (empty for none).
+APPEALS_NEW_APPEAL_NOTIFY_GROUP = env.str("APPEALS_NEW_APPEAL_NOTIFY_GROUP", default="Руководители")
+APPEALS_NEW_APPEAL_NOTIFY_EMAIL = env.str("APPEALS_NEW_APPEAL_NOTIFY_EMAIL", default="")
+
 # Reminders one scan may send; a larger backlog drains over the next scans.
 APPEALS_REMINDERS_PER_SCAN = env.int("APPEALS_REMINDERS_PER_SCAN", default=300)
 
