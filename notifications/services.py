@@ -22,7 +22,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from notifications.errors import PermanentDeliveryError, TemporaryDeliveryError
+from notifications.errors import PermanentDeliveryError, ServerUnavailableError, TemporaryDeliveryError
 from notifications.events import EventType, get_event_type, get_reminder_policy_spec, reminder_policy_specs
 from notifications.models import (
     Channel,
@@ -202,6 +202,8 @@ class SweepResult:
     failed: int = 0
     # Rows this sweep had claimed but found taken over by another worker before sending: skipped.
     lost_claims: int = 0
+    # Emails handed back untried because the mail server had just failed to answer.
+    released: int = 0
 
 
 def notification_deliver(notification_id: int, *, now=None) -> str | None:
@@ -232,8 +234,17 @@ def notifications_sweep(*, now=None, batch_size=None, time_budget_seconds=45.0) 
     try:
         while time.monotonic() - started < time_budget_seconds:
             rows = claim_due(now=clock(), limit=batch_size)
+            smtp_down = False
             for row in rows:
-                status = _send_claimed(row, now=clock(), email_connection=connection)
+                if smtp_down and row.channel == Channel.EMAIL:
+                    # The mail server did not answer a moment ago: do not spend another
+                    # EMAIL_TIMEOUT on each remaining email; they wait for the next sweep.
+                    _release(row, now=clock())
+                    result.released += 1
+                    continue
+                failures = []
+                status = _send_claimed(row, now=clock(), email_connection=connection, failures=failures)
+                smtp_down = smtp_down or any(isinstance(exc, ServerUnavailableError) for exc in failures)
                 if status == Notification.Status.SENT:
                     result.sent += 1
                 elif status == Notification.Status.PENDING:
@@ -242,7 +253,7 @@ def notifications_sweep(*, now=None, batch_size=None, time_budget_seconds=45.0) 
                     result.failed += 1
                 else:
                     result.lost_claims += 1
-            if len(rows) < batch_size:
+            if len(rows) < batch_size or smtp_down:
                 break
     finally:
         connection.close()
@@ -299,7 +310,18 @@ def retry_delay(attempts: int) -> timedelta:
     return timedelta(seconds=min(seconds, settings.NOTIFICATIONS_RETRY_MAX_SECONDS))
 
 
-def _send_claimed(row: Notification, *, now, email_connection=None) -> str | None:
+def _release(row: Notification, *, now) -> None:
+    """Hand a claimed row back untried (its attempt is not counted); it is retried a little later."""
+    Notification.objects.filter(pk=row.pk, status=Notification.Status.SENDING, claim_token=row.claim_token).update(
+        status=Notification.Status.PENDING,
+        claimed_at=None,
+        claim_token=None,
+        attempts=F("attempts") - 1,
+        next_attempt_at=now + retry_delay(1),
+    )
+
+
+def _send_claimed(row: Notification, *, now, email_connection=None, failures=None) -> str | None:
     """Send a row this worker claimed, if it still holds the claim; record the result under the same claim."""
     fence = Notification.objects.filter(pk=row.pk, status=Notification.Status.SENDING, claim_token=row.claim_token)
     # Renew the claim right before handing the message over: a row another worker took
@@ -313,6 +335,8 @@ def _send_claimed(row: Notification, *, now, email_connection=None) -> str | Non
         logger.warning("notification %s failed permanently: %s", row.pk, exc)
         status, changes = Notification.Status.FAILED, {"last_error": _error_text(exc)}
     except Exception as exc:  # noqa: BLE001 - SMTP 4xx, network, gateway: all retried with backoff
+        if failures is not None:
+            failures.append(exc)
         logger.warning("notification %s attempt %s failed: %s", row.pk, row.attempts, exc)
         if row.attempts >= settings.NOTIFICATIONS_MAX_ATTEMPTS:
             status, changes = Notification.Status.FAILED, {"last_error": _error_text(exc)}
@@ -360,6 +384,8 @@ def _send_email(row: Notification, *, connection=None) -> str:
         message.send()
     except smtplib.SMTPException as exc:
         raise classify_smtp_error(exc) from exc
+    except OSError as exc:  # refused, unreachable, timed out: the server, not this message
+        raise ServerUnavailableError(f"{type(exc).__name__}: {exc}") from exc
     return ""
 
 
@@ -368,19 +394,21 @@ def classify_smtp_error(exc: smtplib.SMTPException) -> Exception:
 
     Each message has one recipient; a refusal at RCPT carries a code per recipient, and the
     message fails only if every recipient was refused permanently. A 5xx about our own
-    login (535) is a configuration fault, not the recipient's: retried until staff fix it.
+    login (535), greeting or HELO is about our connection, not the recipient: retried.
     """
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
         codes = [code for code, _reply in exc.recipients.values()]
         if codes and all(_is_permanent(code) for code in codes):
             return PermanentDeliveryError(f"адрес отклонён сервером: {exc.recipients}")
         return TemporaryDeliveryError(f"адрес временно не принят: {exc.recipients}")
-    if isinstance(exc, smtplib.SMTPResponseException) and not isinstance(exc, smtplib.SMTPAuthenticationError):
+    if isinstance(exc, smtplib.SMTPAuthenticationError | smtplib.SMTPConnectError | smtplib.SMTPHeloError):
+        return ServerUnavailableError(f"{type(exc).__name__}: {exc}")
+    if isinstance(exc, smtplib.SMTPResponseException):
         reply = f"{exc.smtp_code} {_decode(exc.smtp_error)}"
         if _is_permanent(exc.smtp_code):
             return PermanentDeliveryError(f"сервер отклонил письмо: {reply}")
         return TemporaryDeliveryError(f"сервер временно не принял письмо: {reply}")
-    return TemporaryDeliveryError(f"{type(exc).__name__}: {exc}")
+    return ServerUnavailableError(f"{type(exc).__name__}: {exc}")  # disconnected, no reply
 
 
 def _is_permanent(code) -> bool:

@@ -3,6 +3,7 @@ and Message-IDs that never repeat (notifications/README.md, «Fault scenarios»)
 
 import re
 import smtplib
+import socket
 from datetime import timedelta
 
 import pytest
@@ -11,7 +12,7 @@ from django.db import transaction
 
 from accounts.tests.factories import UserFactory
 from notifications import services
-from notifications.errors import PermanentDeliveryError, TemporaryDeliveryError
+from notifications.errors import PermanentDeliveryError, ServerUnavailableError, TemporaryDeliveryError
 from notifications.models import Channel, Notification
 from notifications.tests.brokers import hung_broker, unreachable_broker  # noqa: F401 - fixtures
 from notifications.tests.conftest import NOW
@@ -84,9 +85,9 @@ def test_one_bad_message_does_not_spoil_the_next_on_the_same_connection(settings
         (smtplib.SMTPDataError(552, b"message too big"), PermanentDeliveryError),
         (smtplib.SMTPResponseException(421, b"closing"), TemporaryDeliveryError),
         # Our own login refused is a configuration fault: retried until staff fix it.
-        (smtplib.SMTPAuthenticationError(535, b"bad credentials"), TemporaryDeliveryError),
-        (smtplib.SMTPServerDisconnected("connection lost"), TemporaryDeliveryError),
-        (smtplib.SMTPConnectError(-1, b"timed out"), TemporaryDeliveryError),
+        (smtplib.SMTPAuthenticationError(535, b"bad credentials"), ServerUnavailableError),
+        (smtplib.SMTPServerDisconnected("connection lost"), ServerUnavailableError),
+        (smtplib.SMTPConnectError(554, b"go away"), ServerUnavailableError),
     ],
 )
 def test_smtp_errors_are_classified_by_reply_code(exc, expected):
@@ -263,3 +264,26 @@ def test_healthz_reports_a_hung_broker_and_stays_up(client):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json()["broker"] == "fail"
+
+
+def test_a_hanging_mail_server_costs_one_timeout_per_sweep_not_one_per_message(settings):
+    rows = [email_row(f"k{n}") for n in range(3)]
+    with socket.socket() as silent:  # accepts connections (the kernel's backlog), never greets
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(16)
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", silent.getsockname()[1]
+        settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+        settings.EMAIL_TIMEOUT = 1
+        result = services.notifications_sweep(now=NOW)
+
+    assert (result.retried, result.released, result.sent, result.failed) == (1, 2, 0, 0)
+    tried, *untried = (Notification.objects.get(pk=row.pk) for row in rows)
+    assert (tried.status, tried.attempts) == (Notification.Status.PENDING, 1)
+    assert "timed out" in tried.last_error
+    for row in untried:
+        assert (row.status, row.attempts, row.claim_token) == (Notification.Status.PENDING, 0, None)
+        assert row.next_attempt_at == NOW + timedelta(seconds=60)
+    # When the server answers again, everything goes out.
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert services.notifications_sweep(now=NOW + timedelta(minutes=1)).sent == 3
