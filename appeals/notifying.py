@@ -9,6 +9,7 @@ notifications app, which lists them on each person's preferences page.
 """
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -74,6 +75,12 @@ CUSTOMER_REMINDER = register(EventType(
 ))
 
 # Staff events: the operator's own work and the supervisors' watch over deadlines.
+NEW_APPEAL = register(EventType(
+    key="appeals.new_appeal",
+    label=_("Поступило новое обращение (тем, кто распределяет работу)"),
+    template="appeals/notifications/new_appeal",
+    audience=STAFF,
+))
 ASSIGNED = register(EventType(
     key="appeals.assigned",
     label=_("Вам назначено обращение"),
@@ -186,6 +193,7 @@ def appeal_event_recorded(event: AppealEvent, *, role: str) -> None:
 def _transition(event, appeal, by_customer):
     if not event.from_status and event.to_status == S.REGISTERED:
         _to_customer(event, appeal, REGISTERED)
+        _to_distributors(event, appeal)
     elif event.to_status in (S.ANSWERED, S.REDIRECTED):
         return  # the answer and the redirect have notices of their own
     elif by_customer:
@@ -291,3 +299,37 @@ def _to_assignee(event, appeal, event_type):
         link=staff_link(appeal),
         now=event.created_at,
     )
+
+
+def distributors(*, exclude_user_id=None) -> list:
+    """Who hands out new appeals: active staff in APPEALS_NEW_APPEAL_NOTIFY_GROUP, and/or a shared address.
+
+    Either setting may be empty; both empty means nobody is told (the reminder scan still
+    warns the supervisors when an unassigned appeal falls due).
+    """
+    recipients: list = []
+    group = settings.APPEALS_NEW_APPEAL_NOTIFY_GROUP
+    if group:
+        users = get_user_model().objects.filter(groups__name=group, is_active=True, is_staff=True)
+        if exclude_user_id:
+            users = users.exclude(pk=exclude_user_id)
+        recipients.extend(users.order_by("pk"))
+    address = settings.APPEALS_NEW_APPEAL_NOTIFY_EMAIL
+    if address and not any(user.email.lower() == address.lower() for user in recipients):
+        recipients.append(Address(email=address, language=settings.LANGUAGE_CODE))
+    return recipients
+
+
+def _to_distributors(event, appeal):
+    """A new appeal with nobody on it yet: tell those who distribute work, linking to its admin page."""
+    if appeal.assignee_id:
+        return  # registered by staff straight into someone's hands
+    for recipient in distributors(exclude_user_id=event.actor_id):
+        notify(
+            recipient=recipient,
+            event=NEW_APPEAL.key,
+            context=appeal_context(appeal, actor=str(event.actor or appeal.contact_name)),
+            dedup_key=f"appeals.event:{event.pk}:new:{recipient_key(recipient)}",
+            link=staff_link(appeal),
+            now=event.created_at,
+        )

@@ -32,6 +32,7 @@ class NotificationAdmin(ReadOnlyAdmin):
                     "attempts",
                     "next_attempt_at",
                     "claimed_at",
+                    "requeues",
                     "sent_at",
                     "last_error",
                     "provider_message_id",

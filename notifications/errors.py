@@ -8,3 +8,7 @@ class TemporaryDeliveryError(DeliveryError):
 
 class PermanentDeliveryError(DeliveryError):
     """Trying again will not help (no address, address rejected); the row fails at once."""
+
+
+class ServerUnavailableError(TemporaryDeliveryError):
+    """The server itself did not answer (refused, timed out, dropped us): no use trying the next message now."""

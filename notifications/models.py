@@ -5,6 +5,8 @@ it, so a message exists exactly when its event does; delivery happens later,
 claimed row by row, and the row records how it went.
 """
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -49,11 +51,20 @@ class Notification(models.Model):
     body_html = models.TextField(_("HTML"), blank=True)
     link_url = models.CharField(_("ссылка"), max_length=500, blank=True)
     message_id = models.CharField(_("Message-ID"), max_length=255, blank=True)
+    # Globally unique, fixed when the row is written: the left-hand side of the email's
+    # Message-ID, the same on every retry and never the same on another installation.
+    uuid = models.UUIDField(_("уникальный идентификатор"), default=uuid.uuid4, unique=True, editable=False)
 
     status = models.CharField(_("состояние"), max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(_("попыток"), default=0)
     next_attempt_at = models.DateTimeField(_("следующая попытка"), default=timezone.now)
     claimed_at = models.DateTimeField(_("взято в отправку"), null=True, blank=True)
+    # Who holds the row while it is "sending": each claim writes a fresh token, and a
+    # worker sends and records only while the row still carries its own token.
+    claim_token = models.UUIDField(_("метка захвата"), null=True, blank=True, editable=False)
+    # How often the row was taken back from a worker that stopped answering: each time the
+    # message may already have reached the server once (the one duplicate we cannot rule out).
+    requeues = models.PositiveSmallIntegerField(_("возвращено в очередь"), default=0)
     last_error = models.TextField(_("последняя ошибка"), blank=True)
     sent_at = models.DateTimeField(_("отправлено"), null=True, blank=True)
     provider_message_id = models.CharField(_("идентификатор у оператора"), max_length=255, blank=True)

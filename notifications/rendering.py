@@ -5,7 +5,6 @@ from the state the event had — so a retry tomorrow sends what was true today.
 """
 
 import functools
-import hashlib
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -102,7 +101,6 @@ def _optional_html(name, context):
         return None
 
 
-def message_id_for(dedup_key: str, channel: str) -> str:
-    """A Message-ID that stays the same across retries, so a receiving server can drop a duplicate."""
-    digest = hashlib.sha256(f"{dedup_key}\x00{channel}".encode()).hexdigest()[:40]
-    return f"<{digest}@{settings.NOTIFICATIONS_MESSAGE_ID_DOMAIN}>"
+def message_id_for(notification_uuid) -> str:
+    """The row's Message-ID: its UUID, so the same on every retry and unique across installations."""
+    return f"<{notification_uuid.hex}@{settings.NOTIFICATIONS_MESSAGE_ID_DOMAIN}>"

@@ -10,6 +10,7 @@ fence, and only rows whose worker died (stale "sending") go back to the queue.
 import logging
 import smtplib
 import time
+import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 from email.headerregistry import Address as MailAddress
@@ -21,7 +22,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from notifications.errors import PermanentDeliveryError
+from notifications.errors import PermanentDeliveryError, ServerUnavailableError, TemporaryDeliveryError
 from notifications.events import EventType, get_event_type, get_reminder_policy_spec, reminder_policy_specs
 from notifications.models import (
     Channel,
@@ -105,7 +106,6 @@ def notify(
             language=language,
             subject=message.subject,
             link_url=link if channel == Channel.INAPP else message.link_url,
-            message_id=message_id_for(dedup_key, channel),
             created_at=now,
             next_attempt_at=now,
         )
@@ -117,6 +117,8 @@ def notify(
             # The inbox needs no delivery: the row is the delivered message.
             row.body_text = message.body
             row.status, row.sent_at = Notification.Status.SENT, now
+        row.uuid = uuid.uuid4()
+        row.message_id = message_id_for(row.uuid)
         rows.append(row)
     created = _insert_new(rows)
 
@@ -198,14 +200,20 @@ class SweepResult:
     sent: int = 0
     retried: int = 0
     failed: int = 0
+    # Rows this sweep had claimed but found taken over by another worker before sending: skipped.
+    lost_claims: int = 0
+    # Emails handed back untried because the mail server had just failed to answer.
+    released: int = 0
 
 
 def notification_deliver(notification_id: int, *, now=None) -> str | None:
     """Deliver one row if it is still pending and due (the after-commit task). Returns the new status."""
-    now = now or timezone.now()
+    clock = _clock(now)
+    now = clock()
+    token = uuid.uuid4()
     claimed = Notification.objects.filter(
         pk=notification_id, status=Notification.Status.PENDING, next_attempt_at__lte=now
-    ).update(status=Notification.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+    ).update(status=Notification.Status.SENDING, claimed_at=now, claim_token=token, attempts=F("attempts") + 1)
     if not claimed:
         return None  # sent already, taken by another worker, or not due yet
     row = Notification.objects.get(pk=notification_id)
@@ -213,32 +221,52 @@ def notification_deliver(notification_id: int, *, now=None) -> str | None:
 
 
 def notifications_sweep(*, now=None, batch_size=None, time_budget_seconds=45.0) -> SweepResult:
-    """The periodic safety net: requeue rows of dead workers, then claim and send due rows in batches."""
-    now = now or timezone.now()
+    """The periodic safety net: requeue rows of dead workers, then claim and send due rows in small batches.
+
+    `now` fixes the clock (tests); without it each claim is renewed at the real time
+    just before its message is handed over, so a slow but live sweep keeps its rows.
+    """
+    clock = _clock(now)
     batch_size = batch_size or settings.NOTIFICATIONS_SWEEP_BATCH
-    result = SweepResult(requeued=requeue_stale(now=now))
+    result = SweepResult(requeued=requeue_stale(now=clock()))
     started = time.monotonic()
     connection = get_connection()
     try:
         while time.monotonic() - started < time_budget_seconds:
-            rows = claim_due(now=now, limit=batch_size)
+            rows = claim_due(now=clock(), limit=batch_size)
+            smtp_down = False
             for row in rows:
-                status = _send_claimed(row, now=now, email_connection=connection)
+                if smtp_down and row.channel == Channel.EMAIL:
+                    # The mail server did not answer a moment ago: do not spend another
+                    # EMAIL_TIMEOUT on each remaining email; they wait for the next sweep.
+                    _release(row, now=clock())
+                    result.released += 1
+                    continue
+                failures = []
+                status = _send_claimed(row, now=clock(), email_connection=connection, failures=failures)
+                smtp_down = smtp_down or any(isinstance(exc, ServerUnavailableError) for exc in failures)
                 if status == Notification.Status.SENT:
                     result.sent += 1
                 elif status == Notification.Status.PENDING:
                     result.retried += 1
                 elif status == Notification.Status.FAILED:
                     result.failed += 1
-            if len(rows) < batch_size:
+                else:
+                    result.lost_claims += 1
+            if len(rows) < batch_size or smtp_down:
                 break
     finally:
         connection.close()
     return result
 
 
+def _clock(now):
+    return (lambda: now) if now is not None else timezone.now
+
+
 def claim_due(*, now, limit: int) -> list[Notification]:
     """Take up to `limit` due pending rows for this worker; concurrent claimers get disjoint rows."""
+    token = uuid.uuid4()
     with transaction.atomic():
         ids = list(
             Notification.objects.select_for_update(skip_locked=True)
@@ -249,22 +277,32 @@ def claim_due(*, now, limit: int) -> list[Notification]:
         if not ids:
             return []
         Notification.objects.filter(pk__in=ids, status=Notification.Status.PENDING).update(
-            status=Notification.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
+            status=Notification.Status.SENDING, claimed_at=now, claim_token=token, attempts=F("attempts") + 1
         )
         return list(
-            Notification.objects.filter(pk__in=ids, status=Notification.Status.SENDING, claimed_at=now).order_by("pk")
+            Notification.objects.filter(pk__in=ids, status=Notification.Status.SENDING, claim_token=token).order_by(
+                "pk"
+            )
         )
 
 
 def requeue_stale(*, now) -> int:
-    """Rows left "sending" by a worker that died: back to the queue, or failed if out of attempts."""
+    """Rows left "sending" by a worker that stopped: back to the queue, or failed if out of attempts.
+
+    A claim is renewed right before each send, so a row is stale only when its worker
+    has not touched it for NOTIFICATIONS_STALE_AFTER_SECONDS (far more than one send can
+    take). Each requeue is counted on the row: if the worker died after the server
+    accepted the message, the customer gets it twice — the one duplicate we cannot rule out.
+    """
     cutoff = now - timedelta(seconds=settings.NOTIFICATIONS_STALE_AFTER_SECONDS)
     stale = Notification.objects.filter(status=Notification.Status.SENDING, claimed_at__lt=cutoff)
     note = "Отправка прервана (обработчик остановился); повтор."
-    stale.filter(attempts__gte=settings.NOTIFICATIONS_MAX_ATTEMPTS).update(
-        status=Notification.Status.FAILED, claimed_at=None, last_error=note
-    )
-    return stale.update(status=Notification.Status.PENDING, claimed_at=None, next_attempt_at=now, last_error=note)
+    common = {"claimed_at": None, "claim_token": None, "last_error": note, "requeues": F("requeues") + 1}
+    stale.filter(attempts__gte=settings.NOTIFICATIONS_MAX_ATTEMPTS).update(status=Notification.Status.FAILED, **common)
+    requeued = stale.update(status=Notification.Status.PENDING, next_attempt_at=now, **common)
+    if requeued:
+        logger.warning("requeued %s notification(s) of a stopped worker; each may reach its recipient twice", requeued)
+    return requeued
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -272,14 +310,33 @@ def retry_delay(attempts: int) -> timedelta:
     return timedelta(seconds=min(seconds, settings.NOTIFICATIONS_RETRY_MAX_SECONDS))
 
 
-def _send_claimed(row: Notification, *, now, email_connection=None) -> str | None:
-    fence = Notification.objects.filter(pk=row.pk, status=Notification.Status.SENDING, claimed_at=row.claimed_at)
+def _release(row: Notification, *, now) -> None:
+    """Hand a claimed row back untried (its attempt is not counted); it is retried a little later."""
+    Notification.objects.filter(pk=row.pk, status=Notification.Status.SENDING, claim_token=row.claim_token).update(
+        status=Notification.Status.PENDING,
+        claimed_at=None,
+        claim_token=None,
+        attempts=F("attempts") - 1,
+        next_attempt_at=now + retry_delay(1),
+    )
+
+
+def _send_claimed(row: Notification, *, now, email_connection=None, failures=None) -> str | None:
+    """Send a row this worker claimed, if it still holds the claim; record the result under the same claim."""
+    fence = Notification.objects.filter(pk=row.pk, status=Notification.Status.SENDING, claim_token=row.claim_token)
+    # Renew the claim right before handing the message over: a row another worker took
+    # back (we were too slow) is not sent by us, and a live worker's row does not go stale.
+    if not fence.update(claimed_at=now):
+        logger.warning("notification %s was taken over by another worker before sending; skipped", row.pk)
+        return None
     try:
         provider_id = _hand_over(row, email_connection=email_connection)
     except PermanentDeliveryError as exc:
         logger.warning("notification %s failed permanently: %s", row.pk, exc)
         status, changes = Notification.Status.FAILED, {"last_error": _error_text(exc)}
-    except Exception as exc:  # noqa: BLE001 - SMTP, network, gateway: all retried with backoff
+    except Exception as exc:  # noqa: BLE001 - SMTP 4xx, network, gateway: all retried with backoff
+        if failures is not None:
+            failures.append(exc)
         logger.warning("notification %s attempt %s failed: %s", row.pk, row.attempts, exc)
         if row.attempts >= settings.NOTIFICATIONS_MAX_ATTEMPTS:
             status, changes = Notification.Status.FAILED, {"last_error": _error_text(exc)}
@@ -289,9 +346,9 @@ def _send_claimed(row: Notification, *, now, email_connection=None) -> str | Non
     else:
         status = Notification.Status.SENT
         changes = {"sent_at": now, "last_error": "", "provider_message_id": provider_id}
-    if not fence.update(status=status, claimed_at=None, **changes):
-        # The row was requeued as stale while we were sending; the newer claim owns it.
-        logger.warning("notification %s finished after its claim expired", row.pk)
+    if not fence.update(status=status, claimed_at=None, claim_token=None, **changes):
+        # Requeued as stale while we were sending (a send that outlasted the stale window).
+        logger.warning("notification %s finished after its claim expired; it may reach its recipient twice", row.pk)
         return None
     return status
 
@@ -325,9 +382,41 @@ def _send_email(row: Notification, *, connection=None) -> str:
         message.attach_alternative(row.body_html, "text/html")
     try:
         message.send()
-    except smtplib.SMTPRecipientsRefused as exc:
-        raise PermanentDeliveryError(f"адрес отклонён сервером: {exc.recipients}") from exc
+    except smtplib.SMTPException as exc:
+        raise classify_smtp_error(exc) from exc
+    except OSError as exc:  # refused, unreachable, timed out: the server, not this message
+        raise ServerUnavailableError(f"{type(exc).__name__}: {exc}") from exc
     return ""
+
+
+def classify_smtp_error(exc: smtplib.SMTPException) -> Exception:
+    """An SMTP failure by its reply code, at whatever stage: 5xx permanent, 4xx and no reply temporary.
+
+    Each message has one recipient; a refusal at RCPT carries a code per recipient, and the
+    message fails only if every recipient was refused permanently. A 5xx about our own
+    login (535), greeting or HELO is about our connection, not the recipient: retried.
+    """
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _reply in exc.recipients.values()]
+        if codes and all(_is_permanent(code) for code in codes):
+            return PermanentDeliveryError(f"адрес отклонён сервером: {exc.recipients}")
+        return TemporaryDeliveryError(f"адрес временно не принят: {exc.recipients}")
+    if isinstance(exc, smtplib.SMTPAuthenticationError | smtplib.SMTPConnectError | smtplib.SMTPHeloError):
+        return ServerUnavailableError(f"{type(exc).__name__}: {exc}")
+    if isinstance(exc, smtplib.SMTPResponseException):
+        reply = f"{exc.smtp_code} {_decode(exc.smtp_error)}"
+        if _is_permanent(exc.smtp_code):
+            return PermanentDeliveryError(f"сервер отклонил письмо: {reply}")
+        return TemporaryDeliveryError(f"сервер временно не принял письмо: {reply}")
+    return ServerUnavailableError(f"{type(exc).__name__}: {exc}")  # disconnected, no reply
+
+
+def _is_permanent(code) -> bool:
+    return isinstance(code, int) and 500 <= code < 600
+
+
+def _decode(text) -> str:
+    return text.decode(errors="replace") if isinstance(text, bytes) else str(text)
 
 
 # --- Staff --------------------------------------------------------------------
@@ -344,7 +433,7 @@ def notifications_resend(*, notification_ids, now=None) -> int:
             .values_list("pk", flat=True)
         )
         Notification.objects.filter(pk__in=ids).update(
-            status=Notification.Status.PENDING, attempts=0, next_attempt_at=now, claimed_at=None
+            status=Notification.Status.PENDING, attempts=0, next_attempt_at=now, claimed_at=None, claim_token=None
         )
         if ids:
             transaction.on_commit(partial(enqueue_delivery, ids))

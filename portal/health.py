@@ -15,14 +15,23 @@ def database_ok() -> bool:
     return True
 
 
+def broker_transport_options() -> dict:
+    """The broker's options with every network wait cut to HEALTHZ_BROKER_TIMEOUT_SECONDS."""
+    timeout = settings.HEALTHZ_BROKER_TIMEOUT_SECONDS
+    options = dict(settings.CELERY_BROKER_TRANSPORT_OPTIONS)
+    if not settings.CELERY_BROKER_URL.startswith("filesystem://"):
+        options.update(socket_connect_timeout=timeout, socket_timeout=timeout)
+    return options
+
+
 def broker_ok() -> bool:
+    """Connect and talk to the broker once (a hung Redis accepts the connection, then never answers)."""
+    timeout = settings.HEALTHZ_BROKER_TIMEOUT_SECONDS
     try:
         with Connection(
-            settings.CELERY_BROKER_URL,
-            transport_options=settings.CELERY_BROKER_TRANSPORT_OPTIONS,
-            connect_timeout=settings.CELERY_BROKER_CONNECTION_TIMEOUT,
+            settings.CELERY_BROKER_URL, transport_options=broker_transport_options(), connect_timeout=timeout
         ) as conn:
-            conn.ensure_connection(max_retries=1, timeout=settings.CELERY_BROKER_CONNECTION_TIMEOUT)
+            conn.ensure_connection(max_retries=0, timeout=timeout)
     except Exception:  # noqa: BLE001
         return False
     return True

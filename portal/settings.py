@@ -229,6 +229,8 @@ SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 # `make run` needs no server; production sets CELERY_BROKER_URL to Redis.
 CELERY_BROKER_URL = _required("CELERY_BROKER_URL", "filesystem://")
 BROKER_DIR = VAR_DIR / "broker"
+# The longest a request may wait on the broker (connect or any reply) before it gives up.
+BROKER_TIMEOUT_SECONDS = env.float("BROKER_TIMEOUT_SECONDS", default=2.0)
 if CELERY_BROKER_URL.startswith("filesystem://"):
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(BROKER_DIR / "queue"),
@@ -238,14 +240,23 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         # Exchange bindings; kombu's default is a "control" folder in the working directory.
         "control_folder": str(BROKER_DIR / "control"),
     }
-else:
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "socket_connect_timeout": 2,
-        "socket_timeout": 5,
-        # Redis redelivers unacknowledged tasks after this; tasks are short.
-        "visibility_timeout": 3600,
-    }
-CELERY_BROKER_CONNECTION_TIMEOUT = 2
+REDIS_BROKER_TRANSPORT_OPTIONS = {
+    # A customer's request publishes after commit and never waits on the broker
+    # for more than about BROKER_TIMEOUT_SECONDS, whether Redis refuses the
+    # connection (connect timeout) or accepts it and hangs (socket timeout).
+    "socket_connect_timeout": BROKER_TIMEOUT_SECONDS,
+    "socket_timeout": BROKER_TIMEOUT_SECONDS,
+    # Redis redelivers unacknowledged tasks after this; tasks are short.
+    "visibility_timeout": 3600,
+}
+if not CELERY_BROKER_URL.startswith("filesystem://"):
+    CELERY_BROKER_TRANSPORT_OPTIONS = REDIS_BROKER_TRANSPORT_OPTIONS
+CELERY_BROKER_CONNECTION_TIMEOUT = BROKER_TIMEOUT_SECONDS
+# Publishing never retries (enqueue_delivery passes retry=False; this is the default for
+# any other caller): the outbox row waits for the sweeper instead of the customer waiting.
+CELERY_TASK_PUBLISH_RETRY = False
+# /healthz asks the broker with a shorter timeout still: a load balancer's probe must answer fast.
+HEALTHZ_BROKER_TIMEOUT_SECONDS = env.float("HEALTHZ_BROKER_TIMEOUT_SECONDS", default=1.0)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
@@ -375,14 +386,23 @@ NOTIFICATIONS_MESSAGE_ID_DOMAIN = env.str(
 NOTIFICATIONS_MAX_ATTEMPTS = env.int("NOTIFICATIONS_MAX_ATTEMPTS", default=8)
 NOTIFICATIONS_RETRY_BASE_SECONDS = env.int("NOTIFICATIONS_RETRY_BASE_SECONDS", default=60)
 NOTIFICATIONS_RETRY_MAX_SECONDS = env.int("NOTIFICATIONS_RETRY_MAX_SECONDS", default=6 * 60 * 60)
-# A row left "sending" this long belongs to a worker that died; the sweeper
-# returns it to the queue. Far above EMAIL_TIMEOUT so a slow send is not doubled.
-NOTIFICATIONS_STALE_AFTER_SECONDS = env.int("NOTIFICATIONS_STALE_AFTER_SECONDS", default=10 * 60)
-NOTIFICATIONS_SWEEP_BATCH = env.int("NOTIFICATIONS_SWEEP_BATCH", default=100)
+# A row left "sending" this long belongs to a worker that stopped; the sweeper
+# returns it to the queue. A live worker renews its claim right before each send,
+# so this only has to exceed one send (a few EMAIL_TIMEOUTs), not a whole batch:
+# a dead worker's rows go out again within this plus one sweep interval (~3 min).
+NOTIFICATIONS_STALE_AFTER_SECONDS = env.int("NOTIFICATIONS_STALE_AFTER_SECONDS", default=2 * 60)
+# Rows one sweep claims at a time: small, so a worker that dies strands few messages.
+NOTIFICATIONS_SWEEP_BATCH = env.int("NOTIFICATIONS_SWEEP_BATCH", default=10)
 # How SMS leave the portal: a dotted path to a notifications.sms.SmsBackend
 # subclass. The default only writes the message to the log.
 SMS_BACKEND = env.str("SMS_BACKEND", default="notifications.sms.LogSmsBackend")
 SMS_SENDER_NAME = env.str("SMS_SENDER_NAME", default="")
+
+# Who is told at once when a new appeal arrives unassigned (in-app and email, per their
+# preferences; the notice links to the appeal's admin page): active staff in this group
+# (by name; empty for nobody) and/or one shared address (empty for none).
+APPEALS_NEW_APPEAL_NOTIFY_GROUP = env.str("APPEALS_NEW_APPEAL_NOTIFY_GROUP", default="Руководители")
+APPEALS_NEW_APPEAL_NOTIFY_EMAIL = env.str("APPEALS_NEW_APPEAL_NOTIFY_EMAIL", default="")
 
 # Reminders one scan may send; a larger backlog drains over the next scans.
 APPEALS_REMINDERS_PER_SCAN = env.int("APPEALS_REMINDERS_PER_SCAN", default=300)

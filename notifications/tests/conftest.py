@@ -57,5 +57,4 @@ def mail_settings(settings):
     settings.NOTIFICATIONS_SITE_URL = "https://lk.example.ru"
     settings.NOTIFICATIONS_MAX_ATTEMPTS = 3
     settings.NOTIFICATIONS_RETRY_BASE_SECONDS = 60
-    settings.NOTIFICATIONS_STALE_AFTER_SECONDS = 600
     LocmemSmsBackend.outbox = []

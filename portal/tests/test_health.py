@@ -65,3 +65,13 @@ def test_deployment_check_asks_for_a_shared_cache():
     redis = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:6379/15"}
     with override_settings(CACHES={"default": redis}):
         assert shared_cache_check(None) == []
+
+
+def test_a_stale_window_shorter_than_one_email_send_is_flagged(settings):
+    from portal.checks import stale_window_check
+
+    settings.EMAIL_TIMEOUT = 10
+    settings.NOTIFICATIONS_STALE_AFTER_SECONDS = 120
+    assert stale_window_check(None) == []
+    settings.NOTIFICATIONS_STALE_AFTER_SECONDS = 60
+    assert [w.id for w in stale_window_check(None)] == ["portal.W002"]
