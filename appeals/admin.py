@@ -16,7 +16,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from appeals import access, search, selectors, services, workflow
+from appeals import access, notifying, search, selectors, services, workflow
 from appeals.admin_actions import WORK_ACTIONS
 from appeals.forms import StaffRegisterForm
 from appeals.models import Appeal
@@ -174,6 +174,11 @@ class AppealAdmin(admin.ModelAdmin):
     def get_urls(self):
         custom = [
             path(
+                "<int:object_id>/answer-preview/",
+                self.admin_site.admin_view(self.answer_preview_view),
+                name=f"{self.opts.app_label}_{self.opts.model_name}_answer_preview",
+            ),
+            path(
                 "<int:object_id>/files/<int:attachment_id>/",
                 self.admin_site.admin_view(self.attachment_view),
                 name=f"{self.opts.app_label}_{self.opts.model_name}_attachment",
@@ -267,9 +272,36 @@ class AppealAdmin(admin.ModelAdmin):
                     messages.error(request, str(denied) or _("Нет прав на это действие."))
                 else:
                     messages.success(request, done)
-                    return HttpResponseRedirect(request.path)
+                    return HttpResponseRedirect((action.then and action.then(appeal, request)) or request.path)
+            if name == "answer":
+                # Sending failed (a bad letter, a changed draft): stay on the preview, with the reason.
+                return self._render_answer_preview(request, appeal, form)
             bound[name] = form
         return self._render_work_page(request, appeal, can_change, bound)
+
+    def answer_preview_view(self, request, object_id):
+        """The saved draft as the customer will get it: the notice by the templates that send it, and the page."""
+        appeal = access.access_appeal_for_staff(request.user, object_id, related=selectors.WORK_PAGE_RELATED)
+        if not self.has_change_permission(request, appeal):
+            raise Http404
+        if not appeal.answer_draft.strip() or not workflow.can_answer(appeal):
+            messages.warning(request, _("Черновика ответа нет: сначала сохраните текст ответа."))
+            return HttpResponseRedirect(reverse("admin:appeals_appeal_change", args=[appeal.pk]))
+        return self._render_answer_preview(request, appeal, WORK_ACTIONS["answer"].form(appeal, request, None, None))
+
+    def _render_answer_preview(self, request, appeal, form):
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Ответ на обращение № %(number)s: как его увидит заявитель") % {"number": appeal.number},
+            "appeal": appeal,
+            "original": appeal,
+            "notice": notifying.answer_preview(appeal),
+            "recipient": notifying.customer_of(appeal),
+            "form": form,
+            "has_view_permission": True,
+        }
+        return TemplateResponse(request, "admin/appeals/appeal/answer_preview.html", context)
 
     def _taken_by_a_colleague(self, request, number):
         """An operator's form for an appeal a colleague took meanwhile (e.g. by answering it first):
@@ -278,7 +310,7 @@ class AppealAdmin(admin.ModelAdmin):
             "Обращение № %(number)s уже взял в работу другой сотрудник, пока была открыта ваша страница. "
             "Ваши изменения не сохранены."
         ) % {"number": number}
-        typed = (request.POST.get("answer-text") or request.POST.get("message-text") or "").strip()
+        typed = (request.POST.get("draft-text") or request.POST.get("message-text") or "").strip()
         if typed:
             message += " " + _("Ваш текст: «%(text)s»") % {"text": typed[:2000]}
         messages.error(request, message)
@@ -316,7 +348,7 @@ class AppealAdmin(admin.ModelAdmin):
             "can_message": can_change,
             "rule": rule,
             # After a conflict the operator keeps what they typed, to compare and reuse.
-            "unsaved_answer": bound["answer"].data.get("answer-text", "") if "answer" in bound else "",
+            "unsaved_answer": bound["draft"].data.get("draft-text", "") if "draft" in bound else "",
             "has_view_permission": True,
         }
         return TemplateResponse(request, "admin/appeals/appeal/work.html", context)

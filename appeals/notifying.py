@@ -8,6 +8,8 @@ notifications delivers it). The event kinds below are also declared to the
 notifications app, which lists them on each person's preferences page.
 """
 
+import copy
+
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +21,7 @@ from appeals.models import Appeal, AppealEvent
 from deadlines.arithmetic import is_day_term
 from notifications.events import STAFF, EventType, ReminderPolicySpec, register, register_reminder_policy
 from notifications.models import Channel
-from notifications.services import Address, notify
+from notifications.services import Address, notify, render_for
 
 S = Appeal.Status
 Kind = AppealEvent.Kind
@@ -258,6 +260,28 @@ def appeal_context(appeal, **extra) -> dict:
     }
 
 
+def _customer_context(appeal, *, comment, from_status=""):
+    return appeal_context(
+        appeal,
+        comment=comment,
+        answer_text=appeal.answer_text,
+        redirected_to=appeal.redirected_to,
+        extension_reason=appeal.extension_reason,
+        from_status=S(from_status).label if from_status else "",
+        has_account=bool(appeal.author_id),
+    )
+
+
+def answer_preview(appeal):
+    """The answer notice the customer will get for the saved draft, rendered by the templates that send it."""
+    would_be = copy.copy(appeal)
+    would_be.answer_text = appeal.answer_draft.strip()
+    return render_for(
+        customer_of(appeal), event=ANSWERED.key, context=_customer_context(would_be, comment=would_be.answer_text),
+        link=customer_link(appeal),
+    )
+
+
 def _to_customer(event, appeal, event_type):
     recipient = customer_of(appeal)
     if recipient is None:
@@ -265,15 +289,7 @@ def _to_customer(event, appeal, event_type):
     notify(
         recipient=recipient,
         event=event_type.key,
-        context=appeal_context(
-            appeal,
-            comment=event.comment,
-            answer_text=appeal.answer_text,
-            redirected_to=appeal.redirected_to,
-            extension_reason=appeal.extension_reason,
-            from_status=S(event.from_status).label if event.from_status else "",
-            has_account=bool(appeal.author_id),
-        ),
+        context=_customer_context(appeal, comment=event.comment, from_status=event.from_status),
         dedup_key=f"appeals.event:{event.pk}:{recipient_key(recipient)}",
         link=customer_link(appeal),
         now=event.created_at,
