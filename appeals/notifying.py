@@ -84,7 +84,7 @@ ASSIGNED = register(EventType(
 ))
 CUSTOMER_ACTIVITY = register(EventType(
     key="appeals.customer_activity",
-    label=_("Заявитель ответил, отозвал или возобновил обращение"),
+    label=_("Заявитель ответил на запрос, написал, отозвал или возобновил обращение"),
     template="appeals/notifications/customer_activity",
     audience=STAFF,
 ))
@@ -171,7 +171,9 @@ def appeal_event_recorded(event: AppealEvent, *, role: str) -> None:
         _transition(event, appeal, by_customer)
     elif event.kind == Kind.MESSAGE:
         if by_customer:
-            _to_assignee(event, appeal, CUSTOMER_ACTIVITY)
+            # Recorded before the reply returns the appeal to work: the status still says what was asked.
+            activity = ACTIVITY_INFO_REPLY if appeal.status == S.WAITING_FOR_CUSTOMER else ACTIVITY_MESSAGE
+            _to_assignee(event, appeal, CUSTOMER_ACTIVITY, activity=activity)
         else:
             _to_customer(event, appeal, MESSAGE)
     elif event.kind == Kind.ANSWER:
@@ -185,6 +187,14 @@ def appeal_event_recorded(event: AppealEvent, *, role: str) -> None:
         _to_assignee(event, appeal, ASSIGNED)
 
 
+# What the customer did, as the assignee's notice names it (customer_activity's templates).
+ACTIVITY_INFO_REPLY = "info_reply"
+ACTIVITY_MESSAGE = "message"
+ACTIVITY_WITHDRAWN = "withdrawn"
+ACTIVITY_REOPENED = "reopened"
+_CUSTOMER_TRANSITION_ACTIVITY = {S.WITHDRAWN: ACTIVITY_WITHDRAWN, S.REOPENED: ACTIVITY_REOPENED}
+
+
 def _transition(event, appeal, by_customer):
     if not event.from_status and event.to_status == S.REGISTERED:
         _to_customer(event, appeal, REGISTERED)
@@ -192,8 +202,9 @@ def _transition(event, appeal, by_customer):
         return  # the answer and the redirect have notices of their own
     elif by_customer:
         # A reply returns the appeal to work; its message already told the assignee.
-        if event.to_status != S.IN_PROGRESS:
-            _to_assignee(event, appeal, CUSTOMER_ACTIVITY)
+        activity = _CUSTOMER_TRANSITION_ACTIVITY.get(event.to_status)
+        if activity:
+            _to_assignee(event, appeal, CUSTOMER_ACTIVITY, activity=activity)
     elif event.to_status == S.WAITING_FOR_CUSTOMER:
         _to_customer(event, appeal, INFO_REQUESTED)
     else:
@@ -296,13 +307,16 @@ def _to_customer(event, appeal, event_type):
     )
 
 
-def _to_assignee(event, appeal, event_type):
+def _to_assignee(event, appeal, event_type, *, activity=""):
+    """A notice to the assignee naming what happened (`activity`), never the status at writing time:
+    by the time it is read, the appeal may have moved on; the link opens its admin page."""
     if not appeal.assignee_id:
         return
     notify(
         recipient=appeal.assignee,
         event=event_type.key,
-        context=appeal_context(appeal, comment=event.comment, actor=str(event.actor or appeal.contact_name)),
+        context=appeal_context(appeal, comment=event.comment, actor=str(event.actor or appeal.contact_name),
+                               activity=activity),
         dedup_key=f"appeals.event:{event.pk}:user:{appeal.assignee_id}",
         link=staff_link(appeal),
         now=event.created_at,
