@@ -23,7 +23,7 @@ from appeals.models import Appeal
 from appeals.views import serve_attachment
 from core.forms import add_service_error
 from deadlines import services as deadline_services
-from deadlines.display import due_display
+from deadlines.display import due_display, time_left
 
 S = Appeal.Status
 SOON_WORKING_DAYS = 3
@@ -83,22 +83,30 @@ class AssigneeFilter(admin.SimpleListFilter):
 
 
 class AppealChangeList(ChangeList):
-    """Adds the working days left to every row of the page from one calendar query."""
+    """Adds what is left until the due moment to every row of the page, from one calendar query:
+    hours for an hour term, working days for a day term."""
 
     def get_results(self, request):
         super().get_results(request)
         rows = list(self.result_list)
         if not rows:
             return
-        days_left = deadline_services.working_days_left_each([r.due_at for r in rows], now=timezone.now())
+        now = timezone.now()
+        days_left = deadline_services.working_days_left_each([r.due_at for r in rows], now=now)
         for row, left in zip(rows, days_left, strict=True):
             row.days_left = left if row.is_open else None
+            row.time_left = (
+                time_left(row.due_at, row.deadline_rule.unit, now=now, working_days_left=left,
+                          soon_working_days=SOON_WORKING_DAYS)
+                if row.is_open else None
+            )
         self.result_list = rows
 
 
 @admin.register(Appeal)
 class AppealAdmin(admin.ModelAdmin):
-    list_display = ("number_label", "customer", "kind", "topic", "status_label", "assignee", "due", "days_left_label")
+    # The most urgent first, in the row and in the list: what is left, the due moment, then whose and what.
+    list_display = ("time_left_label", "due", "number_label", "status_label", "customer", "kind_topic", "assignee")
     list_display_links = ("number_label",)
     list_filter = (DeadlineFilter, AssigneeFilter, StatusFilter, "kind", "topic", "channel")
     list_select_related = ("organisation", "assignee")
@@ -117,6 +125,11 @@ class AppealAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return selectors.staff_queue(request.user)
+
+    def changelist_view(self, request, extra_context=None):
+        # The queue is the operators' workspace: its width goes to the deadline columns and the
+        # filters, not to the admin's app list (the breadcrumbs and the header still lead everywhere).
+        return super().changelist_view(request, {"is_nav_sidebar_enabled": False, **(extra_context or {})})
 
     def get_changelist(self, request, **kwargs):
         return AppealChangeList
@@ -143,20 +156,16 @@ class AppealAdmin(admin.ModelAdmin):
     def due(self, obj):
         return due_display(obj.due_at, obj.deadline_rule.unit)
 
-    @admin.display(description=gettext_lazy("осталось раб. дн."))
-    def days_left_label(self, obj):
-        days = getattr(obj, "days_left", None)
-        if days is None:
+    @admin.display(description=gettext_lazy("осталось"), ordering="due_at")
+    def time_left_label(self, obj):
+        left = getattr(obj, "time_left", None)
+        if left is None:
             return "—"
-        if days < 0:
-            css, text = "days-left-overdue", _("просрочено на %(n)d") % {"n": -days}
-        elif days == 0:
-            css, text = "days-left-today", _("сегодня")
-        elif days <= SOON_WORKING_DAYS:
-            css, text = "days-left-soon", str(days)
-        else:
-            css, text = "days-left-ok", str(days)
-        return format_html('<span class="{}">{}</span>', css, text)
+        return format_html('<span class="time-left time-left-{}" data-time-left>{}</span>', left.urgency, left.text)
+
+    @admin.display(description=gettext_lazy("вид, тема"), ordering="kind")
+    def kind_topic(self, obj):
+        return format_html("{}<br><small>{}</small>", obj.get_kind_display(), obj.get_topic_display())
 
     # --- permissions: never deleted, status never edited ---------------------------------
 

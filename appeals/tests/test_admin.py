@@ -42,7 +42,7 @@ class TestQueue:
             response = client.get(QUEUE)
         assert len(response.context["cl"].result_list) == 50
         body = response.content.decode()
-        assert "days-left-" in body and 'style="' not in body.split("<body")[1].split("result_list")[1][:20000]
+        assert "time-left-" in body and 'style="' not in body.split("<body")[1].split("result_list")[1][:20000]
         with django_assert_num_queries(len(captured.captured_queries)):
             client.get(QUEUE + "?deadline=soon&assigned=none&status=registered")
 
@@ -69,7 +69,7 @@ class TestQueue:
         assert numbers(client.get(QUEUE + "?deadline=soon")) == {soon.number}
         assert later.number in numbers(client.get(QUEUE))
         body = client.get(QUEUE).content.decode()
-        assert "days-left-overdue" in body
+        assert "time-left-overdue" in body
 
     def test_search_by_number_name_email_inn_and_text(self, client, customer_a, customer_b, supervisor):
         organisation = OrganisationFactory(inn="7707083893")
