@@ -194,6 +194,13 @@ class Appeal(models.Model):
                 name="appeal_open_due",
                 condition=Q(status__in=["registered", "in_progress", "waiting_for_customer", "reopened"]),
             ),
+            # An operator's open work ("my open appeals", the queue's "mine or unassigned" and its
+            # counts): only open rows, already in deadline order, so the index stays small at any volume.
+            models.Index(
+                fields=["assignee", "due_at"],
+                name="appeal_open_assignee_due",
+                condition=Q(status__in=["registered", "in_progress", "waiting_for_customer", "reopened"]),
+            ),
             # A visitor's status check and staff search by email.
             models.Index(fields=["contact_email"], name="appeal_contact_email"),
         ]
