@@ -128,8 +128,8 @@ def cabinet_section(user) -> dict:
 _QUEUE_DEFERRED = ("text", "answer_text", "answer_draft", "extension_reason", "rating_comment", "postal_address",
                    "deadline_rule__legal_basis")
 # What the work page shows of the appeal itself, in the query that fetches it.
-WORK_PAGE_RELATED = ("organisation", "assignee", "author", "answered_by", "extended_by", "deadline_rule",
-                     "visitor_consent")
+WORK_PAGE_RELATED = ("organisation", "assignee", "author", "answered_by", "answer_draft_by", "extended_by",
+                     "deadline_rule", "visitor_consent")
 
 
 def staff_queue(user) -> QuerySet:

@@ -148,3 +148,15 @@ def test_another_operators_appeal_preview_is_404(client, customer_a, operator, o
     assert client.get(preview_url(appeal)).status_code == 404
     client.force_login(customer_b)
     assert client.get(preview_url(appeal)).status_code in (302, 404)  # not staff: the admin's login
+
+
+def test_a_saved_draft_adds_no_query_to_the_work_page(client, customer_a, operator, django_assert_num_queries):
+    appeal = submit(customer_a, now=None)
+    client.force_login(operator)
+    client.get(change_url(appeal))
+    with django_assert_num_queries(15) as captured:
+        client.get(change_url(appeal))
+    services.appeal_save_answer_draft(appeal.pk, actor=operator, text="Черновик")
+    with django_assert_num_queries(len(captured.captured_queries)):
+        body = client.get(change_url(appeal)).content.decode()
+    assert "Черновик сохранён" in body
