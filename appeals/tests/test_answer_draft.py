@@ -160,3 +160,23 @@ def test_a_saved_draft_adds_no_query_to_the_work_page(client, customer_a, operat
     with django_assert_num_queries(len(captured.captured_queries)):
         body = client.get(change_url(appeal)).content.decode()
     assert "Черновик сохранён" in body
+
+
+def test_preview_for_a_person_without_an_account(client, operator):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    client.force_login(operator)
+    client.post(reverse("admin:appeals_appeal_add"), {
+        "channel": "email", "received_at": (timezone.localtime() - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+        "contact_name": "Сидоров С. С.", "contact_email": "sidorov@example.ru", "kind": "request",
+        "topic": "billing", "subject": "Вопрос", "text": "Когда перерасчёт?", "answer_channel": "email",
+    })
+    appeal = Appeal.objects.get()
+    assert appeal.author is None
+    save_draft(client, appeal, "Перерасчёт в апреле.")
+    page = client.get(preview_url(appeal))
+    body = page.content.decode()
+    assert page.status_code == 200 and "только письмом" in body and "sidorov@example.ru" in body
+    assert "Перерасчёт в апреле." in page.context["notice"].email_text
