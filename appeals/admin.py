@@ -16,14 +16,14 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from appeals import access, search, selectors, services, workflow
+from appeals import access, notifying, search, selectors, services, workflow
 from appeals.admin_actions import WORK_ACTIONS
 from appeals.forms import StaffRegisterForm
 from appeals.models import Appeal
 from appeals.views import serve_attachment
 from core.forms import add_service_error
 from deadlines import services as deadline_services
-from deadlines.display import due_display
+from deadlines.display import due_display, time_left
 
 S = Appeal.Status
 SOON_WORKING_DAYS = 3
@@ -83,22 +83,30 @@ class AssigneeFilter(admin.SimpleListFilter):
 
 
 class AppealChangeList(ChangeList):
-    """Adds the working days left to every row of the page from one calendar query."""
+    """Adds what is left until the due moment to every row of the page, from one calendar query:
+    hours for an hour term, working days for a day term."""
 
     def get_results(self, request):
         super().get_results(request)
         rows = list(self.result_list)
         if not rows:
             return
-        days_left = deadline_services.working_days_left_each([r.due_at for r in rows], now=timezone.now())
+        now = timezone.now()
+        days_left = deadline_services.working_days_left_each([r.due_at for r in rows], now=now)
         for row, left in zip(rows, days_left, strict=True):
             row.days_left = left if row.is_open else None
+            row.time_left = (
+                time_left(row.due_at, row.deadline_rule.unit, now=now, working_days_left=left,
+                          soon_working_days=SOON_WORKING_DAYS)
+                if row.is_open else None
+            )
         self.result_list = rows
 
 
 @admin.register(Appeal)
 class AppealAdmin(admin.ModelAdmin):
-    list_display = ("number_label", "customer", "kind", "topic", "status_label", "assignee", "due", "days_left_label")
+    # The most urgent first, in the row and in the list: what is left, the due moment, then whose and what.
+    list_display = ("time_left_label", "due", "number_label", "status_label", "customer", "kind_topic", "assignee")
     list_display_links = ("number_label",)
     list_filter = (DeadlineFilter, AssigneeFilter, StatusFilter, "kind", "topic", "channel")
     list_select_related = ("organisation", "assignee")
@@ -117,6 +125,11 @@ class AppealAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return selectors.staff_queue(request.user)
+
+    def changelist_view(self, request, extra_context=None):
+        # The queue is the operators' workspace: its width goes to the deadline columns and the
+        # filters, not to the admin's app list (the breadcrumbs and the header still lead everywhere).
+        return super().changelist_view(request, {"is_nav_sidebar_enabled": False, **(extra_context or {})})
 
     def get_changelist(self, request, **kwargs):
         return AppealChangeList
@@ -143,20 +156,16 @@ class AppealAdmin(admin.ModelAdmin):
     def due(self, obj):
         return due_display(obj.due_at, obj.deadline_rule.unit)
 
-    @admin.display(description=gettext_lazy("осталось раб. дн."))
-    def days_left_label(self, obj):
-        days = getattr(obj, "days_left", None)
-        if days is None:
+    @admin.display(description=gettext_lazy("осталось"), ordering="due_at")
+    def time_left_label(self, obj):
+        left = getattr(obj, "time_left", None)
+        if left is None:
             return "—"
-        if days < 0:
-            css, text = "days-left-overdue", _("просрочено на %(n)d") % {"n": -days}
-        elif days == 0:
-            css, text = "days-left-today", _("сегодня")
-        elif days <= SOON_WORKING_DAYS:
-            css, text = "days-left-soon", str(days)
-        else:
-            css, text = "days-left-ok", str(days)
-        return format_html('<span class="{}">{}</span>', css, text)
+        return format_html('<span class="time-left time-left-{}" data-time-left>{}</span>', left.urgency, left.text)
+
+    @admin.display(description=gettext_lazy("вид, тема"), ordering="kind")
+    def kind_topic(self, obj):
+        return format_html("{}<br><small>{}</small>", obj.get_kind_display(), obj.get_topic_display())
 
     # --- permissions: never deleted, status never edited ---------------------------------
 
@@ -173,6 +182,11 @@ class AppealAdmin(admin.ModelAdmin):
 
     def get_urls(self):
         custom = [
+            path(
+                "<int:object_id>/answer-preview/",
+                self.admin_site.admin_view(self.answer_preview_view),
+                name=f"{self.opts.app_label}_{self.opts.model_name}_answer_preview",
+            ),
             path(
                 "<int:object_id>/files/<int:attachment_id>/",
                 self.admin_site.admin_view(self.attachment_view),
@@ -267,9 +281,36 @@ class AppealAdmin(admin.ModelAdmin):
                     messages.error(request, str(denied) or _("Нет прав на это действие."))
                 else:
                     messages.success(request, done)
-                    return HttpResponseRedirect(request.path)
+                    return HttpResponseRedirect((action.then and action.then(appeal, request)) or request.path)
+            if name == "answer":
+                # Sending failed (a bad letter, a changed draft): stay on the preview, with the reason.
+                return self._render_answer_preview(request, appeal, form)
             bound[name] = form
         return self._render_work_page(request, appeal, can_change, bound)
+
+    def answer_preview_view(self, request, object_id):
+        """The saved draft as the customer will get it: the notice by the templates that send it, and the page."""
+        appeal = access.access_appeal_for_staff(request.user, object_id, related=selectors.WORK_PAGE_RELATED)
+        if not self.has_change_permission(request, appeal):
+            raise Http404
+        if not appeal.answer_draft.strip() or not workflow.can_answer(appeal):
+            messages.warning(request, _("Черновика ответа нет: сначала сохраните текст ответа."))
+            return HttpResponseRedirect(reverse("admin:appeals_appeal_change", args=[appeal.pk]))
+        return self._render_answer_preview(request, appeal, WORK_ACTIONS["answer"].form(appeal, request, None, None))
+
+    def _render_answer_preview(self, request, appeal, form):
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Ответ на обращение № %(number)s: как его увидит заявитель") % {"number": appeal.number},
+            "appeal": appeal,
+            "original": appeal,
+            "notice": notifying.answer_preview(appeal),
+            "recipient": notifying.customer_of(appeal),
+            "form": form,
+            "has_view_permission": True,
+        }
+        return TemplateResponse(request, "admin/appeals/appeal/answer_preview.html", context)
 
     def _taken_by_a_colleague(self, request, number):
         """An operator's form for an appeal a colleague took meanwhile (e.g. by answering it first):
@@ -278,7 +319,7 @@ class AppealAdmin(admin.ModelAdmin):
             "Обращение № %(number)s уже взял в работу другой сотрудник, пока была открыта ваша страница. "
             "Ваши изменения не сохранены."
         ) % {"number": number}
-        typed = (request.POST.get("answer-text") or request.POST.get("message-text") or "").strip()
+        typed = (request.POST.get("draft-text") or request.POST.get("message-text") or "").strip()
         if typed:
             message += " " + _("Ваш текст: «%(text)s»") % {"text": typed[:2000]}
         messages.error(request, message)
@@ -316,7 +357,7 @@ class AppealAdmin(admin.ModelAdmin):
             "can_message": can_change,
             "rule": rule,
             # After a conflict the operator keeps what they typed, to compare and reuse.
-            "unsaved_answer": bound["answer"].data.get("answer-text", "") if "answer" in bound else "",
+            "unsaved_answer": bound["draft"].data.get("draft-text", "") if "draft" in bound else "",
             "has_view_permission": True,
         }
         return TemplateResponse(request, "admin/appeals/appeal/work.html", context)

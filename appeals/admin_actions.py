@@ -9,17 +9,21 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django import forms
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from appeals import access, selectors, services
-from appeals.forms import AnswerForm, AssignForm, ExtendForm, RedirectForm, StaffMessageForm, TransitionForm
+from appeals.admin_forms import AnswerDraftForm, AnswerSendForm
+from appeals.forms import AssignForm, ExtendForm, RedirectForm, StaffMessageForm, TransitionForm
 
 
 @dataclass(frozen=True)
 class WorkAction:
     form: Callable[..., forms.Form]  # (appeal, request, data, files) -> the action's form
     perform: Callable[..., str]  # (appeal, user, cleaned_data) -> the success message; calls one service
+    # (appeal, request) -> where to go on success, when not back to the work page
+    then: Callable[..., str | None] | None = None
 
 
 def _initial(appeal, **extra):
@@ -56,10 +60,22 @@ def _redirect(appeal, user, data):
     return _("Обращение отмечено как перенаправленное.")
 
 
+def _draft(appeal, user, data):
+    services.appeal_save_answer_draft(appeal.pk, actor=user, text=data["text"], expected_version=data["version"])
+    return _("Черновик ответа сохранён. Заявитель его не видит, пока ответ не отправлен.")
+
+
+def _after_draft(appeal, request):
+    # «Посмотреть, как увидит заявитель» saves first, then shows the preview.
+    if "preview" in request.POST:
+        return reverse("admin:appeals_appeal_answer_preview", args=[appeal.pk])
+    return None
+
+
 def _answer(appeal, user, data):
-    services.appeal_answer(appeal.pk, actor=user, text=data["text"], letter=data["letter"],
-                           expected_version=data["version"])
-    return _("Ответ сохранён и доступен заявителю.")
+    services.appeal_send_answer_draft(appeal.pk, actor=user, expected_version=data["version"],
+                                      expected_digest=data["digest"], letter=data["letter"])
+    return _("Ответ отправлен заявителю.")
 
 
 # In the order the forms appear on the page.
@@ -92,8 +108,18 @@ WORK_ACTIONS = {
         ),
         _redirect,
     ),
+    "draft": WorkAction(
+        lambda appeal, request, data, files: AnswerDraftForm(
+            data, initial=_initial(appeal, text=appeal.answer_draft), prefix="draft",
+        ),
+        _draft,
+        _after_draft,
+    ),
+    # Sent from the preview page: the draft exactly as previewed (its digest), with the letter.
     "answer": WorkAction(
-        lambda appeal, request, data, files: AnswerForm(data, files, initial=_initial(appeal), prefix="answer"),
+        lambda appeal, request, data, files: AnswerSendForm(
+            data, files, initial=_initial(appeal, digest=services.draft_digest(appeal.answer_draft)), prefix="answer",
+        ),
         _answer,
     ),
 }

@@ -144,6 +144,14 @@ class Appeal(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False
     )
 
+    # The operator's answer before it is sent: kept across visits, never shown to the customer.
+    answer_draft = models.TextField(_("черновик ответа"), blank=True, editable=False)
+    answer_draft_saved_at = models.DateTimeField(_("черновик сохранён"), null=True, blank=True, editable=False)
+    answer_draft_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False,
+        verbose_name=_("автор черновика"),
+    )
+
     rating = models.PositiveSmallIntegerField(_("оценка"), null=True, blank=True, editable=False)
     rating_comment = models.TextField(_("комментарий к оценке"), blank=True, editable=False)
     rated_at = models.DateTimeField(_("оценено"), null=True, blank=True, editable=False)
@@ -184,6 +192,13 @@ class Appeal(models.Model):
             models.Index(
                 fields=["due_at"],
                 name="appeal_open_due",
+                condition=Q(status__in=["registered", "in_progress", "waiting_for_customer", "reopened"]),
+            ),
+            # An operator's open work ("my open appeals", the queue's "mine or unassigned" and its
+            # counts): only open rows, already in deadline order, so the index stays small at any volume.
+            models.Index(
+                fields=["assignee", "due_at"],
+                name="appeal_open_assignee_due",
                 condition=Q(status__in=["registered", "in_progress", "waiting_for_customer", "reopened"]),
             ),
             # A visitor's status check and staff search by email.

@@ -8,6 +8,8 @@ notifications delivers it). The event kinds below are also declared to the
 notifications app, which lists them on each person's preferences page.
 """
 
+import copy
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.urls import reverse
@@ -20,7 +22,7 @@ from appeals.models import Appeal, AppealEvent
 from deadlines.arithmetic import is_day_term
 from notifications.events import STAFF, EventType, ReminderPolicySpec, register, register_reminder_policy
 from notifications.models import Channel
-from notifications.services import Address, notify
+from notifications.services import Address, notify, render_for
 
 S = Appeal.Status
 Kind = AppealEvent.Kind
@@ -89,7 +91,7 @@ ASSIGNED = register(EventType(
 ))
 CUSTOMER_ACTIVITY = register(EventType(
     key="appeals.customer_activity",
-    label=_("Заявитель ответил, отозвал или возобновил обращение"),
+    label=_("Заявитель ответил на запрос, написал, отозвал или возобновил обращение"),
     template="appeals/notifications/customer_activity",
     audience=STAFF,
 ))
@@ -176,7 +178,9 @@ def appeal_event_recorded(event: AppealEvent, *, role: str) -> None:
         _transition(event, appeal, by_customer)
     elif event.kind == Kind.MESSAGE:
         if by_customer:
-            _to_assignee(event, appeal, CUSTOMER_ACTIVITY)
+            # Recorded before the reply returns the appeal to work: the status still says what was asked.
+            activity = ACTIVITY_INFO_REPLY if appeal.status == S.WAITING_FOR_CUSTOMER else ACTIVITY_MESSAGE
+            _to_assignee(event, appeal, CUSTOMER_ACTIVITY, activity=activity)
         else:
             _to_customer(event, appeal, MESSAGE)
     elif event.kind == Kind.ANSWER:
@@ -190,6 +194,14 @@ def appeal_event_recorded(event: AppealEvent, *, role: str) -> None:
         _to_assignee(event, appeal, ASSIGNED)
 
 
+# What the customer did, as the assignee's notice names it (customer_activity's templates).
+ACTIVITY_INFO_REPLY = "info_reply"
+ACTIVITY_MESSAGE = "message"
+ACTIVITY_WITHDRAWN = "withdrawn"
+ACTIVITY_REOPENED = "reopened"
+_CUSTOMER_TRANSITION_ACTIVITY = {S.WITHDRAWN: ACTIVITY_WITHDRAWN, S.REOPENED: ACTIVITY_REOPENED}
+
+
 def _transition(event, appeal, by_customer):
     if not event.from_status and event.to_status == S.REGISTERED:
         _to_customer(event, appeal, REGISTERED)
@@ -198,8 +210,9 @@ def _transition(event, appeal, by_customer):
         return  # the answer and the redirect have notices of their own
     elif by_customer:
         # A reply returns the appeal to work; its message already told the assignee.
-        if event.to_status != S.IN_PROGRESS:
-            _to_assignee(event, appeal, CUSTOMER_ACTIVITY)
+        activity = _CUSTOMER_TRANSITION_ACTIVITY.get(event.to_status)
+        if activity:
+            _to_assignee(event, appeal, CUSTOMER_ACTIVITY, activity=activity)
     elif event.to_status == S.WAITING_FOR_CUSTOMER:
         _to_customer(event, appeal, INFO_REQUESTED)
     else:
@@ -266,6 +279,28 @@ def appeal_context(appeal, **extra) -> dict:
     }
 
 
+def _customer_context(appeal, *, comment, from_status=""):
+    return appeal_context(
+        appeal,
+        comment=comment,
+        answer_text=appeal.answer_text,
+        redirected_to=appeal.redirected_to,
+        extension_reason=appeal.extension_reason,
+        from_status=S(from_status).label if from_status else "",
+        has_account=bool(appeal.author_id),
+    )
+
+
+def answer_preview(appeal):
+    """The answer notice the customer will get for the saved draft, rendered by the templates that send it."""
+    would_be = copy.copy(appeal)
+    would_be.answer_text = appeal.answer_draft.strip()
+    return render_for(
+        customer_of(appeal), event=ANSWERED.key, context=_customer_context(would_be, comment=would_be.answer_text),
+        link=customer_link(appeal),
+    )
+
+
 def _to_customer(event, appeal, event_type):
     recipient = customer_of(appeal)
     if recipient is None:
@@ -273,28 +308,23 @@ def _to_customer(event, appeal, event_type):
     notify(
         recipient=recipient,
         event=event_type.key,
-        context=appeal_context(
-            appeal,
-            comment=event.comment,
-            answer_text=appeal.answer_text,
-            redirected_to=appeal.redirected_to,
-            extension_reason=appeal.extension_reason,
-            from_status=S(event.from_status).label if event.from_status else "",
-            has_account=bool(appeal.author_id),
-        ),
+        context=_customer_context(appeal, comment=event.comment, from_status=event.from_status),
         dedup_key=f"appeals.event:{event.pk}:{recipient_key(recipient)}",
         link=customer_link(appeal),
         now=event.created_at,
     )
 
 
-def _to_assignee(event, appeal, event_type):
+def _to_assignee(event, appeal, event_type, *, activity=""):
+    """A notice to the assignee naming what happened (`activity`), never the status at writing time:
+    by the time it is read, the appeal may have moved on; the link opens its admin page."""
     if not appeal.assignee_id:
         return
     notify(
         recipient=appeal.assignee,
         event=event_type.key,
-        context=appeal_context(appeal, comment=event.comment, actor=str(event.actor or appeal.contact_name)),
+        context=appeal_context(appeal, comment=event.comment, actor=str(event.actor or appeal.contact_name),
+                               activity=activity),
         dedup_key=f"appeals.event:{event.pk}:user:{appeal.assignee_id}",
         link=staff_link(appeal),
         now=event.created_at,

@@ -125,11 +125,11 @@ def cabinet_section(user) -> dict:
 # --- the staff queue and work page (the Django admin) ----------------------------------------
 
 # The queue shows these columns of each row; the long texts are read on the work page only.
-_QUEUE_DEFERRED = ("text", "answer_text", "extension_reason", "rating_comment", "postal_address",
+_QUEUE_DEFERRED = ("text", "answer_text", "answer_draft", "extension_reason", "rating_comment", "postal_address",
                    "deadline_rule__legal_basis")
 # What the work page shows of the appeal itself, in the query that fetches it.
-WORK_PAGE_RELATED = ("organisation", "assignee", "author", "answered_by", "extended_by", "deadline_rule",
-                     "visitor_consent")
+WORK_PAGE_RELATED = ("organisation", "assignee", "author", "answered_by", "answer_draft_by", "extended_by",
+                     "deadline_rule", "visitor_consent")
 
 
 def staff_queue(user) -> QuerySet:

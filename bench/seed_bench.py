@@ -315,6 +315,7 @@ class Command(BaseCommand):
                 else "",
                 "answered_at": answered_at if status != S.REOPENED else None,
                 "answered_by_id": assignee if answered and status != S.REOPENED else None,
+                "answer_draft": "", "answer_draft_saved_at": None, "answer_draft_by_id": None,
                 "rating": rng.choice((5, 5, 5, 4, 4, 3, 2, 1)) if rated else None,
                 "rating_comment": "",
                 "rated_at": answered_at if rated else None,

@@ -170,6 +170,20 @@ def _channels_for(recipient, event_type: EventType, channels, legally_required: 
     return result
 
 
+def render_for(recipient, *, event: str, context: dict, link: str = ""):
+    """The message `notify` would write for this person, rendered by the same templates, written nowhere.
+
+    For previews: staff see what a customer will get before they send it.
+    """
+    event_type = get_event_type(event)
+    is_user = recipient is not None and not isinstance(recipient, Address)
+    name = (recipient.get_short_name() if is_user else recipient.name) if recipient is not None else ""
+    language = _language_for(recipient) if recipient is not None else settings.LANGUAGE_CODE
+    return render_message(
+        event_type, context, language=language, recipient_name=name, link=link, recipient_has_account=is_user
+    )
+
+
 def _language_for(recipient) -> str:
     if isinstance(recipient, Address):
         return recipient.language or settings.LANGUAGE_CODE

@@ -3,7 +3,7 @@
 - `filing`: filing from the cabinet, the public site and by staff (number, rule, due date);
 - `transitions`: the one status writer (`appeal_transition`, withdraw, reopen);
 - `messages`: the conversation and internal notes;
-- `staff`: assigning, extending, redirecting, answering;
+- `staff`: assigning, extending, redirecting, answering (a draft first, then sent);
 - `rating`: the customer's assessment;
 - `common` (lock, version check, the audit row that queues notices), `numbering`, `attachments`.
 
@@ -20,7 +20,16 @@ from appeals.services.filing import (
 )
 from appeals.services.messages import appeal_add_message
 from appeals.services.rating import appeal_rate
-from appeals.services.staff import appeal_answer, appeal_assign, appeal_extend, appeal_redirect, redirect_due_at
+from appeals.services.staff import (
+    appeal_answer,
+    appeal_assign,
+    appeal_extend,
+    appeal_redirect,
+    appeal_save_answer_draft,
+    appeal_send_answer_draft,
+    draft_digest,
+    redirect_due_at,
+)
 from appeals.services.transitions import appeal_reopen, appeal_transition, appeal_withdraw
 
 __all__ = [
@@ -32,10 +41,13 @@ __all__ = [
     "appeal_redirect",
     "appeal_register_by_staff",
     "appeal_reopen",
+    "appeal_save_answer_draft",
+    "appeal_send_answer_draft",
     "appeal_submit",
     "appeal_submit_for_visitor",
     "appeal_transition",
     "appeal_withdraw",
+    "draft_digest",
     "redirect_due_at",
     "registration_late",
 ]

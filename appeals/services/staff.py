@@ -1,5 +1,6 @@
 """What only staff do to an appeal: assign it, extend its term, redirect it, answer it."""
 
+import hashlib
 from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
@@ -106,24 +107,65 @@ def appeal_redirect(
     return appeal
 
 
-def appeal_answer(
-    appeal_id: int,
-    *,
-    actor,
-    text: str,
-    expected_version: int | None,
-    letter=None,
-    now: datetime | None = None,
-) -> Appeal:
-    """Give the final answer (text and an optional signed PDF letter).
+def draft_digest(text: str) -> str:
+    """Names one version of a draft: the send form carries it, so what is sent is what was previewed."""
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
 
-    `expected_version` is the version the operator's form was rendered with: if
-    someone changed the appeal meanwhile, nothing is saved and they are told so.
+
+def appeal_save_answer_draft(
+    appeal_id: int, *, actor, text: str, expected_version: int | None = None, now: datetime | None = None,
+) -> Appeal:
+    """Keep the operator's answer as a draft: nothing is published, notified or moved.
+
+    The draft changes no state a colleague's open form relies on, so the version stays.
     """
     now = now_or(now)
     text = text.strip()
     if not text:
         raise ValidationError({"text": _("Введите текст ответа.")})
+    with transaction.atomic():
+        appeal, _role = common.lock_as(appeal_id, actor, access.STAFF)
+        common.check_version(appeal, expected_version)
+        if not workflow.can_answer(appeal):
+            raise ValidationError(_("На это обращение сейчас нельзя дать ответ."))
+        appeal.answer_draft = text
+        appeal.answer_draft_saved_at = now
+        appeal.answer_draft_by = actor
+        appeal.save(update_fields=["answer_draft", "answer_draft_saved_at", "answer_draft_by", "updated_at"])
+    return appeal
+
+
+def appeal_send_answer_draft(
+    appeal_id: int, *, actor, expected_version: int | None, expected_digest: str, letter=None,
+    now: datetime | None = None,
+) -> Appeal:
+    """Send the saved draft as the answer, exactly as the operator previewed it."""
+    return appeal_answer(appeal_id, actor=actor, text=None, expected_version=expected_version, letter=letter,
+                         now=now, expected_digest=expected_digest)
+
+
+def appeal_answer(
+    appeal_id: int,
+    *,
+    actor,
+    text: str | None,
+    expected_version: int | None,
+    letter=None,
+    now: datetime | None = None,
+    expected_digest: str | None = None,
+) -> Appeal:
+    """Give the final answer (text and an optional signed PDF letter).
+
+    `expected_version` is the version the operator's form was rendered with: if
+    someone changed the appeal meanwhile, nothing is saved and they are told so.
+    With `text=None` the saved draft is sent, if it is still the one named by
+    `expected_digest` (the one the operator previewed).
+    """
+    now = now_or(now)
+    if text is not None:
+        text = text.strip()
+        if not text:
+            raise ValidationError({"text": _("Введите текст ответа.")})
     checked = None
     if letter:
         checked = check_file(letter)
@@ -137,16 +179,30 @@ def appeal_answer(
         # the assignee, and the operator must learn of the conflict, not of the assignment.
         common.check_version(appeal, expected_version)
         role = access.acting_role(appeal, actor, access.STAFF)
+        answer = text
+        if answer is None:
+            answer = appeal.answer_draft.strip()
+            if not answer:
+                raise ValidationError(_("Черновика ответа нет: сначала сохраните текст ответа."))
+            if expected_digest != draft_digest(appeal.answer_draft):
+                raise ValidationError(
+                    _("Черновик изменили после предпросмотра. Посмотрите его ещё раз перед отправкой."),
+                    code="conflict",
+                )
         changed = []
         if appeal.status == S.REGISTERED:
             changed += apply_transition(appeal, to=S.IN_PROGRESS, actor=actor, role=role, comment="", now=now)
-        appeal.answer_text = text
+        appeal.answer_text = answer
         appeal.answered_at = now
         appeal.answered_by = actor
+        appeal.answer_draft = ""
+        appeal.answer_draft_saved_at = None
+        appeal.answer_draft_by = None
         changed += apply_transition(appeal, to=S.ANSWERED, actor=actor, role=role, comment="", now=now)
-        common.record_event(appeal, kind=Event.ANSWER, actor=actor, role=role, now=now, comment=text)
+        common.record_event(appeal, kind=Event.ANSWER, actor=actor, role=role, now=now, comment=answer)
         attachments.attach(appeal, stored, purpose=Attachment.Purpose.ANSWER_LETTER, uploaded_by=actor, now=now)
-        common.save(appeal, [*changed, "answer_text", "answered_at", "answered_by"])
+        common.save(appeal, [*changed, "answer_text", "answered_at", "answered_by", "answer_draft",
+                             "answer_draft_saved_at", "answer_draft_by"])
         return appeal
 
     return attachments.with_file_cleanup(work)

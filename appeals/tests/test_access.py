@@ -124,7 +124,7 @@ class TestStaff:
             url = reverse("admin:appeals_appeal_attachment", args=[appeal.pk, attachment.pk])
             assert client.get(url).status_code == 404
         response = client.post(reverse("admin:appeals_appeal_change", args=[appeal.pk]),
-                               {"action": "answer", "answer-text": "Чужой ответ", "answer-version": "99"})
+                               {"action": "draft", "draft-text": "Чужой ответ", "draft-version": "99"})
         # A colleague's appeal: the conflict is explained on the queue page, nothing changes.
         assert response.status_code == 302
         assert response["Location"] == reverse("admin:appeals_appeal_changelist")
@@ -193,7 +193,9 @@ class TestStaffMembersOwnAppeal:
         client.post(url, {"action": "transition", "transition-to": "in_progress", "transition-version": own.version})
         own.refresh_from_db()
         assert own.status == "in_progress" and own.assignee == supervisor
-        client.post(url, {"action": "answer", "answer-text": "Перерасчёт сделан.", "answer-version": own.version})
+        client.post(url, {"action": "draft", "draft-text": "Перерасчёт сделан.", "draft-version": own.version})
+        client.post(url, {"action": "answer", "answer-digest": services.draft_digest("Перерасчёт сделан."),
+                          "answer-version": own.version})
         own.refresh_from_db()
         assert own.status == "answered"
 
@@ -216,5 +218,5 @@ def test_a_malformed_appeal_id_in_the_admin_is_404_not_500(client, supervisor, c
     submit(customer_a)
     client.force_login(supervisor)
     assert client.get(f"/admin/appeals/appeal/{object_id}/change/").status_code == 404
-    response = client.post(f"/admin/appeals/appeal/{object_id}/change/", {"action": "answer", "answer-text": "x"})
+    response = client.post(f"/admin/appeals/appeal/{object_id}/change/", {"action": "draft", "draft-text": "x"})
     assert response.status_code == 404

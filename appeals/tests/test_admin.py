@@ -42,7 +42,7 @@ class TestQueue:
             response = client.get(QUEUE)
         assert len(response.context["cl"].result_list) == 50
         body = response.content.decode()
-        assert "days-left-" in body and 'style="' not in body.split("<body")[1].split("result_list")[1][:20000]
+        assert "time-left-" in body and 'style="' not in body.split("<body")[1].split("result_list")[1][:20000]
         with django_assert_num_queries(len(captured.captured_queries)):
             client.get(QUEUE + "?deadline=soon&assigned=none&status=registered")
 
@@ -69,7 +69,7 @@ class TestQueue:
         assert numbers(client.get(QUEUE + "?deadline=soon")) == {soon.number}
         assert later.number in numbers(client.get(QUEUE))
         body = client.get(QUEUE).content.decode()
-        assert "days-left-overdue" in body
+        assert "time-left-overdue" in body
 
     def test_search_by_number_name_email_inn_and_text(self, client, customer_a, customer_b, supervisor):
         organisation = OrganisationFactory(inn="7707083893")
@@ -160,8 +160,10 @@ class TestWorkPage:
                                          "extend-version": appeal.version})
         appeal.refresh_from_db()
         assert appeal.extended_at is not None
-        response = client.post(change_url(appeal), {"action": "answer", "answer-text": "Перерасчёт сделан.",
-                                                     "answer-version": appeal.version,
+        client.post(change_url(appeal), {"action": "draft", "draft-text": "Перерасчёт сделан.",
+                                         "draft-version": appeal.version})
+        response = client.post(change_url(appeal), {"action": "answer", "answer-version": appeal.version,
+                                                     "answer-digest": services.draft_digest("Перерасчёт сделан."),
                                                      "answer-letter": upload("ответ.pdf")})
         assert response.status_code == 302
         appeal.refresh_from_db()
@@ -173,8 +175,8 @@ class TestWorkPage:
         stale_version = appeal.version
         services.appeal_answer(appeal.pk, actor=supervisor, text="Ответ руководителя", expected_version=stale_version)
         client.force_login(operator)
-        response = client.post(change_url(appeal), {"action": "answer", "answer-text": "Мой ответ",
-                                                     "answer-version": stale_version}, follow=True)
+        response = client.post(change_url(appeal), {"action": "draft", "draft-text": "Мой ответ",
+                                                     "draft-version": stale_version}, follow=True)
         body = response.content.decode()
         assert "уже взял в работу другой сотрудник" in body and "Мой ответ" in body
         appeal.refresh_from_db()
@@ -185,8 +187,8 @@ class TestWorkPage:
         stale_version = appeal.version
         services.appeal_answer(appeal.pk, actor=operator, text="Ответ оператора", expected_version=stale_version)
         client.force_login(supervisor)
-        response = client.post(change_url(appeal), {"action": "answer", "answer-text": "Мой ответ",
-                                                     "answer-version": stale_version})
+        response = client.post(change_url(appeal), {"action": "draft", "draft-text": "Мой ответ",
+                                                     "draft-version": stale_version})
         body = response.content.decode()
         assert response.status_code == 200
         assert "уже изменил другой сотрудник" in body and "Мой ответ" in body

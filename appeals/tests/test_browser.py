@@ -57,8 +57,10 @@ def test_resident_files_operator_answers_resident_rates(seeded_deadlines, live_s
     staff.goto(base + "/admin/appeals/appeal/")
     staff.get_by_role("link", name=number).click()
     staff.get_by_label("Текст ответа").fill("Повторное начисление сторнировано, перерасчёт отражён в квитанции.")
-    staff.get_by_role("button", name="Сохранить ответ").click()
-    staff.get_by_text("Ответ сохранён и доступен заявителю.").wait_for()
+    staff.get_by_role("button", name="Сохранить и посмотреть, как увидит заявитель").click()
+    staff.get_by_role("heading", name="Письмо заявителю").wait_for()
+    staff.get_by_role("button", name="Отправить ответ заявителю").click()
+    staff.get_by_text("Ответ отправлен заявителю.").wait_for()
     assert staff.locator("[data-appeal-status]").inner_text() == "Дан ответ"
 
     customer.goto(base + f"/appeals/{number}/")
