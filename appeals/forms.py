@@ -1,7 +1,5 @@
 """Forms for customers (the cabinet) and for staff (the admin). They validate; services act."""
 
-import uuid
-
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -10,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from appeals.files import APPEAL_FILES
 from appeals.models import Appeal
-from core.forms import CheckedFilesField
+from core.forms import CheckedFilesField, IdempotencyKeyMixin
 from core.phones import PhoneField
 
 TEXT_MAX_LENGTH = 20000
@@ -24,7 +22,7 @@ class AttachmentsField(CheckedFilesField):
         super().__init__(policy=APPEAL_FILES, **kwargs)
 
 
-class AppealForm(forms.Form):
+class AppealForm(IdempotencyKeyMixin, forms.Form):
     organisation = forms.TypedChoiceField(
         label=_("От чьего имени"), coerce=str, required=False, empty_value=AS_MYSELF,
         widget=forms.RadioSelect,
@@ -48,19 +46,22 @@ class AppealForm(forms.Form):
         label=_("Почтовый адрес для ответа"), max_length=500, required=False,
         help_text=_("Индекс, город, улица, дом, квартира — если выбран ответ почтой."),
     )
-    idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, memberships=(), **kwargs):
+    def __init__(self, *args, memberships=(), for_organisation=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.organisations = {str(m.organisation_id): m.organisation for m in memberships}
         if self.organisations:
             self.fields["organisation"].choices = [(AS_MYSELF, _("От себя лично"))] + [
                 (pk, org.name) for pk, org in self.organisations.items()
             ]
+            # An employee filing from their organisation's page, or who belongs to one
+            # organisation only, files for it unless they choose otherwise.
+            if for_organisation is not None and str(for_organisation) in self.organisations:
+                self.initial.setdefault("organisation", str(for_organisation))
+            elif len(self.organisations) == 1:
+                self.initial.setdefault("organisation", next(iter(self.organisations)))
         else:
             del self.fields["organisation"]
-        if not self.is_bound:
-            self.initial.setdefault("idempotency_key", uuid.uuid4())
 
     def clean_organisation(self):
         value = self.cleaned_data.get("organisation") or AS_MYSELF
