@@ -88,22 +88,36 @@ class AppealForm(IdempotencyKeyMixin, forms.Form):
         return cleaned
 
 
-class ReplyForm(forms.Form):
+class ShownStatusForm(forms.Form):
+    """Carries the status the customer's page showed, so an action on a changed appeal is a conflict."""
+
+    shown_status = forms.ChoiceField(choices=Appeal.Status.choices, widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, appeal=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if appeal is not None and not self.is_bound:
+            self.initial["shown_status"] = appeal.status
+
+
+class ReplyForm(ShownStatusForm):
     text = forms.CharField(label=_("Ваш ответ"), max_length=TEXT_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 5}))
     files = AttachmentsField(label=_("Файлы"), help_text=_("PDF, JPEG, PNG, DOCX или XLSX, каждый не больше 10 МБ."))
 
     def __init__(self, *args, already_attached=0, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["files"].already_attached = already_attached
+        appeal = kwargs.get("appeal")
+        if appeal is not None and appeal.status != Appeal.Status.WAITING_FOR_CUSTOMER:
+            self.fields["text"].label = _("Сообщение")
 
 
-class WithdrawForm(forms.Form):
+class WithdrawForm(ShownStatusForm):
     comment = forms.CharField(
         label=_("Причина (необязательно)"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
-class RateForm(forms.Form):
+class RateForm(ShownStatusForm):
     rating = forms.TypedChoiceField(
         label=_("Оценка ответа"), coerce=int, choices=[(i, str(i)) for i in range(5, 0, -1)],
         widget=forms.RadioSelect, help_text=_("5 — отлично, 1 — очень плохо."),
@@ -113,7 +127,7 @@ class RateForm(forms.Form):
     )
 
 
-class ReopenForm(forms.Form):
+class ReopenForm(ShownStatusForm):
     comment = forms.CharField(
         label=_("Что осталось нерешённым"), max_length=TEXT_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 3})
     )

@@ -17,6 +17,7 @@ from accounts.models import Membership
 from appeals import access
 from appeals.models import Appeal, AppealEvent
 from deadlines.arithmetic import is_day_term
+from deadlines.display import due_display
 from notifications.events import STAFF, EventType, ReminderPolicySpec, register, register_reminder_policy
 from notifications.models import Channel
 from notifications.services import Address, notify
@@ -192,6 +193,11 @@ def _transition(event, appeal, by_customer):
         # A reply returns the appeal to work; its message already told the assignee.
         if event.to_status != S.IN_PROGRESS:
             _to_assignee(event, appeal, CUSTOMER_ACTIVITY)
+        if event.to_status == S.REOPENED:
+            # The reopened appeal has a new term: the customer is told the new due date.
+            _to_customer(event, appeal, STATUS_CHANGED, comment=_(
+                "Обращение будет рассмотрено повторно. Новый срок ответа — %(due)s."
+            ) % {"due": due_display(appeal.due_at, appeal.deadline_rule.unit)})
     elif event.to_status == S.WAITING_FOR_CUSTOMER:
         _to_customer(event, appeal, INFO_REQUESTED)
     else:
@@ -258,7 +264,7 @@ def appeal_context(appeal, **extra) -> dict:
     }
 
 
-def _to_customer(event, appeal, event_type):
+def _to_customer(event, appeal, event_type, *, comment=None):
     recipient = customer_of(appeal)
     if recipient is None:
         return
@@ -267,7 +273,7 @@ def _to_customer(event, appeal, event_type):
         event=event_type.key,
         context=appeal_context(
             appeal,
-            comment=event.comment,
+            comment=event.comment if comment is None else comment,
             answer_text=appeal.answer_text,
             redirected_to=appeal.redirected_to,
             extension_reason=appeal.extension_reason,

@@ -7,8 +7,12 @@ import pytest
 from django.urls import reverse
 
 from accounts.tests.factories import MembershipFactory, OrganisationFactory
+from appeals import services
 from appeals.models import Appeal
+from appeals.tests.factories import EXE_BYTES, submit, upload
 from appeals.tests.test_views import form_data
+from deadlines.display import due_display
+from notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
 NEW = reverse("appeals:new")
@@ -72,3 +76,120 @@ class TestIdempotencyKey:
             assert f'value="{key}"' not in html
         assert client_a.post(NEW, {**data, "idempotency_key": fresh}).status_code == 302
         assert Appeal.objects.count() == 1
+
+
+def _waiting(appeal, operator, question="Пришлите акт сверки за март."):
+    services.appeal_transition(appeal.pk, to="in_progress", actor=operator)
+    services.appeal_transition(appeal.pk, to="waiting_for_customer", actor=operator, comment=question)
+
+
+class TestConflicts:
+    def test_a_reply_after_the_request_was_withdrawn_is_a_visible_409(self, client_a, customer_a, operator):
+        appeal = submit(customer_a)
+        _waiting(appeal, operator)
+        # The customer's page shows the request; meanwhile the operator stops waiting.
+        services.appeal_transition(appeal.pk, to="in_progress", actor=operator)
+        response = client_a.post(reverse("appeals:reply", args=[appeal.number]),
+                                 {"text": "Вот акт", "shown_status": "waiting_for_customer"})
+        assert response.status_code == 409
+        html = response.content.decode()
+        assert "было «ожидает ответа заявителя», сейчас «в работе»" in html
+        assert not appeal.messages.exists()
+
+    def test_withdrawing_an_appeal_answered_meanwhile_is_a_visible_409(self, client_a, customer_a, operator):
+        appeal = submit(customer_a, now=None)
+        services.appeal_answer(appeal.pk, actor=operator, text="Ответ", expected_version=appeal.version)
+        response = client_a.post(reverse("appeals:withdraw", args=[appeal.number]),
+                                 {"comment": "", "shown_status": "registered"})
+        assert response.status_code == 409
+        assert "было «зарегистрировано», сейчас «дан ответ»" in response.content.decode()
+        appeal.refresh_from_db()
+        assert appeal.status == "answered"
+
+
+class TestWithdrawConfirmation:
+    def test_the_button_asks_first_and_says_what_withdrawing_means(self, client_a, customer_a):
+        appeal = submit(customer_a)
+        detail = client_a.get(reverse("appeals:detail", args=[appeal.number])).content.decode()
+        url = reverse("appeals:withdraw", args=[appeal.number])
+        assert f'href="{url}"' in detail
+        page = client_a.get(url)
+        html = page.content.decode()
+        assert page.status_code == 200
+        assert "ответ на него готовиться не будет" in html and "подать новое обращение" in html
+        appeal.refresh_from_db()
+        assert appeal.status == "registered"  # looking is not withdrawing
+        done = client_a.post(url, {"comment": "Решилось", "shown_status": "registered"})
+        assert done.status_code == 302
+        appeal.refresh_from_db()
+        assert appeal.status == "withdrawn"
+        assert "отозвать его уже нельзя" in client_a.get(url).content.decode()
+
+    def test_another_customer_gets_404(self, client, customer_a, customer_b):
+        appeal = submit(customer_a)
+        client.force_login(customer_b)
+        url = reverse("appeals:withdraw", args=[appeal.number])
+        assert client.get(url).status_code == 404
+        assert client.post(url, {"comment": ""}).status_code == 404
+        appeal.refresh_from_db()
+        assert appeal.status == "registered"
+
+
+class TestReplyAndMessages:
+    def test_the_reply_form_shows_the_operators_question(self, client_a, customer_a, operator):
+        appeal = submit(customer_a)
+        _waiting(appeal, operator, question="Пришлите фото счётчика.")
+        html = client_a.get(reverse("appeals:detail", args=[appeal.number])).content.decode()
+        question = html.index("Пришлите фото счётчика.", html.index("Ответить на запрос сведений"))
+        assert question < html.index('action="' + reverse("appeals:reply", args=[appeal.number]))
+
+    def test_reopening_shows_and_tells_the_new_due_date(self, client_a, customer_a, operator):
+        appeal = submit(customer_a, now=None)
+        services.appeal_answer(appeal.pk, actor=operator, text="Ответ", expected_version=appeal.version)
+        response = client_a.post(reverse("appeals:reopen", args=[appeal.number]),
+                                 {"comment": "Не исправлено", "shown_status": "answered"}, follow=True)
+        appeal.refresh_from_db()
+        new_due = due_display(appeal.due_at, appeal.deadline_rule.unit)
+        html = response.content.decode()
+        assert f"Новый срок ответа — {new_due}" in html
+        assert Notification.objects.filter(recipient=customer_a, event="appeals.status_changed").exists()
+        notice = Notification.objects.filter(recipient=customer_a, event="appeals.status_changed").latest("pk")
+        assert new_due in notice.body_text
+
+    def test_a_customer_adds_a_message_and_a_document_to_an_open_appeal(self, client_a, customer_a, operator):
+        appeal = submit(customer_a)
+        services.appeal_transition(appeal.pk, to="in_progress", actor=operator)
+        url = reverse("appeals:detail", args=[appeal.number])
+        assert "Дополнить обращение" in client_a.get(url).content.decode()
+        response = client_a.post(reverse("appeals:reply", args=[appeal.number]),
+                                 {"text": "Прикладываю акт.", "files": [upload("акт.pdf")],
+                                  "shown_status": "in_progress"})
+        assert response.status_code == 302
+        appeal.refresh_from_db()
+        assert appeal.status == "in_progress"
+        message = appeal.messages.get()
+        assert message.text == "Прикладываю акт." and message.attachments.count() == 1
+        assert Notification.objects.filter(recipient=operator, event="appeals.customer_activity").exists()
+
+    def test_a_bad_document_is_refused_and_nothing_is_saved(self, client_a, customer_a):
+        appeal = submit(customer_a)
+        response = client_a.post(reverse("appeals:reply", args=[appeal.number]),
+                                 {"text": "Вот", "files": [upload("x.pdf", EXE_BYTES)], "shown_status": "registered"})
+        assert response.status_code == 400
+        assert "не является документом" in response.content.decode()
+        assert not appeal.messages.exists()
+
+    def test_a_closed_appeal_takes_no_messages(self, client_a, customer_a):
+        appeal = submit(customer_a)
+        services.appeal_withdraw(appeal.pk, actor=customer_a)
+        assert "Дополнить обращение" not in client_a.get(
+            reverse("appeals:detail", args=[appeal.number])).content.decode()
+        response = client_a.post(reverse("appeals:reply", args=[appeal.number]), {"text": "Ещё"})
+        assert response.status_code == 400
+        assert "Подайте новое обращение" in response.content.decode()
+
+    def test_another_customer_cannot_write(self, client, customer_a, customer_b):
+        appeal = submit(customer_a)
+        client.force_login(customer_b)
+        assert client.post(reverse("appeals:reply", args=[appeal.number]), {"text": "чужое"}).status_code == 404
+        assert not appeal.messages.exists()
