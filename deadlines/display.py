@@ -79,5 +79,13 @@ def explanation_lines(explanation, *, counted_from: str) -> list[str]:
             )
             % {"nominal": _day(explanation.nominal_last_day), "last": _day(explanation.last_day)}
         )
+        total = (explanation.last_day - explanation.event_day).days
+        lines.append(
+            ngettext(
+                "Поэтому до срока %(total)d день, а не %(amount)d.",
+                "Поэтому до срока %(total)d дней, а не %(amount)d.",
+                total,
+            ) % {"total": total, "amount": term.amount}
+        )
     lines.append(_("Срок истекает в конце дня %(day)s.") % {"day": formats.date_format(explanation.last_day, "d.m.Y")})
     return lines

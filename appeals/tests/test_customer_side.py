@@ -193,3 +193,15 @@ class TestReplyAndMessages:
         client.force_login(customer_b)
         assert client.post(reverse("appeals:reply", args=[appeal.number]), {"text": "чужое"}).status_code == 404
         assert not appeal.messages.exists()
+
+
+def test_the_appeal_page_explains_a_due_date_41_days_away(client_a, customer_a):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    appeal = submit(customer_a, now=datetime(2026, 12, 1, 10, tzinfo=ZoneInfo("Europe/Moscow")))
+    html = client_a.get(reverse("appeals:detail", args=[appeal.number])).content.decode()
+    assert "Как посчитан срок" in html
+    assert "30 календарных дней со дня регистрации обращения" in html
+    assert "ГК РФ ст. 191" in html and "ГК РФ ст. 193" in html
+    assert "31.12.2026 (четверг) — нерабочий" in html
