@@ -22,8 +22,8 @@ from deadlines.display import due_display, explanation_lines
 S = Appeal.Status
 
 # The list page reads these columns only; the text and answer can be long.
-_LIST_COLUMNS = ("number", "subject", "kind", "topic", "status", "due_at", "last_activity_at", "organisation__name",
-                 "answered_at", "rated_at", "deadline_rule__unit")
+_LIST_COLUMNS = ("number", "subject", "contact_name", "kind", "topic", "status", "due_at", "last_activity_at",
+                 "organisation__name", "answered_at", "rated_at", "deadline_rule__unit")
 
 
 def appeal_list_for_customer(user, *, status: str | None = None) -> QuerySet:

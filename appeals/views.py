@@ -72,7 +72,7 @@ def appeal_new(request):
             initial["topic"] = request.GET["topic"]
         if request.GET.get("kind") in Appeal.Kind.values:
             initial["kind"] = request.GET["kind"]
-        form = AppealForm(initial=initial, memberships=memberships)
+        form = AppealForm(initial=initial, memberships=memberships, for_organisation=request.GET.get("organisation"))
     return render(request, "appeals/appeal_new.html", {"form": form})
 
 

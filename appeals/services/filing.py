@@ -25,17 +25,39 @@ from appeals.services.common import Event, S, company_tz, now_or
 from appeals.services.numbering import next_number
 from deadlines import services as deadline_services
 
+# Laws whose terms protect citizens only: the consumer-protection law's consumer is a citizen buying for
+# personal needs (Закон 2300-1, преамбула), so it is never an organisation's basis.
+CITIZENS_ONLY_BASES = ("Закон 2300-1",)
+# 59-ФЗ covers the appeals of associations of citizens, legal entities included (ст. 1 ч. 4):
+# an organisation's appeal keeps the terms, and its basis says why the citizens' law applies.
+ORGANISATIONS_UNDER_59 = "ст. 1 ч. 4"
 
-def _deadline(kind, topic, *, received_at, registered_at):
+
+def _short_basis(rule) -> str:
+    return rule.legal_basis.split("\n", 1)[0].strip()
+
+
+def _deadline(kind, topic, *, received_at, registered_at, organisation=None):
     # Filing never fails on configuration: without a rule for the kind, the general written-appeal term.
     rule = deadline_services.rule_for(f"appeal.{kind}", topic, fallback="appeal.request")
+    if organisation is not None and _short_basis(rule).startswith(CITIZENS_ONLY_BASES):
+        # An organisation is not a consumer: its claim is a written appeal under 59-ФЗ (ст. 1 ч. 4).
+        rule = deadline_services.rule_for("appeal.request", fallback="appeal.request")
     due = deadline_services.deadline_for(rule, received_at=received_at, registered_at=registered_at)
     return rule, due
 
 
-def _rule_basis(rule) -> str:
-    # The short first line ("59-ФЗ, ст. 12 ч. 1 и 2"); the full text stays on the rule.
-    return (rule.legal_basis.split("\n", 1)[0].strip() or rule.title)[:300]
+def _rule_basis(rule, *, organisation=None) -> str:
+    """The short first line ("59-ФЗ, ст. 12 ч. 1 и 2"); the full text stays on the rule.
+
+    For an organisation's appeal under 59-ФЗ the line also cites ст. 1 ч. 4, the article that
+    extends the citizens' procedure to legal entities, so nobody reads it as a citizen's rule
+    applied by mistake.
+    """
+    basis = _short_basis(rule) or rule.title
+    if organisation is not None and basis.startswith("59-ФЗ") and ORGANISATIONS_UNDER_59 not in basis:
+        basis = f"{basis}; {ORGANISATIONS_UNDER_59}"
+    return basis[:300]
 
 
 _PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -106,7 +128,9 @@ def _register(*, fields, files, uploaded_by, actor, role, now, received_at, comm
         if before is not None:
             before()
         registered_at = now
-        rule, due = _deadline(fields["kind"], fields["topic"], received_at=received_at, registered_at=registered_at)
+        organisation = fields.get("organisation")
+        rule, due = _deadline(fields["kind"], fields["topic"], received_at=received_at, registered_at=registered_at,
+                              organisation=organisation)
         appeal = Appeal(
             **fields,
             number=next_number(timezone.localtime(registered_at, company_tz()).year),
@@ -115,7 +139,7 @@ def _register(*, fields, files, uploaded_by, actor, role, now, received_at, comm
             registered_at=registered_at,
             due_at=due,
             deadline_rule=rule,
-            deadline_basis=_rule_basis(rule),
+            deadline_basis=_rule_basis(rule, organisation=organisation),
             last_activity_at=now,
         )
         # Field checks only: the database enforces the constraints, no need to ask it twice.

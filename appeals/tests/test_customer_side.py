@@ -205,3 +205,50 @@ def test_the_appeal_page_explains_a_due_date_41_days_away(client_a, customer_a):
     assert "30 календарных дней со дня регистрации обращения" in html
     assert "ГК РФ ст. 191" in html and "ГК РФ ст. 193" in html
     assert "31.12.2026 (четверг) — нерабочий" in html
+
+
+class TestOrganisations:
+    def test_one_organisation_is_the_default_filer(self, client_a, customer_a):
+        organisation = OrganisationFactory()
+        MembershipFactory(user=customer_a, organisation=organisation)
+        form = client_a.get(NEW).context["form"]
+        assert form["organisation"].value() == str(organisation.pk)
+
+    def test_filing_from_the_organisations_page_defaults_to_it(self, client_a, customer_a):
+        first, second = OrganisationFactory(), OrganisationFactory()
+        MembershipFactory(user=customer_a, organisation=first)
+        MembershipFactory(user=customer_a, organisation=second)
+        assert client_a.get(NEW).context["form"]["organisation"].value() in (None, "")
+        page = client_a.get(reverse("accounts:organisation", args=[second.pk])).content.decode()
+        assert f'{NEW}?organisation={second.pk}' in page
+        form = client_a.get(NEW, {"organisation": second.pk}).context["form"]
+        assert form["organisation"].value() == str(second.pk)
+        # Somebody else's organisation in the link is no default.
+        stranger = OrganisationFactory()
+        assert client_a.get(NEW, {"organisation": stranger.pk}).context["form"]["organisation"].value() in (None, "")
+
+    def test_the_administrator_sees_which_employee_filed(self, client, customer_a, customer_b):
+        organisation = OrganisationFactory()
+        MembershipFactory(user=customer_a, organisation=organisation, role="admin")
+        MembershipFactory(user=customer_b, organisation=organisation)
+        customer_b.first_name, customer_b.last_name = "Борис", "Иванов"
+        customer_b.save()
+        appeal = submit(customer_b, organisation=organisation)
+        client.force_login(customer_a)
+        assert "Борис" in appeal.contact_name and "Иванов" in appeal.contact_name
+        listing = client.get(reverse("appeals:list")).content.decode()
+        assert f"подал(а): {appeal.contact_name}" in listing
+        detail = client.get(reverse("appeals:detail", args=[appeal.number])).content.decode()
+        assert "Подал(а)" in detail and appeal.contact_name in detail
+
+    def test_an_organisations_appeal_cites_the_rule_for_organisations(self, customer_a):
+        organisation = OrganisationFactory()
+        MembershipFactory(user=customer_a, organisation=organisation)
+        own = submit(customer_a)
+        theirs = submit(customer_a, organisation=organisation)
+        assert own.deadline_basis == "59-ФЗ, ст. 12 ч. 1 и 2"
+        assert theirs.deadline_basis == "59-ФЗ, ст. 12 ч. 1 и 2; ст. 1 ч. 4"
+        # The consumer-protection law protects citizens: an organisation's claim is not under it.
+        claim = submit(customer_a, organisation=organisation, kind=Appeal.Kind.CLAIM)
+        assert "2300-1" not in claim.deadline_basis and "ст. 1 ч. 4" in claim.deadline_basis
+        assert "2300-1" in submit(customer_a, kind=Appeal.Kind.CLAIM).deadline_basis
