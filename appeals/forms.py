@@ -251,6 +251,28 @@ class RedirectForm(VersionedForm):
     comment = forms.CharField(label=_("Пояснение для заявителя"), max_length=2000, required=False,
                               widget=forms.Textarea(attrs={"rows": 2}))
 
+    def __init__(self, *args, appeal=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.appeal = appeal
+        if appeal is not None:
+            tz = timezone.get_default_timezone()
+            self.fields["sent_on"].widget.attrs.update(
+                min=timezone.localtime(appeal.received_at, tz).date().isoformat(),
+                max=timezone.localtime(timezone.now(), tz).date().isoformat(),
+            )
+
+    def clean_sent_on(self):
+        # The same check the service makes under its lock: from the day the appeal arrived up to today.
+        from appeals.services.staff import check_redirect_date
+
+        value = self.cleaned_data["sent_on"]
+        try:
+            check_redirect_date(value, now=timezone.now(),
+                                received_at=self.appeal.received_at if self.appeal is not None else None)
+        except ValidationError as error:
+            raise ValidationError(error.message_dict["sent_on"]) from None
+        return value
+
 
 class AnswerForm(VersionedForm):
     text = forms.CharField(

@@ -2,14 +2,18 @@
 organisations and the due date explained (issues 9 and 10)."""
 
 import uuid
+from datetime import date, timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.tests.factories import MembershipFactory, OrganisationFactory
 from appeals import services
+from appeals.forms import RedirectForm
 from appeals.models import Appeal
-from appeals.tests.factories import EXE_BYTES, submit, upload
+from appeals.tests.factories import EXE_BYTES, NOW, submit, upload
 from appeals.tests.test_views import form_data
 from deadlines.display import due_display
 from notifications.models import Notification
@@ -252,3 +256,29 @@ class TestOrganisations:
         claim = submit(customer_a, organisation=organisation, kind=Appeal.Kind.CLAIM)
         assert "2300-1" not in claim.deadline_basis and "ст. 1 ч. 4" in claim.deadline_basis
         assert "2300-1" in submit(customer_a, kind=Appeal.Kind.CLAIM).deadline_basis
+
+
+class TestRedirectDate:
+    """Staff's redirect (issue 9): the sending date lies between the appeal's arrival and today."""
+
+    @pytest.mark.parametrize("sent_on", [date(1, 1, 1), date(2026, 2, 28)])
+    def test_a_date_before_the_appeal_arrived_is_refused_by_the_service(self, customer_a, operator, sent_on):
+        appeal = submit(customer_a)  # received on NOW (2 March 2026)
+        with pytest.raises(ValidationError) as refused:
+            services.appeal_redirect(appeal.pk, actor=operator, organisation_name="ГЖИ", sent_on=sent_on, now=NOW)
+        assert "раньше поступления обращения (02.03.2026)" in str(refused.value.message_dict["sent_on"])
+        appeal.refresh_from_db()
+        assert appeal.status == "registered" and not appeal.redirected_to
+
+    def test_the_form_refuses_the_first_of_january_of_year_one_and_the_future(self, customer_a):
+        appeal = submit(customer_a, now=None)
+        data = {"version": appeal.version, "organisation_name": "ГЖИ", "comment": ""}
+        old = RedirectForm({**data, "sent_on": "0001-01-01"}, appeal=appeal)
+        assert not old.is_valid() and "раньше поступления" in str(old.errors["sent_on"])
+        future = RedirectForm({**data, "sent_on": (timezone.localdate() + timedelta(days=1)).isoformat()},
+                              appeal=appeal)
+        assert not future.is_valid() and "в будущем" in str(future.errors["sent_on"])
+        today = RedirectForm({**data, "sent_on": timezone.localdate().isoformat()}, appeal=appeal)
+        assert today.is_valid(), today.errors
+        # Without the appeal (an older caller), the future is still refused.
+        assert not RedirectForm({**data, "sent_on": "2999-01-01"}).is_valid()
