@@ -44,6 +44,7 @@ def appeal_list(request):
 @login_required
 def appeal_new(request):
     memberships = memberships_for(request.user)
+    status = 200
     if request.method == "POST":
         form = AppealForm(request.POST, request.FILES, memberships=memberships)
         if form.is_valid():
@@ -64,6 +65,8 @@ def appeal_new(request):
                 )
             except ValidationError as error:
                 add_service_error(form, error)
+                if any(getattr(e, "code", None) == "rate_limited" for e in getattr(error, "error_list", [])):
+                    status = 429
             else:
                 return redirect("appeals:submitted", number=appeal.number)
     else:
@@ -73,7 +76,7 @@ def appeal_new(request):
         if request.GET.get("kind") in Appeal.Kind.values:
             initial["kind"] = request.GET["kind"]
         form = AppealForm(initial=initial, memberships=memberships, for_organisation=request.GET.get("organisation"))
-    return render(request, "appeals/appeal_new.html", {"form": form})
+    return render(request, "appeals/appeal_new.html", {"form": form}, status=status)
 
 
 @require_GET

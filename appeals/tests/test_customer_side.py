@@ -34,7 +34,7 @@ class TestFilingLimits:
         assert client_a.post(NEW, form_data()).status_code == 302
         assert client_a.post(NEW, form_data()).status_code == 302
         response = client_a.post(NEW, form_data())
-        assert response.status_code == 200
+        assert response.status_code == 429
         html = response.content.decode()
         assert "не больше 2 обращений за час" in html
         assert "Обращение не сохранено" in html
