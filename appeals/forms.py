@@ -92,14 +92,18 @@ class ShownStatusForm(forms.Form):
     """Carries the status the customer's page showed, so an action on a changed appeal is a conflict."""
 
     shown_status = forms.ChoiceField(choices=Appeal.Status.choices, widget=forms.HiddenInput, required=False)
+    # Several of these forms share the appeal's page: each has its own ids (no duplicate id_comment).
+    id_prefix = "action"
 
     def __init__(self, *args, appeal=None, **kwargs):
+        kwargs.setdefault("auto_id", f"id_{self.id_prefix}_%s")
         super().__init__(*args, **kwargs)
         if appeal is not None and not self.is_bound:
             self.initial["shown_status"] = appeal.status
 
 
 class ReplyForm(ShownStatusForm):
+    id_prefix = "reply"
     text = forms.CharField(label=_("Ваш ответ"), max_length=TEXT_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 5}))
     files = AttachmentsField(label=_("Файлы"), help_text=_("PDF, JPEG, PNG, DOCX или XLSX, каждый не больше 10 МБ."))
 
@@ -112,12 +116,14 @@ class ReplyForm(ShownStatusForm):
 
 
 class WithdrawForm(ShownStatusForm):
+    id_prefix = "withdraw"
     comment = forms.CharField(
         label=_("Причина (необязательно)"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
 class RateForm(ShownStatusForm):
+    id_prefix = "rate"
     rating = forms.TypedChoiceField(
         label=_("Оценка ответа"), coerce=int, choices=[(i, str(i)) for i in range(5, 0, -1)],
         widget=forms.RadioSelect, help_text=_("5 — отлично, 1 — очень плохо."),
@@ -128,6 +134,7 @@ class RateForm(ShownStatusForm):
 
 
 class ReopenForm(ShownStatusForm):
+    id_prefix = "reopen"
     comment = forms.CharField(
         label=_("Что осталось нерешённым"), max_length=TEXT_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 3})
     )

@@ -282,3 +282,15 @@ class TestRedirectDate:
         assert today.is_valid(), today.errors
         # Without the appeal (an older caller), the future is still refused.
         assert not RedirectForm({**data, "sent_on": "2999-01-01"}).is_valid()
+
+
+def test_forms_sharing_the_appeal_page_have_distinct_ids(client_a, customer_a, operator):
+    import re
+    from collections import Counter
+
+    appeal = submit(customer_a, now=None)
+    services.appeal_answer(appeal.pk, actor=operator, text="Ответ", expected_version=appeal.version)
+    html = client_a.get(reverse("appeals:detail", args=[appeal.number])).content.decode()
+    assert "Оцените ответ" in html and "Вопрос не решён?" in html
+    ids = Counter(re.findall(r'\sid="([^"]+)"', html))
+    assert [i for i, n in ids.items() if n > 1] == []
