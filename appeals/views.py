@@ -159,16 +159,23 @@ def _act(request, number, form_class, form_key, action, success_message):
 @login_required
 def appeal_reply(request, number):
     """The customer's message: a reply to the operator's request, or a message to an open appeal."""
-    replying = request.POST.get("shown_status") == Appeal.Status.WAITING_FOR_CUSTOMER
-    return _act(
-        request, number, ReplyForm, "reply_form",
-        lambda appeal, data: services.appeal_add_message(
+    sent = {}
+
+    def send(appeal, data):
+        message = services.appeal_add_message(
             appeal.pk, actor=request.user, as_role=access.CUSTOMER, text=data["text"], files=data["files"],
             expected_status=data["shown_status"] or None,
-        ),
-        _("Ответ отправлен, обращение снова в работе.") if replying
-        else _("Сообщение отправлено: исполнитель увидит его в обращении."),
-    )
+        )
+        # A reply to a request for information returns the appeal to work; any other message does not.
+        sent["reply"] = Appeal.objects.filter(pk=appeal.pk).values_list("status", flat=True).first() != appeal.status
+        return message
+
+    def told():
+        if sent.get("reply"):
+            return _("Ответ отправлен, обращение снова в работе.")
+        return _("Сообщение отправлено: исполнитель увидит его в обращении.")
+
+    return _act(request, number, ReplyForm, "reply_form", send, told)
 
 
 @require_http_methods(["GET", "POST"])

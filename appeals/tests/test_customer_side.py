@@ -294,3 +294,13 @@ def test_forms_sharing_the_appeal_page_have_distinct_ids(client_a, customer_a, o
     assert "Оцените ответ" in html and "Вопрос не решён?" in html
     ids = Counter(re.findall(r'\sid="([^"]+)"', html))
     assert [i for i, n in ids.items() if n > 1] == []
+
+
+def test_the_success_message_says_whether_the_appeal_went_back_to_work(client_a, customer_a, operator):
+    appeal = submit(customer_a)
+    _waiting(appeal, operator)
+    url = reverse("appeals:reply", args=[appeal.number])
+    reply = client_a.post(url, {"text": "Вот акт"}, follow=True).content.decode()
+    assert "Ответ отправлен, обращение снова в работе." in reply
+    more = client_a.post(url, {"text": "И ещё фото", "shown_status": "in_progress"}, follow=True).content.decode()
+    assert "Сообщение отправлено: исполнитель увидит его в обращении." in more
