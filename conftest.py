@@ -82,6 +82,13 @@ def _default_language():
 
 
 @pytest.fixture(autouse=True)
+def _generous_filing_rates(settings):
+    # Tests file dozens of appeals at one fixed moment; the limits' own tests set them low.
+    settings.APPEALS_FILING_RATE_USER = "1000/h"
+    settings.APPEALS_FILING_RATE_ORGANISATION = "1000/h"
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # Argon2 is deliberately slow; tests hash hundreds of passwords. Production's
     # hasher order is checked against portal.settings itself in portal/tests.

@@ -1,7 +1,5 @@
 """Forms for customers (the cabinet) and for staff (the admin). They validate; services act."""
 
-import uuid
-
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -10,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from appeals.files import APPEAL_FILES
 from appeals.models import Appeal
-from core.forms import CheckedFilesField
+from core.forms import CheckedFilesField, IdempotencyKeyMixin
 from core.phones import PhoneField
 
 TEXT_MAX_LENGTH = 20000
@@ -24,7 +22,7 @@ class AttachmentsField(CheckedFilesField):
         super().__init__(policy=APPEAL_FILES, **kwargs)
 
 
-class AppealForm(forms.Form):
+class AppealForm(IdempotencyKeyMixin, forms.Form):
     organisation = forms.TypedChoiceField(
         label=_("От чьего имени"), coerce=str, required=False, empty_value=AS_MYSELF,
         widget=forms.RadioSelect,
@@ -48,19 +46,22 @@ class AppealForm(forms.Form):
         label=_("Почтовый адрес для ответа"), max_length=500, required=False,
         help_text=_("Индекс, город, улица, дом, квартира — если выбран ответ почтой."),
     )
-    idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, memberships=(), **kwargs):
+    def __init__(self, *args, memberships=(), for_organisation=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.organisations = {str(m.organisation_id): m.organisation for m in memberships}
         if self.organisations:
             self.fields["organisation"].choices = [(AS_MYSELF, _("От себя лично"))] + [
                 (pk, org.name) for pk, org in self.organisations.items()
             ]
+            # An employee filing from their organisation's page, or who belongs to one
+            # organisation only, files for it unless they choose otherwise.
+            if for_organisation is not None and str(for_organisation) in self.organisations:
+                self.initial.setdefault("organisation", str(for_organisation))
+            elif len(self.organisations) == 1:
+                self.initial.setdefault("organisation", next(iter(self.organisations)))
         else:
             del self.fields["organisation"]
-        if not self.is_bound:
-            self.initial.setdefault("idempotency_key", uuid.uuid4())
 
     def clean_organisation(self):
         value = self.cleaned_data.get("organisation") or AS_MYSELF
@@ -87,22 +88,42 @@ class AppealForm(forms.Form):
         return cleaned
 
 
-class ReplyForm(forms.Form):
+class ShownStatusForm(forms.Form):
+    """Carries the status the customer's page showed, so an action on a changed appeal is a conflict."""
+
+    shown_status = forms.ChoiceField(choices=Appeal.Status.choices, widget=forms.HiddenInput, required=False)
+    # Several of these forms share the appeal's page: each has its own ids (no duplicate id_comment).
+    id_prefix = "action"
+
+    def __init__(self, *args, appeal=None, **kwargs):
+        kwargs.setdefault("auto_id", f"id_{self.id_prefix}_%s")
+        super().__init__(*args, **kwargs)
+        if appeal is not None and not self.is_bound:
+            self.initial["shown_status"] = appeal.status
+
+
+class ReplyForm(ShownStatusForm):
+    id_prefix = "reply"
     text = forms.CharField(label=_("Ваш ответ"), max_length=TEXT_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 5}))
     files = AttachmentsField(label=_("Файлы"), help_text=_("PDF, JPEG, PNG, DOCX или XLSX, каждый не больше 10 МБ."))
 
     def __init__(self, *args, already_attached=0, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["files"].already_attached = already_attached
+        appeal = kwargs.get("appeal")
+        if appeal is not None and appeal.status != Appeal.Status.WAITING_FOR_CUSTOMER:
+            self.fields["text"].label = _("Сообщение")
 
 
-class WithdrawForm(forms.Form):
+class WithdrawForm(ShownStatusForm):
+    id_prefix = "withdraw"
     comment = forms.CharField(
         label=_("Причина (необязательно)"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
-class RateForm(forms.Form):
+class RateForm(ShownStatusForm):
+    id_prefix = "rate"
     rating = forms.TypedChoiceField(
         label=_("Оценка ответа"), coerce=int, choices=[(i, str(i)) for i in range(5, 0, -1)],
         widget=forms.RadioSelect, help_text=_("5 — отлично, 1 — очень плохо."),
@@ -112,7 +133,8 @@ class RateForm(forms.Form):
     )
 
 
-class ReopenForm(forms.Form):
+class ReopenForm(ShownStatusForm):
+    id_prefix = "reopen"
     comment = forms.CharField(
         label=_("Что осталось нерешённым"), max_length=TEXT_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -235,6 +257,28 @@ class RedirectForm(VersionedForm):
     sent_on = forms.DateField(label=_("Дата направления"), widget=forms.DateInput(attrs={"type": "date"}))
     comment = forms.CharField(label=_("Пояснение для заявителя"), max_length=2000, required=False,
                               widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, appeal=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.appeal = appeal
+        if appeal is not None:
+            tz = timezone.get_default_timezone()
+            self.fields["sent_on"].widget.attrs.update(
+                min=timezone.localtime(appeal.received_at, tz).date().isoformat(),
+                max=timezone.localtime(timezone.now(), tz).date().isoformat(),
+            )
+
+    def clean_sent_on(self):
+        # The same check the service makes under its lock: from the day the appeal arrived up to today.
+        from appeals.services.staff import check_redirect_date
+
+        value = self.cleaned_data["sent_on"]
+        try:
+            check_redirect_date(value, now=timezone.now(),
+                                received_at=self.appeal.received_at if self.appeal is not None else None)
+        except ValidationError as error:
+            raise ValidationError(error.message_dict["sent_on"]) from None
+        return value
 
 
 class AnswerForm(VersionedForm):

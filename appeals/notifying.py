@@ -20,6 +20,7 @@ from accounts.models import Membership
 from appeals import access
 from appeals.models import Appeal, AppealEvent
 from deadlines.arithmetic import is_day_term
+from deadlines.display import due_display
 from notifications.events import STAFF, EventType, ReminderPolicySpec, register, register_reminder_policy
 from notifications.models import Channel
 from notifications.services import Address, notify, render_for
@@ -213,6 +214,11 @@ def _transition(event, appeal, by_customer):
         activity = _CUSTOMER_TRANSITION_ACTIVITY.get(event.to_status)
         if activity:
             _to_assignee(event, appeal, CUSTOMER_ACTIVITY, activity=activity)
+        if event.to_status == S.REOPENED:
+            # The reopened appeal has a new term: the customer is told the new due date.
+            _to_customer(event, appeal, STATUS_CHANGED, comment=_(
+                "Обращение будет рассмотрено повторно. Новый срок ответа — %(due)s."
+            ) % {"due": due_display(appeal.due_at, appeal.deadline_rule.unit)})
     elif event.to_status == S.WAITING_FOR_CUSTOMER:
         _to_customer(event, appeal, INFO_REQUESTED)
     else:
@@ -301,14 +307,16 @@ def answer_preview(appeal):
     )
 
 
-def _to_customer(event, appeal, event_type):
+def _to_customer(event, appeal, event_type, *, comment=None):
     recipient = customer_of(appeal)
     if recipient is None:
         return
     notify(
         recipient=recipient,
         event=event_type.key,
-        context=_customer_context(appeal, comment=event.comment, from_status=event.from_status),
+        context=_customer_context(
+            appeal, comment=event.comment if comment is None else comment, from_status=event.from_status
+        ),
         dedup_key=f"appeals.event:{event.pk}:{recipient_key(recipient)}",
         link=customer_link(appeal),
         now=event.created_at,

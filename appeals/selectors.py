@@ -9,6 +9,7 @@ from datetime import datetime
 
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.selectors import staff_with_permission
@@ -16,12 +17,13 @@ from appeals import access
 from appeals.models import Appeal, AppealEvent, AppealMessage, Attachment
 from appeals.workflow import REOPEN_WINDOW
 from deadlines import services as deadline_services
+from deadlines.display import due_display, explanation_lines
 
 S = Appeal.Status
 
 # The list page reads these columns only; the text and answer can be long.
-_LIST_COLUMNS = ("number", "subject", "kind", "topic", "status", "due_at", "last_activity_at", "organisation__name",
-                 "answered_at", "rated_at", "deadline_rule__unit")
+_LIST_COLUMNS = ("number", "subject", "contact_name", "kind", "topic", "status", "due_at", "last_activity_at",
+                 "organisation__name", "answered_at", "rated_at", "deadline_rule__unit")
 
 
 def appeal_list_for_customer(user, *, status: str | None = None) -> QuerySet:
@@ -38,6 +40,13 @@ class AppealPage:
     messages: list = field(default_factory=list)
     attachments: list = field(default_factory=list)  # filed with the appeal
     answer_letters: list = field(default_factory=list)
+
+    @property
+    def info_request(self):
+        """The operator's latest request for information (its text is the question the customer answers)."""
+        requests = [e for e in self.events if e.kind == AppealEvent.Kind.TRANSITION
+                    and e.to_status == S.WAITING_FOR_CUSTOMER]
+        return requests[-1] if requests else None
 
 
 def appeal_page_for_customer(user, number: str) -> AppealPage:
@@ -195,3 +204,37 @@ def assignees_for(actor):
     return staff_with_permission("appeals.change_appeal", include_superusers=True).order_by(
         "last_name", "first_name", "email"
     )
+
+
+def due_explanation(page: AppealPage) -> list[str] | None:
+    """Why the appeal's due date is what it is, in sentences (next to the date on its page).
+
+    Counted again from the event its term runs from (receipt, registration or the last
+    reopening); None if the rule was edited since and no longer gives that date.
+    """
+    appeal = page.appeal
+    rule = appeal.deadline_rule
+    if rule is None:
+        return None
+    reopenings = [e for e in page.events if e.kind == AppealEvent.Kind.TRANSITION and e.to_status == S.REOPENED]
+    if reopenings:
+        event_at, counted_from = reopenings[-1].created_at, _("со дня возобновления обращения")
+    elif rule.start_event == rule.StartEvent.RECEIPT:
+        event_at, counted_from = appeal.received_at, _("с момента поступления обращения")
+    else:
+        event_at, counted_from = appeal.registered_at, _("со дня регистрации обращения")
+    try:
+        explanation = deadline_services.explain_deadline(rule, event_at=event_at)
+    except ValueError:
+        return None
+    base_due = appeal.due_at_before_extension or appeal.due_at
+    tz = deadline_services.company_timezone()
+    if explanation.last_day != timezone.localtime(base_due, tz).date():
+        return None
+    lines = explanation_lines(explanation, counted_from=counted_from)
+    if appeal.extended_at and appeal.due_at_before_extension:
+        lines.append(
+            _("Затем срок продлён до %(due)s; причина — в истории обращения.")
+            % {"due": due_display(appeal.due_at, rule.unit)}
+        )
+    return lines

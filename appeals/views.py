@@ -20,6 +20,7 @@ from appeals import access, selectors, services, workflow
 from appeals.forms import AppealForm, RateForm, ReopenForm, ReplyForm, WithdrawForm
 from appeals.models import Appeal
 from core.forms import add_service_error
+from deadlines.display import due_display
 
 PAGE_SIZE = 20
 
@@ -43,6 +44,7 @@ def appeal_list(request):
 @login_required
 def appeal_new(request):
     memberships = memberships_for(request.user)
+    status = 200
     if request.method == "POST":
         form = AppealForm(request.POST, request.FILES, memberships=memberships)
         if form.is_valid():
@@ -63,6 +65,8 @@ def appeal_new(request):
                 )
             except ValidationError as error:
                 add_service_error(form, error)
+                if any(getattr(e, "code", None) == "rate_limited" for e in getattr(error, "error_list", [])):
+                    status = 429
             else:
                 return redirect("appeals:submitted", number=appeal.number)
     else:
@@ -71,8 +75,8 @@ def appeal_new(request):
             initial["topic"] = request.GET["topic"]
         if request.GET.get("kind") in Appeal.Kind.values:
             initial["kind"] = request.GET["kind"]
-        form = AppealForm(initial=initial, memberships=memberships)
-    return render(request, "appeals/appeal_new.html", {"form": form})
+        form = AppealForm(initial=initial, memberships=memberships, for_organisation=request.GET.get("organisation"))
+    return render(request, "appeals/appeal_new.html", {"form": form}, status=status)
 
 
 @require_GET
@@ -90,13 +94,15 @@ def _detail_context(request, number, **forms):
         "page": page,
         "appeal": appeal,
         "can_reply": workflow.can_reply(appeal),
+        "can_write": workflow.can_write(appeal),
         "can_withdraw": workflow.can_withdraw(appeal),
         "can_rate": workflow.can_rate(appeal),
         "can_reopen": workflow.can_reopen(appeal, now),
-        "reply_form": forms.get("reply_form") or ReplyForm(),
-        "withdraw_form": forms.get("withdraw_form") or WithdrawForm(),
+        "info_request": page.info_request if workflow.can_reply(appeal) else None,
+        "due_explanation": selectors.due_explanation(page),
+        "reply_form": forms.get("reply_form") or ReplyForm(appeal=appeal),
         "rate_form": forms.get("rate_form") or RateForm(),
-        "reopen_form": forms.get("reopen_form") or ReopenForm(),
+        "reopen_form": forms.get("reopen_form") or ReopenForm(appeal=appeal),
         "answers": [e for e in page.events if e.kind == e.Kind.ANSWER],
     }
     return context
@@ -108,52 +114,93 @@ def appeal_detail(request, number):
     return render(request, "appeals/appeal_detail.html", _detail_context(request, number))
 
 
+def _conflict(error) -> bool:
+    return any(getattr(e, "code", None) == "conflict" for e in getattr(error, "error_list", []))
+
+
+def _run(request, form, action):
+    """Run a customer action's service; on refusal put the reason on the form and at the top of the page.
+
+    Returns None on success, else the HTTP status to re-render with: 409 when the appeal
+    changed since the page was shown, 400 for any other refusal.
+    """
+    try:
+        action(form.cleaned_data)
+    except PermissionDenied:
+        raise Http404 from None
+    except ValidationError as error:
+        add_service_error(form, error)
+        # The action's form may not be on the page any more (e.g. withdrawing an
+        # appeal answered meanwhile): say why at the top as well.
+        for message in form.non_field_errors():
+            messages.error(request, message)
+        return 409 if _conflict(error) else 400
+    return None
+
+
 def _act(request, number, form_class, form_key, action, success_message):
     """Run a customer action on one appeal: scoped fetch, form, service, redirect or re-render."""
     appeal = access.access_appeal_for_customer(request.user, number)
-    form_kwargs = {}
+    form_kwargs = {"appeal": appeal}
     if form_class is ReplyForm:
         form_kwargs["already_attached"] = access.files_sent_by_customer(appeal).count()
     form = form_class(request.POST, request.FILES, **form_kwargs)
+    status = 400
     if form.is_valid():
-        try:
-            action(appeal, form.cleaned_data)
-        except PermissionDenied:
-            raise Http404 from None
-        except ValidationError as error:
-            add_service_error(form, error)
-            # The action's form may not be on the page any more (e.g. withdrawing an
-            # appeal answered meanwhile): say why at the top as well.
-            for message in form.non_field_errors():
-                messages.error(request, message)
-        else:
-            messages.success(request, success_message)
+        status = _run(request, form, lambda data: action(appeal, data))
+        if status is None:
+            messages.success(request, success_message() if callable(success_message) else success_message)
             return redirect("appeals:detail", number=appeal.number)
     context = _detail_context(request, number, **{form_key: form})
-    return render(request, "appeals/appeal_detail.html", context, status=400)
+    return render(request, "appeals/appeal_detail.html", context, status=status)
 
 
 @require_POST
 @login_required
 def appeal_reply(request, number):
-    return _act(
-        request, number, ReplyForm, "reply_form",
-        lambda appeal, data: services.appeal_add_message(
-            appeal.pk, actor=request.user, as_role=access.CUSTOMER, text=data["text"], files=data["files"]
-        ),
-        _("Ответ отправлен, обращение снова в работе."),
-    )
+    """The customer's message: a reply to the operator's request, or a message to an open appeal."""
+    sent = {}
+
+    def send(appeal, data):
+        message = services.appeal_add_message(
+            appeal.pk, actor=request.user, as_role=access.CUSTOMER, text=data["text"], files=data["files"],
+            expected_status=data["shown_status"] or None,
+        )
+        # A reply to a request for information returns the appeal to work; any other message does not.
+        sent["reply"] = Appeal.objects.filter(pk=appeal.pk).values_list("status", flat=True).first() != appeal.status
+        return message
+
+    def told():
+        if sent.get("reply"):
+            return _("Ответ отправлен, обращение снова в работе.")
+        return _("Сообщение отправлено: исполнитель увидит его в обращении.")
+
+    return _act(request, number, ReplyForm, "reply_form", send, told)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
 def appeal_withdraw(request, number):
-    return _act(
-        request, number, WithdrawForm, "withdraw_form",
-        lambda appeal, data: services.appeal_withdraw(
-            appeal.pk, actor=request.user, as_role=access.CUSTOMER, comment=data["comment"]
-        ),
-        _("Обращение отозвано."),
+    """Withdrawing asks first: a page that says what it means, then the withdrawal itself."""
+    appeal = access.access_appeal_for_customer(request.user, number)
+    status = 200
+    if request.method == "POST":
+        form = WithdrawForm(request.POST, appeal=appeal)
+        status = 400
+        if form.is_valid():
+            status = _run(request, form, lambda data: services.appeal_withdraw(
+                appeal.pk, actor=request.user, as_role=access.CUSTOMER, comment=data["comment"],
+                expected_status=data["shown_status"] or None,
+            ))
+            if status is None:
+                messages.success(request, _("Обращение отозвано."))
+                return redirect("appeals:detail", number=appeal.number)
+            appeal = access.access_appeal_for_customer(request.user, number)
+    else:
+        form = WithdrawForm(appeal=appeal)
+    return render(
+        request, "appeals/appeal_withdraw.html",
+        {"appeal": appeal, "form": form, "can_withdraw": workflow.can_withdraw(appeal)}, status=status,
     )
 
 
@@ -172,13 +219,21 @@ def appeal_rate(request, number):
 @require_POST
 @login_required
 def appeal_reopen(request, number):
-    return _act(
-        request, number, ReopenForm, "reopen_form",
-        lambda appeal, data: services.appeal_reopen(
-            appeal.pk, actor=request.user, as_role=access.CUSTOMER, comment=data["comment"]
-        ),
-        _("Обращение возобновлено: мы рассмотрим его повторно."),
-    )
+    reopened = {}
+
+    def reopen(appeal, data):
+        reopened["appeal"] = services.appeal_reopen(
+            appeal.pk, actor=request.user, as_role=access.CUSTOMER, comment=data["comment"],
+            expected_status=data["shown_status"] or None,
+        )
+
+    def told():
+        appeal = reopened["appeal"]
+        return _(
+            "Обращение возобновлено: мы рассмотрим его повторно. Новый срок ответа — %(due)s."
+        ) % {"due": due_display(appeal.due_at, appeal.deadline_rule.unit)}
+
+    return _act(request, number, ReopenForm, "reopen_form", reopen, told)
 
 
 def serve_attachment(attachment):

@@ -123,7 +123,13 @@ def can_rate(appeal) -> bool:
 
 
 def can_reply(appeal) -> bool:
+    """The operator asked the customer for information: the customer's message answers it."""
     return appeal.status == S.WAITING_FOR_CUSTOMER
+
+
+def can_write(appeal) -> bool:
+    """A customer may add a message or a document to an open appeal at any time."""
+    return appeal.is_open
 
 
 def can_answer(appeal) -> bool:

@@ -1,7 +1,10 @@
 """Form helpers every domain needs: a service's refusal on the form, checked file uploads."""
 
+import uuid
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 
 def add_service_error(form: forms.BaseForm, error: ValidationError) -> None:
@@ -48,3 +51,46 @@ class CheckedFilesField(forms.Field):
         if self.required and not uploads:
             raise ValidationError(self.error_messages["required"], code="required")
         return self.policy.check_many(uploads, already_attached=self.already_attached)
+
+
+class IdempotencyKeyMixin(forms.Form):
+    """A hidden key that makes a double submit of a filing form one filing.
+
+    A missing or malformed key (a stale page, a proxy that dropped the field, a tampered
+    form) is not a silent re-render: the form says what happened in the page and carries
+    a fresh key, so the next submit works. The bad value is never echoed back.
+    """
+
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    key_missing_message = _(
+        "Форма пришла без служебного ключа (страница устарела или была изменена). Ничего не сохранено: "
+        "проверьте данные и отправьте форму ещё раз."
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("idempotency_key", uuid.uuid4())
+            return
+        raw = self.data.get(self.add_prefix("idempotency_key"), "")
+        try:
+            self._parsed_key = uuid.UUID(str(raw).strip())
+        except (ValueError, AttributeError):
+            self._parsed_key = None
+            # The page is rendered again with a fresh key (never the bad one).
+            self.data = self.data.copy()
+            self.data[self.add_prefix("idempotency_key")] = str(uuid.uuid4())
+
+    def clean_idempotency_key(self):
+        if self._parsed_key is None:
+            raise ValidationError(self.key_missing_message, code="idempotency_key")
+        return self._parsed_key
+
+    def non_field_errors(self):
+        # The hidden field's error is shown with the form's own messages.
+        errors = super().non_field_errors()
+        if "idempotency_key" in self.errors:
+            errors = errors.copy()
+            errors.extend(self.errors["idempotency_key"])
+        return errors

@@ -115,3 +115,34 @@ def end_of_day(day: date, tz: ZoneInfo) -> datetime:
 def _require_aware(moment: datetime) -> None:
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise ValueError(f"an aware datetime is required, got naive {moment!r}")
+
+
+@dataclass(frozen=True)
+class DueExplanation:
+    """Why a due date falls where it does (Civil Code ст. 191, 193), for people to read."""
+
+    term: Term
+    event_day: date  # the day of the event the term counts from (in the company's zone)
+    first_day: date | None  # the day the term starts: the next day (ст. 191); None for hour terms
+    nominal_last_day: date | None  # the last day by plain counting (calendar-day terms)
+    last_day: date  # the day the term actually ends
+    moved: bool  # the nominal last day was a day off, moved to the next working day (ст. 193)
+    days_off_inside: int  # days off between the first and last day (counted or skipped by the unit)
+
+
+def explain_due(term: Term, event_at: datetime, calendar: WorkingCalendar, tz: ZoneInfo) -> DueExplanation:
+    """The facts behind `due_at(term, event_at, …)`: where counting starts, what moved the end."""
+    _require_aware(event_at)
+    event_day = event_at.astimezone(tz).date()
+    due = due_at(term, event_at, calendar, tz)
+    last_day = due.astimezone(tz).date()
+    if term.unit == Unit.HOURS:
+        return DueExplanation(term, event_day, None, None, last_day, False, 0)
+    first_day = event_day + timedelta(days=1)
+    nominal = event_day + timedelta(days=term.amount) if term.unit == Unit.CALENDAR_DAYS else None
+    days_off = sum(
+        1 for offset in range((last_day - first_day).days + 1)
+        if not calendar.is_working_day(first_day + timedelta(days=offset))
+    )
+    return DueExplanation(term, event_day, first_day, nominal, last_day, nominal is not None and nominal != last_day,
+                          days_off)

@@ -17,7 +17,15 @@ from django.db.models import CharField, Count, DateField, IntegerField, Q, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from deadlines.arithmetic import Term, Unit, due_at, end_of_day, extended_due_at, working_days_left
+from deadlines.arithmetic import (
+    Term,
+    Unit,
+    due_at,
+    end_of_day,
+    explain_due,
+    extended_due_at,
+    working_days_left,
+)
 from deadlines.calendar import WorkingCalendar
 from deadlines.models import CalendarDay, CalendarYear, DeadlineRule
 from deadlines.package_calendar import overrides_from_package
@@ -158,6 +166,14 @@ def deadline_for(rule: DeadlineRule, *, received_at: datetime, registered_at: da
     """The due moment under `rule`, counted from receipt or registration as the rule says."""
     event_at = received_at if rule.start_event == DeadlineRule.StartEvent.RECEIPT else registered_at
     return _due_after(rule.term, event_at)
+
+
+def explain_deadline(rule: DeadlineRule, *, event_at: datetime):
+    """`arithmetic.explain_due` for a rule's term counted from `event_at`, with the calendar it needs."""
+    term = rule.term
+    first_day = event_at.astimezone(company_timezone()).date()
+    span = term.amount * (2 if term.unit == Unit.WORKING_DAYS else 1) + 62
+    return explain_due(term, event_at, calendar_for(first_day, first_day + timedelta(days=span)), company_timezone())
 
 
 def extension_for(rule: DeadlineRule, *, current_due_at: datetime, amount: int) -> datetime:

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from appeals.models import NUMBER_PATTERN, Appeal
+from core.forms import IdempotencyKeyMixin
 from core.phones import PhoneField
 from pages.search import MAX_QUERY_LENGTH
 
@@ -21,7 +22,7 @@ class SearchForm(forms.Form):
     )
 
 
-class VisitorQuestionForm(forms.Form):
+class VisitorQuestionForm(IdempotencyKeyMixin, forms.Form):
     """A question from someone without an account; it becomes an appeal answered by email."""
 
     name = forms.CharField(label=_("Как к вам обращаться"), max_length=300)

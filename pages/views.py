@@ -355,6 +355,7 @@ def contacts(request):
                 appeal = appeal_submit_for_visitor(
                     name=data["name"], email=data["email"], phone=data["phone"], subject=data["subject"],
                     text=data["text"], topic=data["topic"], ip_address=client_ip(request),
+                    idempotency_key=data["idempotency_key"],
                 )  # fmt: skip
             except ValidationError as error:
                 add_service_error(form, error)

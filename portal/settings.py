@@ -406,6 +406,10 @@ APPEALS_NEW_APPEAL_NOTIFY_EMAIL = env.str("APPEALS_NEW_APPEAL_NOTIFY_EMAIL", def
 
 # Reminders one scan may send; a larger backlog drains over the next scans.
 APPEALS_REMINDERS_PER_SCAN = env.int("APPEALS_REMINDERS_PER_SCAN", default=300)
+# Filing from the cabinet, at most N appeals per period ("10/h", "30/h", "100/d"), counted in the
+# database (the appeals filed in the window), so the limit holds across every web process.
+APPEALS_FILING_RATE_USER = env.str("APPEALS_FILING_RATE_USER", default="10/h")
+APPEALS_FILING_RATE_ORGANISATION = env.str("APPEALS_FILING_RATE_ORGANISATION", default="30/h")
 
 # --- Celery beat: the whole schedule, in one place --------------------------
 # A static schedule rather than django-celery-beat: every periodic job here is

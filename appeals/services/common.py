@@ -70,3 +70,22 @@ def check_version(appeal, expected_version):
             % {"number": appeal.number},
             code="conflict",
         )
+
+
+def check_status(appeal, expected_status):
+    """Refuse an action taken on a page that showed another status (the appeal changed meanwhile)."""
+    if expected_status and expected_status != appeal.status:
+        raise status_changed_error(appeal, expected_status)
+
+
+def status_changed_error(appeal, expected_status) -> ValidationError:
+    before = dict(S.choices).get(expected_status, expected_status)
+    return ValidationError(
+        _(
+            "Пока была открыта страница, статус обращения № %(number)s изменился: было «%(before)s», "
+            "сейчас «%(now)s». Ничего не сохранено: посмотрите, что изменилось, и при необходимости "
+            "повторите действие."
+        )
+        % {"number": appeal.number, "before": before, "now": appeal.get_status_display()},
+        code="conflict",
+    )

@@ -4,12 +4,16 @@ Each filing gets its number, its rule and due date from the deadlines table, and
 registration event, in one transaction.
 """
 
-from datetime import datetime
+import re
+from datetime import datetime, timedelta
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import ConsentDocument, Membership, Organisation
 from accounts.selectors import current_consent_document
@@ -21,24 +25,112 @@ from appeals.services.common import Event, S, company_tz, now_or
 from appeals.services.numbering import next_number
 from deadlines import services as deadline_services
 
+# Laws whose terms protect citizens only: the consumer-protection law's consumer is a citizen buying for
+# personal needs (Закон 2300-1, преамбула), so it is never an organisation's basis.
+CITIZENS_ONLY_BASES = ("Закон 2300-1",)
+# 59-ФЗ covers the appeals of associations of citizens, legal entities included (ст. 1 ч. 4):
+# an organisation's appeal keeps the terms, and its basis says why the citizens' law applies.
+ORGANISATIONS_UNDER_59 = "ст. 1 ч. 4"
 
-def _deadline(kind, topic, *, received_at, registered_at):
+
+def _short_basis(rule) -> str:
+    return rule.legal_basis.split("\n", 1)[0].strip()
+
+
+def _deadline(kind, topic, *, received_at, registered_at, organisation=None):
     # Filing never fails on configuration: without a rule for the kind, the general written-appeal term.
     rule = deadline_services.rule_for(f"appeal.{kind}", topic, fallback="appeal.request")
+    if organisation is not None and _short_basis(rule).startswith(CITIZENS_ONLY_BASES):
+        # An organisation is not a consumer: its claim is a written appeal under 59-ФЗ (ст. 1 ч. 4).
+        rule = deadline_services.rule_for("appeal.request", fallback="appeal.request")
     due = deadline_services.deadline_for(rule, received_at=received_at, registered_at=registered_at)
     return rule, due
 
 
-def _rule_basis(rule) -> str:
-    # The short first line ("59-ФЗ, ст. 12 ч. 1 и 2"); the full text stays on the rule.
-    return (rule.legal_basis.split("\n", 1)[0].strip() or rule.title)[:300]
+def _rule_basis(rule, *, organisation=None) -> str:
+    """The short first line ("59-ФЗ, ст. 12 ч. 1 и 2"); the full text stays on the rule.
+
+    For an organisation's appeal under 59-ФЗ the line also cites ст. 1 ч. 4, the article that
+    extends the citizens' procedure to legal entities, so nobody reads it as a citizen's rule
+    applied by mistake.
+    """
+    basis = _short_basis(rule) or rule.title
+    if organisation is not None and basis.startswith("59-ФЗ") and ORGANISATIONS_UNDER_59 not in basis:
+        basis = f"{basis}; {ORGANISATIONS_UNDER_59}"
+    return basis[:300]
 
 
-def _register(*, fields, files, uploaded_by, actor, role, now, received_at, comment=""):
+_PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def parse_rate(value: str) -> tuple[int, timedelta]:
+    """«10/h», «30/h», «5/10m», «100/d» → (10, one hour); a malformed setting is a startup-time error."""
+    match = re.fullmatch(r"\s*(\d+)\s*/\s*(\d*)\s*([smhd])\s*", value or "", flags=re.ASCII)
+    if not match:
+        raise ValueError(f"a rate is 'N/period' such as '10/h', not {value!r}")
+    count, multiplier, unit = int(match[1]), int(match[2] or 1), match[3]
+    return count, timedelta(seconds=multiplier * _PERIODS[unit])
+
+
+def _window_text(window: timedelta) -> str:
+    seconds = int(window.total_seconds())
+    if seconds == 3600:
+        return _("час")
+    if seconds == 86400:
+        return _("сутки")
+    if seconds % 3600 == 0:
+        hours = seconds // 3600
+        return ngettext("%(n)d час", "%(n)d часов", hours) % {"n": hours}
+    minutes = max(1, seconds // 60)
+    return ngettext("%(n)d минуту", "%(n)d минут", minutes) % {"n": minutes}
+
+
+def _over_limit(message, limit, window):
+    return ValidationError(message % {"limit": limit, "window": _window_text(window)}, code="rate_limited")
+
+
+def check_filing_rate(*, author, organisation, now):
+    """Refuse a cabinet filing over the per-person or per-organisation limit (settings).
+
+    Counted in the database — the appeals filed from the cabinet in the window — under a
+    lock on the person's (and the organisation's) row, so parallel requests in any number
+    of processes cannot all slip under the limit. Called inside the filing transaction.
+    """
+    user_limit, user_window = parse_rate(settings.APPEALS_FILING_RATE_USER)
+    get_user_model().objects.select_for_update().filter(pk=author.pk).values_list("pk", flat=True).first()
+    filed = Appeal.objects.filter(author=author, channel=Appeal.Channel.CABINET,
+                                  registered_at__gt=now - user_window).count()
+    if filed >= user_limit:
+        raise _over_limit(ngettext(
+            "Из личного кабинета можно подать не больше %(limit)d обращения за %(window)s, и этот предел "
+            "исчерпан. Обращение не сохранено: отправьте его позже, а если вопрос срочный — позвоните нам.",
+            "Из личного кабинета можно подать не больше %(limit)d обращений за %(window)s, и этот предел "
+            "исчерпан. Обращение не сохранено: отправьте его позже, а если вопрос срочный — позвоните нам.",
+            user_limit), user_limit, user_window)
+    if organisation is None:
+        return
+    org_limit, org_window = parse_rate(settings.APPEALS_FILING_RATE_ORGANISATION)
+    Organisation.objects.select_for_update().filter(pk=organisation.pk).values_list("pk", flat=True).first()
+    filed = Appeal.objects.filter(organisation=organisation, channel=Appeal.Channel.CABINET,
+                                  registered_at__gt=now - org_window).count()
+    if filed >= org_limit:
+        raise _over_limit(ngettext(
+            "От одной организации можно подать не больше %(limit)d обращения за %(window)s, и этот предел "
+            "исчерпан. Обращение не сохранено: отправьте его позже, а если вопрос срочный — позвоните нам.",
+            "От одной организации можно подать не больше %(limit)d обращений за %(window)s, и этот предел "
+            "исчерпан. Обращение не сохранено: отправьте его позже, а если вопрос срочный — позвоните нам.",
+            org_limit), org_limit, org_window)
+
+
+def _register(*, fields, files, uploaded_by, actor, role, now, received_at, comment="", before=None):
     def work(written):
         stored = attachments.write_files(files, now=now, written=written)
+        if before is not None:
+            before()
         registered_at = now
-        rule, due = _deadline(fields["kind"], fields["topic"], received_at=received_at, registered_at=registered_at)
+        organisation = fields.get("organisation")
+        rule, due = _deadline(fields["kind"], fields["topic"], received_at=received_at, registered_at=registered_at,
+                              organisation=organisation)
         appeal = Appeal(
             **fields,
             number=next_number(timezone.localtime(registered_at, company_tz()).year),
@@ -47,7 +139,7 @@ def _register(*, fields, files, uploaded_by, actor, role, now, received_at, comm
             registered_at=registered_at,
             due_at=due,
             deadline_rule=rule,
-            deadline_basis=_rule_basis(rule),
+            deadline_basis=_rule_basis(rule, organisation=organisation),
             last_activity_at=now,
         )
         # Field checks only: the database enforces the constraints, no need to ask it twice.
@@ -125,8 +217,10 @@ def appeal_submit(
     )
     fields.update(idempotency_key=idempotency_key, submitted_ip=ip_address)
     try:
-        appeal = _register(fields=fields, files=files, uploaded_by=author, actor=author, role=access.CUSTOMER,
-                           now=now, received_at=now)
+        appeal = _register(
+            fields=fields, files=files, uploaded_by=author, actor=author, role=access.CUSTOMER, now=now,
+            received_at=now, before=lambda: check_filing_rate(author=author, organisation=organisation, now=now),
+        )
     except IntegrityError:
         # The same form posted twice at the same moment: the other request won.
         if idempotency_key is None:
@@ -149,14 +243,25 @@ def appeal_submit_for_visitor(
     topic: str = "other",
     ip_address: str | None = None,
     consent_document: ConsentDocument | None = None,
+    idempotency_key=None,
     now: datetime | None = None,
 ) -> Appeal:
     """A question from the public site without an account: a request answered by email.
 
     The visitor's consent to processing (152-ФЗ) is recorded on the appeal: the text's
     version (the current one unless given), the time of registration and the address.
+    The same idempotency key (a double submit, a reload) returns the question it filed.
     """
     now = now_or(now)
+
+    def already_filed():
+        return Appeal.objects.filter(
+            idempotency_key=idempotency_key, author__isnull=True, channel=Appeal.Channel.SITE,
+            contact_email=email.strip().lower(),
+        ).first()
+
+    if idempotency_key is not None and (existing := already_filed()) is not None:
+        return existing
     if not name.strip():
         raise ValidationError({"name": _("Укажите, как к вам обращаться.")})
     if not email.strip():
@@ -166,9 +271,19 @@ def appeal_submit_for_visitor(
         kind=Appeal.Kind.REQUEST, topic=topic, channel=Appeal.Channel.SITE, subject=subject, text=text,
         answer_channel=Appeal.AnswerChannel.EMAIL, postal_address="",
     )
-    fields.update(submitted_ip=ip_address, visitor_consent=consent_document or current_consent_document())
-    return _register(fields=fields, files=[], uploaded_by=None, actor=None, role=access.CUSTOMER, now=now,
-                     received_at=now)
+    fields.update(submitted_ip=ip_address, visitor_consent=consent_document or current_consent_document(),
+                  idempotency_key=idempotency_key)
+    try:
+        return _register(fields=fields, files=[], uploaded_by=None, actor=None, role=access.CUSTOMER, now=now,
+                         received_at=now)
+    except IntegrityError:
+        if idempotency_key is None:
+            raise
+        existing = already_filed()
+        if existing is None:
+            # A key another filing used (a replayed or forged form).
+            raise ValidationError(_("Форма устарела. Обновите страницу и отправьте вопрос ещё раз.")) from None
+        return existing
 
 
 def appeal_register_by_staff(

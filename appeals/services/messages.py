@@ -22,10 +22,14 @@ def appeal_add_message(
     internal: bool = False,
     files: list[CheckedFile] = (),
     now: datetime | None = None,
+    expected_status: str | None = None,
 ) -> AppealMessage:
     """A public message or (staff only) an internal note.
 
-    A customer writes while the appeal waits for them; their reply returns it to work.
+    A customer may write (and send documents) while the appeal is open; a reply to the
+    operator's request for information returns it to work. `expected_status` is the status
+    the customer's page showed: a reply to a request that is no longer pending, or a message
+    to an appeal closed meanwhile, is refused as a conflict rather than misfiled.
     """
     now = now_or(now)
     text = text.strip()
@@ -36,11 +40,17 @@ def appeal_add_message(
     def work(written):
         stored = attachments.write_files(files, now=now, written=written)
         appeal, role = common.lock_as(appeal_id, actor, as_role)
+        replying = False
         if role == access.CUSTOMER:
             if internal:
                 raise PermissionDenied
-            if not workflow.can_reply(appeal):
-                raise ValidationError(_("Ответить можно, когда обращение ожидает ваших сведений."))
+            if expected_status and expected_status != appeal.status and (
+                S.WAITING_FOR_CUSTOMER in (expected_status, appeal.status) or not appeal.is_open
+            ):
+                raise common.status_changed_error(appeal, expected_status)
+            if not workflow.can_write(appeal):
+                raise ValidationError(_("Обращение закрыто: написать по нему уже нельзя. Подайте новое обращение."))
+            replying = workflow.can_reply(appeal)
         elif not appeal.is_open and not internal:
             raise ValidationError(_("Обращение закрыто: сообщения заявителю по нему не отправляются."))
         # The limit is on what the customer sends; staff files (notes, letters) do not count.
@@ -54,7 +64,7 @@ def appeal_add_message(
         attachments.attach(appeal, stored, purpose=Attachment.Purpose.MESSAGE, uploaded_by=actor, now=now,
                            message=message)
         common.record_event(appeal, kind=Event.NOTE if internal else Event.MESSAGE, actor=actor, role=role, now=now)
-        if role == access.CUSTOMER:
+        if replying:
             changed = apply_transition(appeal, to=S.IN_PROGRESS, actor=actor, role=role,
                                        comment=_("Заявитель ответил."), now=now)
             common.save(appeal, changed)

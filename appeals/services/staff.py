@@ -80,6 +80,17 @@ def redirect_due_at(appeal) -> datetime | None:
     return deadline_services.deadline_for(rule, received_at=appeal.received_at, registered_at=appeal.registered_at)
 
 
+def check_redirect_date(sent_on: date, *, now: datetime, received_at: datetime | None = None) -> None:
+    """A sending date is a real day between the appeal's arrival and today (company time)."""
+    tz = company_tz()
+    if sent_on > timezone.localtime(now, tz).date():
+        raise ValidationError({"sent_on": _("Дата направления не может быть в будущем.")})
+    if received_at is not None and sent_on < timezone.localtime(received_at, tz).date():
+        raise ValidationError({"sent_on": _(
+            "Дата направления не может быть раньше поступления обращения (%(received)s)."
+        ) % {"received": timezone.localtime(received_at, tz).strftime("%d.%m.%Y")}})
+
+
 def appeal_redirect(
     appeal_id: int, *, actor, organisation_name: str, sent_on: date, comment: str = "", now=None,
     expected_version=None,
@@ -89,11 +100,11 @@ def appeal_redirect(
     organisation_name = organisation_name.strip()
     if not organisation_name:
         raise ValidationError({"organisation_name": _("Укажите, в какую организацию направлено обращение.")})
-    if sent_on > timezone.localtime(now, company_tz()).date():
-        raise ValidationError({"sent_on": _("Дата направления не может быть в будущем.")})
+    check_redirect_date(sent_on, now=now)
     with transaction.atomic():
         appeal, role = common.lock_as(appeal_id, actor, access.STAFF)
         common.check_version(appeal, expected_version)
+        check_redirect_date(sent_on, received_at=appeal.received_at, now=now)
         appeal.redirected_to = organisation_name
         appeal.redirected_on = sent_on
         notice = _("Обращение направлено в %(org)s %(date)s по компетенции.") % {

@@ -75,12 +75,7 @@ def appeal_transition(
         appeal = common.lock(appeal_id)
         common.check_version(appeal, expected_version)
         role = access.acting_role(appeal, actor, as_role)
-        if expected_status is not None and appeal.status != expected_status:
-            raise ValidationError(
-                _("Статус обращения уже изменился: сейчас «%(status)s». Обновите страницу.")
-                % {"status": appeal.get_status_display()},
-                code="conflict",
-            )
+        common.check_status(appeal, expected_status)
         if to == S.WAITING_FOR_CUSTOMER and not comment.strip():
             raise ValidationError({"comment": _("Напишите, какие сведения нужны от заявителя.")})
         changed = apply_transition(appeal, to=to, actor=actor, role=role, comment=comment.strip(), now=now)
@@ -88,11 +83,13 @@ def appeal_transition(
     return appeal
 
 
-def appeal_withdraw(appeal_id, *, actor, as_role=None, comment="", now=None):
-    return appeal_transition(appeal_id, to=S.WITHDRAWN, actor=actor, as_role=as_role, comment=comment, now=now)
+def appeal_withdraw(appeal_id, *, actor, as_role=None, comment="", now=None, expected_status=None):
+    return appeal_transition(appeal_id, to=S.WITHDRAWN, actor=actor, as_role=as_role, comment=comment, now=now,
+                             expected_status=expected_status)
 
 
-def appeal_reopen(appeal_id, *, actor, comment, as_role=None, now=None):
+def appeal_reopen(appeal_id, *, actor, comment, as_role=None, now=None, expected_status=None):
     if not comment.strip():
         raise ValidationError({"comment": _("Напишите, что осталось нерешённым.")})
-    return appeal_transition(appeal_id, to=S.REOPENED, actor=actor, as_role=as_role, comment=comment, now=now)
+    return appeal_transition(appeal_id, to=S.REOPENED, actor=actor, as_role=as_role, comment=comment, now=now,
+                             expected_status=expected_status)

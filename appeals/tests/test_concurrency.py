@@ -82,3 +82,19 @@ def test_a_double_submit_at_the_same_moment_files_one_appeal(customer_a):
     assert all(isinstance(r, tuple) for r in results), results
     assert results[0][0].pk == results[1][0].pk
     assert Appeal.objects.count() == 1
+
+
+def test_parallel_filings_cannot_all_slip_under_the_limit(customer_a, settings):
+    # Issue 9: the limit is counted in the database under a lock on the person's row, so it
+    # holds for requests arriving at once in different processes (here: connections).
+    settings.APPEALS_FILING_RATE_USER = "3/h"
+    results = run_together(*[
+        (lambda: services.appeal_submit(author=customer_a, kind="request", topic="other", subject="Вопрос",
+                                        text="Поток обращений", idempotency_key=uuid.uuid4())[0])
+        for _ in range(6)
+    ])
+    filed = [r for r in results if isinstance(r, Appeal)]
+    refused = [r for r in results if isinstance(r, ValidationError)]
+    assert len(filed) == 3 and len(refused) == 3, results
+    assert all(r.code == "rate_limited" for r in refused)
+    assert Appeal.objects.filter(author=customer_a).count() == 3

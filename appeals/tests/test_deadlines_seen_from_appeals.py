@@ -40,7 +40,7 @@ def test_a_visitors_question_files_even_with_the_general_rule_itself_off(client,
     DeadlineRule.objects.filter(code="appeal.request").update(is_active=False)
     response = client.post("/contacts/", {
         "name": "Анна", "email": "anna@example.ru", "phone": "", "topic": "other", "subject": "Вопрос",
-        "text": "Как передать показания?", "consent": "on",
+        "text": "Как передать показания?", "consent": "on", "idempotency_key": "6f1c2a0e-0000-4000-8000-000000000001",
     })  # fmt: skip
     assert response.status_code == 302
     rule = Appeal.objects.get().deadline_rule

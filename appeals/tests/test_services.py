@@ -210,10 +210,15 @@ class TestTransitions:
         assert appeal.status == S.IN_PROGRESS
         assert events(appeal)[-2:] == [("message", "", ""), ("transition", "waiting_for_customer", "in_progress")]
 
-    def test_customer_cannot_write_unless_asked(self, customer_a):
+    def test_customer_writes_to_an_open_appeal_but_not_to_a_closed_one(self, customer_a):
+        # Issue 10: a customer may add a message at any time while the appeal is open; it changes no status.
         appeal = submit(customer_a)
+        services.appeal_add_message(appeal.pk, actor=customer_a, text="Ну что там?", now=NOW)
+        appeal.refresh_from_db()
+        assert appeal.status == S.REGISTERED
+        services.appeal_withdraw(appeal.pk, actor=customer_a, now=NOW)
         with pytest.raises(ValidationError):
-            services.appeal_add_message(appeal.pk, actor=customer_a, text="Ну что там?", now=NOW)
+            services.appeal_add_message(appeal.pk, actor=customer_a, text="А теперь?", now=NOW)
 
     def test_internal_notes_never_reach_the_customer(self, customer_a, operator):
         appeal = submit(customer_a)

@@ -215,9 +215,9 @@ class TestListAndPage:
         appeal = submit(customer_a, files=[upload()])
         url = reverse("appeals:detail", args=[appeal.number])
         client_a.get(url)
-        # Session, user, organisations, the appeal, events, messages, files, the notification bell,
-        # the session save (3).
-        with django_assert_num_queries(11) as captured:
+        # Session, user, organisations, the appeal, events, messages, files, the production calendar
+        # (the due date explained), the notification bell, the session save (3).
+        with django_assert_num_queries(12) as captured:
             client_a.get(url)
         services.appeal_transition(appeal.pk, to="in_progress", actor=operator)
         for i in range(5):

@@ -1,5 +1,7 @@
 """A visitor without an account asks a question: it becomes an appeal; the status is checked by number and email."""
 
+import uuid
+
 import pytest
 
 from accounts.tests.factories import StaffFactory, UserFactory
@@ -19,7 +21,7 @@ QUESTION = {
 
 
 def ask(client, **overrides):
-    return client.post("/contacts/", {**QUESTION, **overrides})
+    return client.post("/contacts/", {**QUESTION, "idempotency_key": str(uuid.uuid4()), **overrides})
 
 
 def test_question_becomes_a_site_appeal_answered_by_email(client):
@@ -70,7 +72,8 @@ def test_question_form_is_rate_limited_per_address(client, settings):
     assert response.status_code == 429
     assert "Слишком много вопросов" in response.content.decode()
     assert Appeal.objects.count() == 2
-    other_address = client.post("/contacts/", QUESTION, REMOTE_ADDR="10.0.0.9")
+    other_address = client.post("/contacts/", {**QUESTION, "idempotency_key": str(uuid.uuid4())},
+                                REMOTE_ADDR="10.0.0.9")
     assert other_address.status_code == 302
 
 
@@ -119,3 +122,39 @@ def test_faq_link_opens_the_appeal_form_with_its_topic_chosen(client):
 def test_the_visitors_phone_is_stored_in_e164(client):
     assert ask(client, phone="8 (912) 345-67-89").status_code == 302
     assert Appeal.objects.get().contact_phone == "+79123456789"
+
+
+def test_a_double_submit_files_one_question_with_one_number(client):
+    key = str(uuid.uuid4())
+    first = ask(client, idempotency_key=key)
+    second = ask(client, idempotency_key=key)
+    assert first.status_code == second.status_code == 302
+    appeal = Appeal.objects.get()
+    assert appeal.idempotency_key == uuid.UUID(key)
+    page = client.get(second["Location"]).content.decode()
+    assert appeal.number in page
+
+
+@pytest.mark.parametrize("key", ["", "not-a-uuid", "<script>x</script>"])
+def test_a_missing_or_malformed_key_says_so_and_gives_a_fresh_one(client, key):
+    response = ask(client, idempotency_key=key)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Форма пришла без служебного ключа" in html
+    assert not Appeal.objects.exists()
+    fresh = response.context["form"]["idempotency_key"].value()
+    uuid.UUID(fresh)
+    if key:
+        assert key not in html
+    # The page as sent back submits: the fresh key works.
+    assert ask(client, idempotency_key=fresh).status_code == 302
+    assert Appeal.objects.count() == 1
+
+
+def test_a_key_used_for_another_email_is_refused_not_shown(client):
+    key = str(uuid.uuid4())
+    ask(client, idempotency_key=key)
+    response = ask(client, idempotency_key=key, email="someone@example.ru")
+    assert response.status_code == 400
+    assert "Форма устарела" in response.content.decode()
+    assert Appeal.objects.count() == 1
