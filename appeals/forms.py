@@ -92,6 +92,8 @@ class ReplyForm(forms.Form):
     files = AttachmentsField(label=_("Файлы"), help_text=_("PDF, JPEG, PNG, DOCX или XLSX, каждый не больше 10 МБ."))
 
     def __init__(self, *args, already_attached=0, **kwargs):
+        # Several of the appeal page's forms share field names: each keeps its own ids (one page, unique ids).
+        kwargs.setdefault("auto_id", "id_reply_%s")
         super().__init__(*args, **kwargs)
         self.fields["files"].already_attached = already_attached
 
@@ -100,6 +102,11 @@ class WithdrawForm(forms.Form):
     comment = forms.CharField(
         label=_("Причина (необязательно)"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+    def __init__(self, *args, **kwargs):
+        # Several of the appeal page's forms share field names: each keeps its own ids (one page, unique ids).
+        kwargs.setdefault("auto_id", "id_withdraw_%s")
+        super().__init__(*args, **kwargs)
 
 
 class RateForm(forms.Form):
@@ -111,11 +118,21 @@ class RateForm(forms.Form):
         label=_("Комментарий"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
+    def __init__(self, *args, **kwargs):
+        # Several of the appeal page's forms share field names: each keeps its own ids (one page, unique ids).
+        kwargs.setdefault("auto_id", "id_rate_%s")
+        super().__init__(*args, **kwargs)
+
 
 class ReopenForm(forms.Form):
     comment = forms.CharField(
         label=_("Что осталось нерешённым"), max_length=TEXT_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+    def __init__(self, *args, **kwargs):
+        # Several of the appeal page's forms share field names: each keeps its own ids (one page, unique ids).
+        kwargs.setdefault("auto_id", "id_reopen_%s")
+        super().__init__(*args, **kwargs)
 
 
 # --- staff (admin) ---------------------------------------------------------------------------
@@ -232,7 +249,10 @@ class ExtendForm(VersionedForm):
 
 class RedirectForm(VersionedForm):
     organisation_name = forms.CharField(label=_("Организация, куда направлено"), max_length=300)
-    sent_on = forms.DateField(label=_("Дата направления"), widget=forms.DateInput(attrs={"type": "date"}))
+    # A date input's value is ISO (YYYY-MM-DD) whatever the language; the Russian format left it empty.
+    sent_on = forms.DateField(
+        label=_("Дата направления"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     comment = forms.CharField(label=_("Пояснение для заявителя"), max_length=2000, required=False,
                               widget=forms.Textarea(attrs={"rows": 2}))
 
