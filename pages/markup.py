@@ -24,6 +24,7 @@ import nh3
 from django.conf import settings
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "code", "dd", "del", "dl", "dt", "em",
@@ -50,6 +51,19 @@ _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _H1_TAG = re.compile(r"<(/?)h1([\s>])")
 _TAGS = re.compile(r"<[^>]*>")
 _SPACES = re.compile(r"\s+")
+_TABLE = re.compile(r"<table\b.*?</table>", re.DOTALL)
+
+
+def _scrollable_tables(cleaned: str) -> str:
+    """Each table in a region that scrolls sideways on a narrow screen: reachable and scrollable from the
+    keyboard (tabindex, named region) and with a visible hint on a phone (portal.css shows `data-hint`)."""
+    label = escape(gettext("Таблица, прокручивается по горизонтали"))
+    hint = escape(gettext("Прокрутите таблицу вправо →"))
+    return _TABLE.sub(
+        lambda m: f'<div class="table-scroll-wrap" data-hint="{hint}">'
+        f'<div class="table-scroll" role="region" tabindex="0" aria-label="{label}">{m.group(0)}</div></div>',
+        cleaned,
+    )
 
 
 def _demote_h1(rendered: str) -> str:
@@ -136,7 +150,7 @@ def render(source: str) -> Rendered:
         link_rel="noopener noreferrer nofollow",
         strip_comments=True,
     )
-    return Rendered(html=cleaned, removed=removed)
+    return Rendered(html=_scrollable_tables(cleaned), removed=removed)
 
 
 def render_markdown(source: str) -> str:
