@@ -54,14 +54,17 @@ _SPACES = re.compile(r"\s+")
 _TABLE = re.compile(r"<table\b.*?</table>", re.DOTALL)
 
 
+# Words the table wrapper needs, filled in at display time in the reader's language (see fill_placeholders).
+_TABLE_LABEL = "{{table-scroll-label}}"
+_TABLE_HINT = "{{table-scroll-hint}}"
+
+
 def _scrollable_tables(cleaned: str) -> str:
     """Each table in a region that scrolls sideways on a narrow screen: reachable and scrollable from the
     keyboard (tabindex, named region) and with a visible hint on a phone (portal.css shows `data-hint`)."""
-    label = escape(gettext("Таблица, прокручивается по горизонтали"))
-    hint = escape(gettext("Прокрутите таблицу вправо →"))
     return _TABLE.sub(
-        lambda m: f'<div class="table-scroll-wrap" data-hint="{hint}">'
-        f'<div class="table-scroll" role="region" tabindex="0" aria-label="{label}">{m.group(0)}</div></div>',
+        lambda m: f'<div class="table-scroll-wrap" data-hint="{_TABLE_HINT}">'
+        f'<div class="table-scroll" role="region" tabindex="0" aria-label="{_TABLE_LABEL}">{m.group(0)}</div></div>',
         cleaned,
     )
 
@@ -176,4 +179,6 @@ def fill_placeholders(fragment: str) -> SafeString:
     """Put the company's contacts into a stored, sanitised fragment at display time."""
     for token, value in placeholders().items():
         fragment = fragment.replace(token, escape(value))
+    fragment = fragment.replace(_TABLE_LABEL, escape(gettext("Таблица, прокручивается по горизонтали")))
+    fragment = fragment.replace(_TABLE_HINT, escape(gettext("Прокрутите таблицу вправо →")))
     return mark_safe(fragment)  # noqa: S308 - sanitised by render_markdown, values escaped above
