@@ -52,5 +52,10 @@ def test_deadline_table_scrolls_inside_its_region_on_a_phone(live_server, browse
     # From the keyboard: the region takes focus and the arrow key scrolls it.
     region.focus()
     page.keyboard.press("ArrowRight")
-    page.wait_for_function("document.activeElement.scrollLeft > 0")
+    assert region.evaluate("el => el === document.activeElement")
+    for _ in range(40):  # the browser may scroll smoothly: poll (the portal's CSP forbids wait_for_function's eval)
+        if region.evaluate("el => el.scrollLeft") > 0:
+            break
+        page.wait_for_timeout(50)
+    assert region.evaluate("el => el.scrollLeft") > 0
     context.close()
