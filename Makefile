@@ -49,9 +49,15 @@ run: $(VENV)/.run-installed .env var messages
 	$(BIN)/python manage.py seed_demo_pages
 	@HOST=$(HOST) PORT=$(PORT) scripts/run_dev.sh
 
+# The accessibility gate's tools (axe-core, the Nu checker) from package-lock.json; the
+# packages' install scripts are not run (vnu-jar's would download a Java: Debian's is used).
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null; then npm ci --ignore-scripts --no-audit --no-fund && touch $@; \
+	else echo "npm not found: the accessibility gate will be skipped (it fails in CI)"; fi
+
 # Two workers: the machines have two cores. PYTEST_WORKERS=0 runs in one process.
 PYTEST_WORKERS ?= 2
-test: $(VENV)/.dev-installed .env var
+test: $(VENV)/.dev-installed .env var node_modules/.installed
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev-installed .env
@@ -59,4 +65,4 @@ lint: $(VENV)/.dev-installed .env
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
 clean:
-	rm -rf var staticfiles .pytest_cache
+	rm -rf var staticfiles .pytest_cache node_modules

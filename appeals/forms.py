@@ -108,6 +108,8 @@ class ReplyForm(ShownStatusForm):
     files = AttachmentsField(label=_("Файлы"), help_text=_("PDF, JPEG, PNG, DOCX или XLSX, каждый не больше 10 МБ."))
 
     def __init__(self, *args, already_attached=0, **kwargs):
+        # Several of the appeal page's forms share field names: each keeps its own ids (one page, unique ids).
+        kwargs.setdefault("auto_id", "id_reply_%s")
         super().__init__(*args, **kwargs)
         self.fields["files"].already_attached = already_attached
         appeal = kwargs.get("appeal")
@@ -121,6 +123,11 @@ class WithdrawForm(ShownStatusForm):
         label=_("Причина (необязательно)"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
+    def __init__(self, *args, **kwargs):
+        # Several of the appeal page's forms share field names: each keeps its own ids (one page, unique ids).
+        kwargs.setdefault("auto_id", "id_withdraw_%s")
+        super().__init__(*args, **kwargs)
+
 
 class RateForm(ShownStatusForm):
     id_prefix = "rate"
@@ -132,12 +139,22 @@ class RateForm(ShownStatusForm):
         label=_("Комментарий"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
+    def __init__(self, *args, **kwargs):
+        # Several of the appeal page's forms share field names: each keeps its own ids (one page, unique ids).
+        kwargs.setdefault("auto_id", "id_rate_%s")
+        super().__init__(*args, **kwargs)
+
 
 class ReopenForm(ShownStatusForm):
     id_prefix = "reopen"
     comment = forms.CharField(
         label=_("Что осталось нерешённым"), max_length=TEXT_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+    def __init__(self, *args, **kwargs):
+        # Several of the appeal page's forms share field names: each keeps its own ids (one page, unique ids).
+        kwargs.setdefault("auto_id", "id_reopen_%s")
+        super().__init__(*args, **kwargs)
 
 
 # --- staff (admin) ---------------------------------------------------------------------------
@@ -254,7 +271,10 @@ class ExtendForm(VersionedForm):
 
 class RedirectForm(VersionedForm):
     organisation_name = forms.CharField(label=_("Организация, куда направлено"), max_length=300)
-    sent_on = forms.DateField(label=_("Дата направления"), widget=forms.DateInput(attrs={"type": "date"}))
+    # A date input's value is ISO (YYYY-MM-DD) whatever the language; the Russian format left it empty.
+    sent_on = forms.DateField(
+        label=_("Дата направления"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     comment = forms.CharField(label=_("Пояснение для заявителя"), max_length=2000, required=False,
                               widget=forms.Textarea(attrs={"rows": 2}))
 

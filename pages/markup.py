@@ -24,6 +24,7 @@ import nh3
 from django.conf import settings
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "code", "dd", "del", "dl", "dt", "em",
@@ -50,6 +51,22 @@ _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _H1_TAG = re.compile(r"<(/?)h1([\s>])")
 _TAGS = re.compile(r"<[^>]*>")
 _SPACES = re.compile(r"\s+")
+_TABLE = re.compile(r"<table\b.*?</table>", re.DOTALL)
+
+
+# Words the table wrapper needs, filled in at display time in the reader's language (see fill_placeholders).
+_TABLE_LABEL = "{{table-scroll-label}}"
+_TABLE_HINT = "{{table-scroll-hint}}"
+
+
+def _scrollable_tables(cleaned: str) -> str:
+    """Each table in a region that scrolls sideways on a narrow screen: reachable and scrollable from the
+    keyboard (tabindex, named region) and with a visible hint on a phone (portal.css shows `data-hint`)."""
+    return _TABLE.sub(
+        lambda m: f'<div class="table-scroll-wrap" data-hint="{_TABLE_HINT}">'
+        f'<div class="table-scroll" role="region" tabindex="0" aria-label="{_TABLE_LABEL}">{m.group(0)}</div></div>',
+        cleaned,
+    )
 
 
 def _demote_h1(rendered: str) -> str:
@@ -136,7 +153,7 @@ def render(source: str) -> Rendered:
         link_rel="noopener noreferrer nofollow",
         strip_comments=True,
     )
-    return Rendered(html=cleaned, removed=removed)
+    return Rendered(html=_scrollable_tables(cleaned), removed=removed)
 
 
 def render_markdown(source: str) -> str:
@@ -162,4 +179,6 @@ def fill_placeholders(fragment: str) -> SafeString:
     """Put the company's contacts into a stored, sanitised fragment at display time."""
     for token, value in placeholders().items():
         fragment = fragment.replace(token, escape(value))
+    fragment = fragment.replace(_TABLE_LABEL, escape(gettext("Таблица, прокручивается по горизонтали")))
+    fragment = fragment.replace(_TABLE_HINT, escape(gettext("Прокрутите таблицу вправо →")))
     return mark_safe(fragment)  # noqa: S308 - sanitised by render_markdown, values escaped above

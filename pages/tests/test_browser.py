@@ -35,3 +35,27 @@ def test_visitor_finds_the_readings_page_by_search_and_asks_a_question(live_serv
     page.get_by_label("Электронная почта, указанная в обращении").fill("petr@example.ru")
     page.get_by_role("button", name="Проверить").click()
     assert page.get_by_role("heading", name=f"Обращение № {number}").is_visible()
+
+
+def test_deadline_table_scrolls_inside_its_region_on_a_phone(live_server, browser, seeded_database):
+    context = browser.new_context(locale="ru-RU", viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    page.goto(live_server.url + "/info/obrashcheniya/")
+
+    region = page.get_by_role("region", name="Таблица, прокручивается по горизонтали").first
+    assert region.locator("table").get_by_text("Ответ на обращение").is_visible()
+    # The page itself does not scroll sideways; the table's region does, and says so.
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert region.evaluate("el => el.scrollWidth > el.clientWidth")
+    hint = region.evaluate("el => getComputedStyle(el.parentElement, '::after').content")
+    assert "Прокрутите таблицу вправо" in hint
+    # From the keyboard: the region takes focus and the arrow key scrolls it.
+    region.focus()
+    page.keyboard.press("ArrowRight")
+    assert region.evaluate("el => el === document.activeElement")
+    for _ in range(40):  # the browser may scroll smoothly: poll (the portal's CSP forbids wait_for_function's eval)
+        if region.evaluate("el => el.scrollLeft") > 0:
+            break
+        page.wait_for_timeout(50)
+    assert region.evaluate("el => el.scrollLeft") > 0
+    context.close()

@@ -141,3 +141,16 @@ def test_code_about_tags_is_left_alone_when_every_tag_is_closed():
     rendered = render("Не вставляйте `<script>` в текст.\n\nДо <title>окно</title> после")
     assert "<code>&lt;script&gt;</code>" in rendered.html
     assert rendered.removed == ["<title>"]
+
+
+def test_every_table_scrolls_in_a_named_focusable_region_with_a_hint():
+    rendered = fill_placeholders(render_markdown("| А | Б |\n|---|---|\n| 1 | 2 |\n\nтекст\n\n| В |\n|---|\n| 3 |\n"))
+    assert rendered.count('<div class="table-scroll" role="region" tabindex="0" aria-label="') == 2
+    assert rendered.count('data-hint="Прокрутите таблицу вправо →"') == 2
+    assert rendered.count('aria-label="Таблица, прокручивается по горизонтали"') == 2
+    assert rendered.index("table-scroll") < rendered.index("<table>") < rendered.index("</table></div></div>")
+
+
+def test_an_editor_cannot_write_the_scroll_region_themselves():
+    rendered = render_markdown('<div role="region" tabindex="0" onclick="x()">текст</div>')
+    assert "<div" not in rendered and "tabindex" not in rendered
