@@ -155,5 +155,10 @@ def seeded_database(transactional_db):
             if migration.app_label not in project_apps or not operations:
                 continue
             state = executor.loader.project_state((migration.app_label, migration.name), at_end=False)
-            for operation in operations:
-                operation.code(state.apps, editor)
+            # Each RunPython sees the models as the operations before it in its migration left them
+            # (a data step after an AddField reads the new column).
+            for operation in migration.operations:
+                if isinstance(operation, RunPython):
+                    operation.code(state.apps, editor)
+                else:
+                    operation.state_forwards(migration.app_label, state)

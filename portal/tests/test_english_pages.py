@@ -26,7 +26,7 @@ def visible_text(content: bytes) -> str:
     # Attributes people see or hear: title, placeholder, aria-label, alt, value of buttons.
     attrs = " ".join(re.findall(r'(?:title|placeholder|aria-label|alt)="([^"]*)"', text))
     text = re.sub(r"<[^>]+>", " ", text)
-    return html.unescape(text + " " + attrs)
+    return html.unescape(text + "\n" + attrs)
 
 
 def russian_left(content: bytes, *, allowed=()) -> list[str]:
@@ -240,6 +240,8 @@ def russian_left_but_content(content: bytes, *, allowed=()) -> list[str]:
     left = []
     for shown in russian_left(text.encode()):
         line = _normal(shown)
+        if line in content_lines:
+            continue  # a whole line of content, before any shorter piece of content is cut out of it
         for piece in long_pieces:
             line = line.replace(piece, "")
         if not CYRILLIC.search(line) or line in content_lines:
