@@ -58,7 +58,9 @@ node_modules/.installed: package.json package-lock.json
 # Two workers: the machines have two cores. PYTEST_WORKERS=0 runs in one process.
 PYTEST_WORKERS ?= 2
 test: $(VENV)/.dev-installed .env var node_modules/.installed
+	@rm -f var/accessibility-gate.txt
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+	@if [ -f var/accessibility-gate.txt ]; then cat var/accessibility-gate.txt; fi
 
 lint: $(VENV)/.dev-installed .env
 	$(BIN)/ruff check .

@@ -104,7 +104,7 @@ WORK_ACTIONS = {
     ),
     "redirect": WorkAction(
         lambda appeal, request, data, files: RedirectForm(
-            data, initial=_initial(appeal, sent_on=timezone.localdate()), prefix="redirect",
+            data, initial=_initial(appeal, sent_on=timezone.localdate()), prefix="redirect", appeal=appeal,
         ),
         _redirect,
     ),

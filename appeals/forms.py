@@ -300,10 +300,3 @@ class RedirectForm(VersionedForm):
             raise ValidationError(error.message_dict["sent_on"]) from None
         return value
 
-
-class AnswerForm(VersionedForm):
-    text = forms.CharField(
-        label=_("Текст ответа"), max_length=TEXT_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 8})
-    )
-    letter = forms.FileField(label=_("Подписанное письмо (PDF)"), required=False,
-                             widget=forms.ClearableFileInput(attrs={"accept": ".pdf"}))
