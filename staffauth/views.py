@@ -36,6 +36,17 @@ def _staff_only(request):
         raise Http404
 
 
+def _throttled(request, form) -> int:
+    """429 with the message on the form when this session typed too many wrong codes (not even a
+    right one is checked then), else 200; the form is validated either way so it shows its errors."""
+    wait = limits.wait_seconds(request)
+    form.is_valid()
+    if not wait:
+        return 200
+    form.add_error(None, _slowed_message(wait))
+    return 429
+
+
 def _slowed_message(wait: int) -> str:
     minutes = max(1, (wait + 59) // 60)
     return ngettext(
@@ -64,12 +75,8 @@ def verify(request):
     form = VerifyForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        wait = limits.wait_seconds(request)
-        valid = form.is_valid()
-        if wait:  # this session typed too many wrong codes: not even a right one is checked now
-            form.add_error(None, _slowed_message(wait))
-            status = 429
-        elif valid:
+        status = _throttled(request, form)
+        if status == 200 and form.is_valid():
             device = services.check_code(user=request.user, code=form.typed_code)
             if device is not None:
                 services.mark_verified(request, device)
@@ -90,12 +97,8 @@ def setup(request):
     form = EnrolForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        wait = limits.wait_seconds(request)
-        valid = form.is_valid()
-        if wait:  # this session typed too many wrong codes: not even a right one is checked now
-            form.add_error(None, _slowed_message(wait))
-            status = 429
-        elif valid:
+        status = _throttled(request, form)
+        if status == 200 and form.is_valid():
             try:
                 device, codes = services.confirm_enrolment(user=request.user, code=form.cleaned_data["code"])
             except ValidationError as error:

@@ -96,30 +96,41 @@ def check_filing_rate(*, author, organisation, now):
     lock on the person's (and the organisation's) row, so parallel requests in any number
     of processes cannot all slip under the limit. Called inside the filing transaction.
     """
-    user_limit, user_window = parse_rate(settings.APPEALS_FILING_RATE_USER)
-    get_user_model().objects.select_for_update().filter(pk=author.pk).values_list("pk", flat=True).first()
-    filed = Appeal.objects.filter(author=author, channel=Appeal.Channel.CABINET,
-                                  registered_at__gt=now - user_window).count()
-    if filed >= user_limit:
-        raise _over_limit(ngettext(
+    _refuse_over(
+        get_user_model().objects.filter(pk=author.pk),
+        Appeal.objects.filter(author=author),
+        settings.APPEALS_FILING_RATE_USER,
+        now,
+        lambda limit: ngettext(
             "Из личного кабинета можно подать не больше %(limit)d обращения за %(window)s, и этот предел "
             "исчерпан. Обращение не сохранено: отправьте его позже, а если вопрос срочный — позвоните нам.",
             "Из личного кабинета можно подать не больше %(limit)d обращений за %(window)s, и этот предел "
             "исчерпан. Обращение не сохранено: отправьте его позже, а если вопрос срочный — позвоните нам.",
-            user_limit), user_limit, user_window)
+            limit),
+    )
     if organisation is None:
         return
-    org_limit, org_window = parse_rate(settings.APPEALS_FILING_RATE_ORGANISATION)
-    Organisation.objects.select_for_update().filter(pk=organisation.pk).values_list("pk", flat=True).first()
-    filed = Appeal.objects.filter(organisation=organisation, channel=Appeal.Channel.CABINET,
-                                  registered_at__gt=now - org_window).count()
-    if filed >= org_limit:
-        raise _over_limit(ngettext(
+    _refuse_over(
+        Organisation.objects.filter(pk=organisation.pk),
+        Appeal.objects.filter(organisation=organisation),
+        settings.APPEALS_FILING_RATE_ORGANISATION,
+        now,
+        lambda limit: ngettext(
             "От одной организации можно подать не больше %(limit)d обращения за %(window)s, и этот предел "
             "исчерпан. Обращение не сохранено: отправьте его позже, а если вопрос срочный — позвоните нам.",
             "От одной организации можно подать не больше %(limit)d обращений за %(window)s, и этот предел "
             "исчерпан. Обращение не сохранено: отправьте его позже, а если вопрос срочный — позвоните нам.",
-            org_limit), org_limit, org_window)
+            limit),
+    )
+
+
+def _refuse_over(owner, appeals, rate, now, message):
+    """Lock the owner's row, count its cabinet filings in the rate's window, refuse at the limit."""
+    limit, window = parse_rate(rate)
+    owner.select_for_update().values_list("pk", flat=True).first()
+    filed = appeals.filter(channel=Appeal.Channel.CABINET, registered_at__gt=now - window).count()
+    if filed >= limit:
+        raise _over_limit(message(limit), limit, window)
 
 
 def _register(*, fields, files, uploaded_by, actor, role, now, received_at, comment="", before=None):
