@@ -130,6 +130,8 @@ class Membership(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(_("роль"), max_length=10, choices=Role.choices, default=Role.MEMBER)
+    # Administrators always may; for members the organisation's administrator decides.
+    may_submit_readings = models.BooleanField(_("может передавать показания"), default=False)
     created_at = models.DateTimeField(_("добавлен"), auto_now_add=True)
 
     class Meta:

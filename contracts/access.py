@@ -1,0 +1,97 @@
+"""Who may reach a contract, its supply points, meters and readings.
+
+The only way to fetch these objects for a customer (the shape of `appeals.access`):
+`<objects>_for_customer` querysets, `access_<object>_for_customer` fetches that
+return the object or raise Http404 — another customer's contract or meter is
+never a 403 that would confirm it exists.
+
+A contract is visible through its one active binding: to the person it is bound
+to, or to every member of the organisation it is bound to. Submitting readings
+is narrower: the resident owner, an organisation's administrators, and the
+members their administrator allowed (`Membership.may_submit_readings`).
+"""
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from accounts.models import Membership
+from contracts.models import Contract, Meter, Reading
+
+
+def _organisation_ids(user, *, submitting: bool = False) -> list[int]:
+    memberships = Membership.objects.filter(user=user)
+    if submitting:
+        memberships = memberships.filter(Q(role=Membership.Role.ADMIN) | Q(may_submit_readings=True))
+    return list(memberships.values_list("organisation_id", flat=True))
+
+
+def _binding_scope(user, prefix: str, *, submitting: bool = False) -> Q:
+    """Contracts bound to the user, or to one of their organisations, as a Q over `prefix` (a path to Contract)."""
+    active = {f"{prefix}bindings__unbound_at__isnull": True}
+    own = Q(**active, **{f"{prefix}bindings__user": user})
+    organisations = _organisation_ids(user, submitting=submitting)
+    if organisations:
+        return own | Q(**active, **{f"{prefix}bindings__organisation_id__in": organisations})
+    return own
+
+
+def _anonymous(user) -> bool:
+    return user is None or not user.is_authenticated
+
+
+# --- contracts -----------------------------------------------------------------------------
+
+
+def contracts_for_customer(user) -> QuerySet:
+    if _anonymous(user):
+        return Contract.objects.none()
+    # One active binding per contract (a unique constraint), so the join never duplicates a row.
+    return Contract.objects.filter(_binding_scope(user, ""))
+
+
+def access_contract_for_customer(user, number: str) -> Contract:
+    contract = contracts_for_customer(user).filter(number=number).first()
+    if contract is None:
+        raise Http404
+    return contract
+
+
+# --- meters and readings -------------------------------------------------------------------
+
+
+def meters_for_customer(user) -> QuerySet:
+    if _anonymous(user):
+        return Meter.objects.none()
+    return Meter.objects.filter(_binding_scope(user, "supply_point__contract__"))
+
+
+def meters_submittable_by(user) -> QuerySet:
+    """Meters whose readings this user may submit by hand: in service, read by hand, and allowed to them."""
+    if _anonymous(user):
+        return Meter.objects.none()
+    return Meter.objects.filter(
+        _binding_scope(user, "supply_point__contract__", submitting=True),
+        removed_on__isnull=True,
+        remote=False,
+    )
+
+
+def access_meter_for_customer(user, meter_id) -> Meter:
+    try:
+        pk = int(str(meter_id), 10)
+    except ValueError:
+        raise Http404 from None
+    meter = meters_for_customer(user).select_related("supply_point__contract").filter(pk=pk).first()
+    if meter is None:
+        raise Http404
+    return meter
+
+
+def may_submit_readings(user, meter) -> bool:
+    return meters_submittable_by(user).filter(pk=meter.pk).exists()
+
+
+def readings_for_customer(user) -> QuerySet:
+    if _anonymous(user):
+        return Reading.objects.none()
+    return Reading.objects.filter(_binding_scope(user, "meter__supply_point__contract__"))
