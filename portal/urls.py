@@ -29,6 +29,7 @@ urlpatterns = [
     path("cabinet/", include("cabinet.urls")),
     path("notifications/", include("notifications.urls")),
     path("appeals/", include("appeals.urls")),
+    path("contracts/", include("contracts.urls")),
     path("staff/second-factor/", include("staffauth.urls")),
     path("admin/", admin.site.urls),
 ]
