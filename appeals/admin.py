@@ -22,6 +22,7 @@ from appeals.forms import StaffRegisterForm
 from appeals.models import Appeal
 from appeals.views import serve_attachment
 from core.forms import add_service_error
+from core.paginators import CappedCountPaginator
 from deadlines import services as deadline_services
 from deadlines.display import due_display, time_left
 
@@ -111,7 +112,12 @@ class AppealAdmin(admin.ModelAdmin):
     list_filter = (DeadlineFilter, AssigneeFilter, StatusFilter, "kind", "topic", "channel")
     list_select_related = ("organisation", "assignee")
     list_per_page = 50
+    # Counts that do not grow with the table: the page count stops at 10,000 rows (core.paginators),
+    # the unfiltered total is never counted, and the sidebar offers no per-choice counters, which
+    # Django computes over every row of the filtered queue (the supervisors' dashboard has the figures).
+    paginator = CappedCountPaginator
     show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
     ordering = ("due_at", "id")
     search_fields = ("number",)  # the real search is get_search_results
     search_help_text = gettext_lazy("Номер обращения, ФИО или наименование заявителя, почта, ИНН или слова из текста")

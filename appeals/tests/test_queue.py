@@ -54,3 +54,35 @@ def test_query_count_stays_constant_with_hour_and_day_terms(client, customer_a, 
     with django_assert_num_queries(len(captured.captured_queries)):
         response = client.get(QUEUE)
     assert len(response.context["cl"].result_list) == 31
+
+
+def test_the_count_stops_at_the_cap_and_the_page_says_more_than(client, customer_a, supervisor, monkeypatch):
+    from core.paginators import CappedCountPaginator
+
+    monkeypatch.setattr(CappedCountPaginator, "cap", 3)
+    monkeypatch.setattr(admin_site_appeals(), "list_per_page", 2)
+    for _ in range(5):
+        submit(customer_a, now=None)
+    client.force_login(supervisor)
+    response = client.get(QUEUE)
+    cl = response.context["cl"]
+    assert cl.paginator.capped and cl.result_count == 4
+    assert "более 3 записей" in response.content.decode()
+    # Below the cap the count is exact.
+    response = client.get(QUEUE + "?deadline=overdue")
+    assert not response.context["cl"].paginator.capped and response.context["cl"].result_count == 0
+
+
+def test_the_sidebar_offers_no_counters_over_the_whole_queue(client, customer_a, supervisor):
+    submit(customer_a, now=None)
+    client.force_login(supervisor)
+    response = client.get(QUEUE + "?_facets=1")
+    assert response.status_code == 200
+    assert response.context["cl"].add_facets is False
+    assert "Показать счётчики" not in response.content.decode()
+
+
+def admin_site_appeals():
+    from django.contrib import admin
+
+    return admin.site._registry[Appeal]
