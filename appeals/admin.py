@@ -90,6 +90,26 @@ def _label(obj, field: str) -> str:
     return labels[field] if labels else getattr(obj, f"get_{field}_display")()
 
 
+class ContractFilter(admin.SimpleListFilter):
+    """Appeals about one contract or personal account (`?contract=<number>`), reached from an appeal's page.
+
+    There are too many contracts to list as choices: the filter offers only the one chosen.
+    """
+
+    title = gettext_lazy("договор / лицевой счёт")
+    parameter_name = "contract"
+
+    def lookups(self, request, model_admin):
+        value = self.value()
+        return [(value, value)] if value else []
+
+    def has_output(self):
+        return bool(self.value())
+
+    def queryset(self, request, queryset):
+        return queryset.filter(contract__number=self.value()) if self.value() else queryset
+
+
 class AppealChangeList(ChangeList):
     """Adds what is left until the due moment to every row of the page, from one calendar query:
     hours for an hour term, working days for a day term."""
@@ -121,8 +141,8 @@ class AppealAdmin(admin.ModelAdmin):
     # The most urgent first, in the row and in the list: what is left, the due moment, then whose and what.
     list_display = ("time_left_label", "due", "number_label", "status_label", "customer", "kind_topic", "assignee")
     list_display_links = ("number_label",)
-    list_filter = (DeadlineFilter, AssigneeFilter, StatusFilter, "kind", "topic", "channel")
-    list_select_related = ("organisation", "assignee")
+    list_filter = (DeadlineFilter, AssigneeFilter, StatusFilter, "kind", "topic", "channel", ContractFilter)
+    list_select_related = ("organisation", "assignee", "contract")
     list_per_page = 50
     # Counts that do not grow with the table: the page count stops at 10,000 rows (core.paginators),
     # the unfiltered total is never counted, and the sidebar offers no per-choice counters, which
@@ -157,9 +177,19 @@ class AppealAdmin(admin.ModelAdmin):
 
     @admin.display(description=gettext_lazy("заявитель"), ordering="contact_name")
     def customer(self, obj):
-        if obj.organisation_id:
-            return format_html("{}<br><small>{}</small>", obj.organisation.name, obj.contact_name)
-        return obj.contact_name
+        name = (
+            format_html("{}<br><small>{}</small>", obj.organisation.name, obj.contact_name)
+            if obj.organisation_id
+            else obj.contact_name
+        )
+        if obj.contract_id:
+            return format_html(
+                '{}<br><small><a href="?contract={}">{}</a></small>',
+                name,
+                obj.contract.number,
+                _("договор № %(number)s") % {"number": obj.contract.number},
+            )
+        return name
 
     @admin.display(description=gettext_lazy("номер"), ordering="number")
     def number_label(self, obj):
