@@ -172,6 +172,10 @@ class AppealAdmin(admin.ModelAdmin):
     def get_changelist(self, request, **kwargs):
         return AppealChangeList
 
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        return self.paginator(queryset, per_page, orphans, allow_empty_first_page,
+                              parts=access.staff_scope_parts(request.user))
+
     def get_search_results(self, request, queryset, search_term):
         return search.staff_search(queryset, search_term, today=timezone.localdate()), False
 

@@ -28,7 +28,7 @@ from django.db import connection, transaction  # noqa: E402
 from django.db.models import Count  # noqa: E402
 
 from accounts.models import User  # noqa: E402
-from appeals import selectors  # noqa: E402
+from appeals import access, selectors  # noqa: E402
 from appeals.models import Appeal  # noqa: E402
 from core.paginators import CappedCountPaginator  # noqa: E402
 
@@ -84,6 +84,9 @@ def main():
             ("default queue: count", *sql_of(open_queue.values("pk"), count=True)),
             # What the admin's paginator runs now (core.paginators): the count stops at cap + 1 rows.
             ("default queue: capped count", *sql_of(open_queue.order_by().values("pk")[: CAP + 1], count=True)),
+            *[(f"default queue: capped count, part {n}", *sql_of(open_queue.filter(part).order_by().values("pk")
+                                                                [: CAP + 1], count=True))
+              for n, part in enumerate(access.staff_scope_parts(operator), 1)],
             ("supervisor, all open: capped count", *sql_of(all_open.order_by().values("pk")[: CAP + 1], count=True)),
             ("supervisor, all open: page", *sql_of(all_open.order_by("due_at", "id")[:51])),
             ("supervisor, every status: capped count", *sql_of(everything.order_by().values("pk")[: CAP + 1],

@@ -86,3 +86,22 @@ def admin_site_appeals():
     from django.contrib import admin
 
     return admin.site._registry[Appeal]
+
+
+def test_an_operators_queue_is_counted_in_parts_mine_and_nobodys(client, customer_a, operator, operator2,
+                                                                   monkeypatch):
+    from core.paginators import CappedCountPaginator
+
+    mine = [submit(customer_a, now=None) for _ in range(2)]
+    for appeal in mine:
+        services.appeal_transition(appeal.pk, to="in_progress", actor=operator)
+    colleagues = submit(customer_a, now=None)
+    services.appeal_transition(colleagues.pk, to="in_progress", actor=operator2)
+    submit(customer_a, now=None)  # nobody's
+    client.force_login(operator)
+    cl = client.get(QUEUE).context["cl"]
+    assert len(cl.paginator.parts) == 2 and cl.result_count == 3 and not cl.paginator.capped
+    # The cap holds across the parts: mine (2) fill most of it, nobody's (1) passes it.
+    monkeypatch.setattr(CappedCountPaginator, "cap", 2)
+    cl = client.get(QUEUE).context["cl"]
+    assert cl.paginator.capped and cl.result_count == 3
