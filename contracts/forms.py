@@ -16,7 +16,9 @@ class BindForm(forms.Form):
     number = forms.CharField(
         label=_("Номер лицевого счёта или договора"),
         max_length=60,
-        help_text=_("Номер лицевого счёта напечатан в верхней части квитанции; номер договора — на первой странице договора."),
+        help_text=_(
+            "Номер лицевого счёта напечатан в верхней части квитанции; номер договора — на первой странице договора."
+        ),
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
     code = forms.CharField(

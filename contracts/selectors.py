@@ -63,7 +63,7 @@ def submittable_meter_ids(user, meter_ids) -> set[int]:
 
 
 def verification_state(meter, today: datetime.date) -> str:
-    """"overdue", "soon" (within VERIFICATION_WARNING_DAYS) or "" for a meter's next verification date."""
+    """ "overdue", "soon" (within VERIFICATION_WARNING_DAYS) or "" for a meter's next verification date."""
     due = meter.next_verification_on
     if due is None or not meter.in_service:
         return ""

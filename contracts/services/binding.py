@@ -245,11 +245,7 @@ def _owners(binding) -> list:
 def _tell_owner(contract, *, now, until) -> None:
     from notifications.services import notify  # the outbox; imported late like accounts.login_guard does
 
-    binding = (
-        ContractBinding.objects.filter(contract=contract, unbound_at__isnull=True)
-        .select_related("user")
-        .first()
-    )
+    binding = ContractBinding.objects.filter(contract=contract, unbound_at__isnull=True).select_related("user").first()
     if binding is None:
         return
     for owner in _owners(binding):

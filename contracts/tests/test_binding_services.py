@@ -50,7 +50,10 @@ def test_binding_with_the_right_code_binds_and_records(resident, account):
     assert list(access.contracts_for_customer(resident)) == [account]
     attempt = BindingAttempt.objects.get()
     assert (attempt.succeeded, attempt.number, attempt.ip_address, attempt.contract) == (
-        True, "1234567890", "10.0.0.1", account
+        True,
+        "1234567890",
+        "10.0.0.1",
+        account,
     )
 
 

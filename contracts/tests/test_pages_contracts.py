@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import Membership
 from accounts.tests.factories import MembershipFactory, OrganisationFactory, UserFactory
@@ -195,7 +196,7 @@ def test_a_member_cannot_pick_an_organisation_they_do_not_administer(client, org
 
 def test_detail_shows_points_meters_verification_and_the_submit_link(client, customer_a, account, settings):
     meter = _meter(account)
-    meter.next_verification_on = datetime.date.today() + datetime.timedelta(days=30)
+    meter.next_verification_on = timezone.localdate() + datetime.timedelta(days=30)
     meter.save()
     client.force_login(customer_a)
     content = client.get(reverse("contracts:detail", args=[account.number])).content.decode()

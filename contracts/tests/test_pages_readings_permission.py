@@ -52,7 +52,7 @@ def test_the_administrator_allows_and_stops_a_member(client, setup):
 
 
 def test_a_member_sees_the_permission_but_cannot_change_it(client, setup):
-    organisation, admin, member, meter = setup
+    organisation, _admin, member, _meter = setup
     client.force_login(member.user)
     page = client.get(reverse("accounts:organisation", kwargs={"pk": organisation.pk})).content.decode()
     assert toggle_url(member) not in page and "не передаёт" in page
@@ -62,7 +62,7 @@ def test_a_member_sees_the_permission_but_cannot_change_it(client, setup):
 
 
 def test_another_organisations_administrator_and_anonymous_cannot(client, setup):
-    organisation, admin, member, meter = setup
+    _organisation, _admin, member, _meter = setup
     stranger = MembershipFactory(role=Membership.Role.ADMIN)
     client.force_login(stranger.user)
     assert client.post(toggle_url(member), {"allowed": "1"}).status_code == 404
