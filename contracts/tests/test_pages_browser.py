@@ -20,7 +20,9 @@ def test_resident_binds_an_account_and_sees_the_chart_on_a_phone(seeded_database
 
     page = browser.new_context(locale="ru-RU", timezone_id="Europe/Moscow", viewport=PHONE).new_page()
     errors = []
-    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    # Every script and style the pages load is our own and present (the favicon is not asked of us here).
+    page.on("response", lambda r: errors.append(r.url) if r.status >= 400 and "favicon" not in r.url else None)
     page.goto(base + "/accounts/login/")
     page.fill("input[name=username]", resident.email)
     page.fill("input[name=password]", DEFAULT_PASSWORD)
