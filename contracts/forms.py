@@ -40,6 +40,7 @@ class BindForm(forms.Form):
             ]
             self.fields["owner"].choices = choices
             self.fields["owner"].widget = forms.RadioSelect(choices=choices)
+            self.fields["owner"].initial = ME
         else:
             # A resident without organisations to administer binds only their own account.
             del self.fields["owner"]
