@@ -312,3 +312,11 @@ def test_meter_page_runs_a_constant_number_of_queries(client, customer_a, django
     with django_assert_max_num_queries(len(baseline.captured_queries)):
         response = client.get(url)
     assert len(response.context["history"]) == 60
+
+
+def test_the_header_names_the_section_for_customers(client, customer_a):
+    client.force_login(customer_a)
+    content = client.get(reverse("cabinet")).content.decode()
+    assert f'href="{reverse("contracts:list")}">Договоры и счётчики</a>' in content
+    current = client.get(reverse("contracts:list")).content.decode()
+    assert 'aria-current="page" href="/contracts/"' in current
