@@ -40,6 +40,7 @@ LOCKED = _(
 )
 BAD_ACCOUNT_FORMAT = _("Неверный номер лицевого счёта. Проверьте его по квитанции.")
 EMPTY_NUMBER = _("Укажите номер.")
+LONG_NUMBER = _("Такого длинного номера не бывает: проверьте его по квитанции или договору.")
 ALREADY_YOURS = _("Этот лицевой счёт уже привязан к вашему кабинету.")
 ALREADY_ORGANISATION = _("Этот договор уже привязан к организации.")
 TERMINATED = _("Договор расторгнут, привязать его нельзя. Если это ошибка, позвоните в контактный центр.")
@@ -112,7 +113,7 @@ def _locked_error(until: datetime) -> ValidationError:
 
 def _refuse(user, number, contract, reason, *, organisation, ip, now, message, code="not_matched") -> _Outcome:
     BindingAttempt.objects.create(
-        user=user, organisation=organisation, number=number[:40], contract=contract, succeeded=False,
+        user=user, organisation=organisation, number=number, contract=contract, succeeded=False,
         reason=reason, ip_address=ip, created_at=now,
     )  # fmt: skip
     if reason in COUNTED:
@@ -130,6 +131,8 @@ def _bind(user, raw_number, code, ip, *, organisation, now) -> ContractBinding:
     number = normalise_number(raw_number)
     if not number:
         raise ValidationError({"number": EMPTY_NUMBER})
+    if len(number) > Contract._meta.get_field("number").max_length:
+        raise ValidationError({"number": LONG_NUMBER})
     with transaction.atomic():
         # One person's attempts run one at a time, so the count the lock reads is exact.
         get_user_model().objects.select_for_update().filter(pk=user.pk).first()
@@ -150,7 +153,7 @@ def _attempt(user, number, code, ip, *, organisation, now) -> _Outcome:
     until = locked_until(user, number, now=now)
     if until is not None:
         BindingAttempt.objects.create(
-            user=user, organisation=organisation, number=number[:40], succeeded=False, reason=Reason.LOCKED,
+            user=user, organisation=organisation, number=number, succeeded=False, reason=Reason.LOCKED,
             ip_address=ip, created_at=now,
         )  # fmt: skip
         return _Outcome(error=_locked_error(until))

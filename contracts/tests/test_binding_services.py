@@ -233,3 +233,10 @@ def test_only_the_organisations_administrator_unbinds(organisation, org_admin, o
         unbind(org_member, contract.number)
     unbind(org_admin, contract.number)
     assert list(access.contracts_for_customer(org_member)) == []
+
+
+def test_an_empty_or_overlong_number_is_told_beside_the_field(resident):
+    for raw, text in (("   ", "Укажите номер"), ("1" * 41, "длинного номера")):
+        with pytest.raises(ValidationError) as error:
+            bind_personal_account(resident, raw, CODE, now=T0)
+        assert text in error.value.message_dict["number"][0]
