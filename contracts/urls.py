@@ -1,5 +1,14 @@
-from django.urls import path  # noqa: F401  (the patterns arrive with the cabinet's contract pages)
+from django.urls import path
+
+from contracts import views
 
 app_name = "contracts"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.contract_list, name="list"),
+    path("bind/", views.contract_bind, name="bind"),
+    path("meters/<int:meter_id>/", views.meter_detail, name="meter"),
+    path("meters/<int:meter_id>/readings/new/", views.reading_submit, name="reading_submit"),
+    path("<str:number>/", views.contract_detail, name="detail"),
+    path("<str:number>/unbind/", views.contract_unbind, name="unbind"),
+]
