@@ -80,10 +80,16 @@ def appeal_new(request):
             initial["topic"] = request.GET["topic"]
         if request.GET.get("kind") in Appeal.Kind.values:
             initial["kind"] = request.GET["kind"]
-        if request.GET.get("contract"):
-            initial["contract"] = request.GET["contract"]
+        for_organisation = request.GET.get("organisation")
+        chosen = next((b for b in bindings if b.contract.number == request.GET.get("contract")), None)
+        if chosen is not None:
+            # From an organisation's contract page the appeal is the organisation's.
+            initial["contract"] = chosen.contract.number
+            for_organisation = chosen.organisation_id or for_organisation
+            if chosen.organisation_id is None:
+                initial["organisation"] = ""
         form = AppealForm(initial=initial, memberships=memberships, bindings=bindings,
-                          for_organisation=request.GET.get("organisation"))
+                          for_organisation=for_organisation)
     return render(request, "appeals/appeal_new.html", {"form": form}, status=status)
 
 

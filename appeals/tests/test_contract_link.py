@@ -76,6 +76,8 @@ def test_an_organisations_contract_goes_with_filing_for_the_organisation(client,
     MembershipFactory(user=customer_a, organisation=organisation)
     contract("ЭС-000777", organisation=organisation, kind=Contract.Kind.SUPPLY)
     client.force_login(customer_a)
+    page = client.get(NEW + "?contract=%D0%AD%D0%A1-000777").content.decode()
+    assert f'value="{organisation.pk}"  id="id_organisation_1" checked' in page
     refused = client.post(NEW, form_data(contract="ЭС-000777", organisation=""))
     assert "Это договор организации" in refused.content.decode() and not Appeal.objects.exists()
     assert client.post(NEW, form_data(contract="ЭС-000777", organisation=str(organisation.pk))).status_code == 302
