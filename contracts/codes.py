@@ -16,8 +16,12 @@ import secrets
 
 from django.conf import settings
 from django.contrib.auth.hashers import BasePasswordHasher, check_password, mask_hash
+from django.db import transaction
+from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext_noop
+
+from contracts.models import Contract
 
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 LENGTH = 8
@@ -98,3 +102,17 @@ def binding_code_matches(contract, raw: str) -> bool:
         hash_binding_code(code or "-")
         return False
     return code_matches_hash(code, contract.binding_code)
+
+
+def issue_binding_code(contract_id: int, *, now=None) -> tuple[object, str]:
+    """A new random code for the contract (the old one stops working); returns (contract, the code in clear).
+
+    The code is shown once to the staff member who issued it and never stored in clear.
+    """
+    code = new_binding_code()
+    with transaction.atomic():
+        contract = Contract.objects.select_for_update().get(pk=contract_id)
+        set_binding_code(contract, code)
+        contract.updated_at = now or timezone.now()
+        contract.save(update_fields=["binding_code", "updated_at"])
+    return contract, code
