@@ -93,7 +93,7 @@ def _csv_rows(data: bytes):
         raise FileRefused(
             _("Файл не является таблицей CSV в кодировке UTF-8 или книгой Excel (XLSX). Сохраните его как «CSV UTF-8».")
         ) from None
-    first_line = text.split("\n", 1)[0]
+    first_line = next((line for line in text.splitlines() if line.strip()), "")
     delimiter = ";" if first_line.count(";") >= first_line.count(",") and ";" in first_line else ","
     previous = csv.field_size_limit(_CSV_FIELD_LIMIT)
     try:
