@@ -120,7 +120,7 @@ def test_csv_and_xlsx_read_alike(maker):
 def test_xlsx_dates_and_numbers_typed_as_cells():
     import datetime
 
-    rows = [[*resident_row(1).values()][:7] + [datetime.datetime(2024, 2, 1), None, None, "two_zone", None, None]]
+    rows = [[*list(resident_row(1).values())[:7], datetime.date(2024, 2, 1), None, None, "two_zone", None, None]]
     report = import_billing_file(xlsx_file(CONTRACT_HEADER, rows))
     assert report.ok, report.refused
     load = xlsx_file(SUPPLY_POINT_HEADER, [["TP-0001", "LS-0001", "адрес", 12.5, "LV", None]])
@@ -274,7 +274,7 @@ def _zip_junk():
         (b"\n\n ; ;\n", "нет ни одной строки"),
         (b"foo;bar;baz\n1;2;3\n", "По заголовку не понять"),
         (b"billing_id;number;kind;customer_name;colour\n", "неизвестные колонки: colour"),
-        ("billing_id;number;kind;customer_name\n".encode(), "нет строк с данными"),
+        (b"billing_id;number;kind;customer_name\n", "нет строк с данными"),
         (b'billing_id;number;kind;customer_name\n"' + b"x" * 200_000 + b"\n", "слишком длинная ячейка"),
         (_zip_junk(), "файл повреждён"),
     ],
