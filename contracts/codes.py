@@ -36,6 +36,11 @@ class BindingCodeHasher(BasePasswordHasher):
     def _digest(self, password: str, salt: str, secret: str) -> str:
         return salted_hmac(_KEY_SALT, f"{salt}${password}", secret=secret, algorithm="sha256").hexdigest()
 
+    def salt(self):
+        # Django's salt draws 22 characters one by one (secrets.choice): the slowest part of importing 100,000
+        # codes. 96 random bits in one call are as good a salt.
+        return secrets.token_urlsafe(12)
+
     def encode(self, password, salt):
         self._check_encode_args(password, salt)
         return f"{self.algorithm}${salt}${self._digest(password, salt, settings.SECRET_KEY)}"

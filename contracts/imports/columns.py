@@ -35,12 +35,15 @@ class Column:
     default: Any = None
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
 def text(max_length: int):
     def parse(cell):
         value = str(cell).strip() if not isinstance(cell, datetime.date) else cell.strftime("%d.%m.%Y")
         if len(value) > max_length:
             raise CellError(_("длиннее %(n)d символов") % {"n": max_length})
-        if any(ord(ch) < 32 for ch in value):
+        if _CONTROL.search(value):
             raise CellError(_("содержит непечатаемые символы"))
         return value
 
@@ -87,21 +90,26 @@ def power(cell):
     return value.quantize(Decimal("0.01"))
 
 
-_DATE_FORMATS = ("%d.%m.%Y", "%Y-%m-%d")
+_DATE_RES = (
+    (re.compile(r"([0-9]{2})\.([0-9]{2})\.([0-9]{4})"), (3, 2, 1)),  # ДД.ММ.ГГГГ
+    (re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})"), (1, 2, 3)),  # ГГГГ-ММ-ДД
+)
 
 
 def date(cell):
     if isinstance(cell, datetime.date):
         value = cell
     else:
-        raw = str(cell).strip()
-        for fmt in _DATE_FORMATS:
-            try:
-                value = datetime.datetime.strptime(raw, fmt).date()  # noqa: DTZ007 - a calendar date, no time
+        raw, value = str(cell).strip(), None
+        for pattern, (y, m, d) in _DATE_RES:
+            match = pattern.fullmatch(raw)
+            if match:
+                try:
+                    value = datetime.date(int(match[y]), int(match[m]), int(match[d]))
+                except ValueError:
+                    value = None
                 break
-            except ValueError:
-                continue
-        else:
+        if value is None:
             raise CellError(_("неверная дата «%(value)s» (нужно ДД.ММ.ГГГГ или ГГГГ-ММ-ДД)") % {"value": raw[:20]})
     if not 1900 <= value.year <= 2200:
         raise CellError(_("неверная дата «%(value)s»") % {"value": value.strftime("%d.%m.%Y")})
