@@ -10,7 +10,7 @@ Running the same file again finds every row unchanged and writes nothing.
 import logging
 from dataclasses import dataclass, field
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -129,6 +129,35 @@ def _parse(rows, positions: dict[str, int], entity: str):
         yield ParsedRow(number, billing_id if isinstance(billing_id, str) else "", values, errors)
 
 
+def bulk_update(model, objects: list, field_names: list[str]) -> None:
+    """Write the fields of many rows. On PostgreSQL one `UPDATE … FROM (VALUES …)` per batch: Django's
+    bulk_update builds a CASE WHEN per field and row, and took 8 minutes for 100,000 changed accounts."""
+    if connection.vendor != "postgresql":
+        model.objects.bulk_update(objects, field_names, batch_size=BATCH_SIZE)
+        return
+    fields = [model._meta.get_field(name) for name in field_names]
+    pk = model._meta.pk
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    assignments = ", ".join(f"{quote(f.column)} = v.{quote(f.column)}" for f in fields)
+    columns = ", ".join(quote(c) for c in [pk.column, *(f.column for f in fields)])
+    casts = [pk.rel_db_type(connection), *(f.rel_db_type(connection) if f.is_relation else f.db_type(connection)
+                                          for f in fields)]  # fmt: skip
+    row_sql = "(" + ", ".join(f"%s::{cast}" for cast in casts) + ")"
+    with connection.cursor() as cursor:
+        for start in range(0, len(objects), BATCH_SIZE):
+            batch = objects[start : start + BATCH_SIZE]
+            params = []
+            for obj in batch:
+                params.append(obj.pk)
+                params.extend(f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields)
+            cursor.execute(
+                f"UPDATE {table} AS t SET {assignments} FROM (VALUES {', '.join([row_sql] * len(batch))}) "  # noqa: S608 - names from the model, values as parameters
+                f"AS v({columns}) WHERE t.{quote(pk.column)} = v.{quote(pk.column)}",
+                params,
+            )
+
+
 class _Importer:
     model = None
     # Model attributes written from the file (compared to find unchanged rows).
@@ -199,7 +228,7 @@ class _Importer:
         if self.write and not self.report.refused:
             self.model.objects.bulk_create(to_create, batch_size=BATCH_SIZE)
             if to_update:
-                self.model.objects.bulk_update(to_update, self.update_fields, batch_size=BATCH_SIZE)
+                bulk_update(self.model, to_update, self.update_fields)
 
     @property
     def update_fields(self):
