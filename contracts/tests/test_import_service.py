@@ -299,3 +299,23 @@ def test_more_values_than_header_columns_are_refused():
 def test_person_inn_and_ip_inn_accepted():
     rows = [resident_row(1, inn=PERSON_INN), organisation_row(2, inn=PERSON_INN), organisation_row(3, inn=ORG_INN)]
     assert import_billing_file(csv_file(CONTRACT_HEADER, rows)).ok
+
+
+def test_supply_points_and_meters_are_updated_in_place():
+    load_examples()
+    import_billing_file(csv_file(CONTRACT_HEADER, [organisation_row(7, inn=ORG_INN)]))
+    points = [point_row(1, contract="DG-0007", max_power_kw="20,5", voltage="MV1", grid_company="Сети")]
+    report = import_billing_file(csv_file(SUPPLY_POINT_HEADER, points))
+    assert [r.outcome for r in report.rows] == [UPDATED]
+    point = SupplyPoint.objects.get(billing_id="TP-0001")
+    assert point.contract.billing_id == "DG-0007" and point.max_power_kw == Decimal("20.50")
+    assert point.voltage == "MV1"
+    meters = [meter_row(1, point="TP-0001", serial_number="10000001", zones="3", remote="да",
+                        removed_on="01.01.2026", next_verification_on="")]  # fmt: skip
+    meters[0]["billing_id"] = "PU-0001"
+    report = import_billing_file(csv_file(METER_HEADER, meters))
+    assert [r.outcome for r in report.rows] == [UPDATED], report.refused
+    meter = Meter.objects.get(billing_id="PU-0001")
+    assert (meter.zones, meter.remote, meter.next_verification_on) == (3, True, None)
+    assert meter.removed_on.isoformat() == "2026-01-01"
+    assert Meter.objects.get(billing_id="PU-0002").zones == 1  # untouched
