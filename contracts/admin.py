@@ -7,6 +7,7 @@ Readings are `contracts/admin_readings.py`'s.
 """
 
 import datetime
+import logging
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -23,6 +24,8 @@ from contracts.admin_forms import BillingImportForm, ContractAdminForm, MeterAdm
 from contracts.imports import ENTITY_LABELS, LAYOUTS, import_billing_file
 from contracts.models import BindingAttempt, Contract, ContractBinding, Meter, SupplyPoint, TariffZone
 from core.admin import ReadOnlyAdmin
+
+logger = logging.getLogger(__name__)
 
 # The result page lists at most this many refused rows (with the totals); the command prints them all.
 REFUSED_ROWS_SHOWN = 500
@@ -165,6 +168,7 @@ class ContractAdmin(admin.ModelAdmin):
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
             report = import_billing_file(data["file"], entity=data["entity"] or None, dry_run=data["dry_run"])
+            logger.info("billing import in the admin by user %s: %s", request.user.pk, report.summary())
             if report.file_error:
                 form.add_error("file", report.file_error)
             else:
