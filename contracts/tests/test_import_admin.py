@@ -239,3 +239,30 @@ def test_meter_list_filters_and_search(administrator_client):
         assert administrator_client.get(reverse(f"admin:contracts_{name}_changelist")).status_code == 200
     assert io  # keep the import for the helpers above
     assert EXAMPLES.exists()
+
+
+@pytest.mark.parametrize("model", ["contract", "supplypoint", "meter"])
+def test_admin_lists_cost_the_same_queries_whatever_the_rows(administrator_client, model):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from .factories_import import METER_HEADER, SUPPLY_POINT_HEADER, meter_row, point_row
+
+    def load(first, last):
+        import_billing_file(csv_file(CONTRACT_HEADER, [resident_row(n) for n in range(first, last)]))
+        points = [point_row(n, contract=f"LS-{n:04d}") for n in range(first, last)]
+        import_billing_file(csv_file(SUPPLY_POINT_HEADER, points))
+        meters = [meter_row(n, point=f"TP-{n:04d}") for n in range(first, last)]
+        assert import_billing_file(csv_file(METER_HEADER, meters)).ok
+
+    url = reverse(f"admin:contracts_{model}_changelist")
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert administrator_client.get(url).status_code == 200
+        return len(captured)
+
+    load(1, 3)
+    few = queries()
+    load(3, 30)
+    assert queries() == few

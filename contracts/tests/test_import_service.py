@@ -319,3 +319,23 @@ def test_supply_points_and_meters_are_updated_in_place():
     assert (meter.zones, meter.remote, meter.next_verification_on) == (3, True, None)
     assert meter.removed_on.isoformat() == "2026-01-01"
     assert Meter.objects.get(billing_id="PU-0002").zones == 1  # untouched
+
+
+def count_queries(data):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        report = import_billing_file(data)
+    assert report.ok, report.refused
+    return len(queries)
+
+
+@pytest.mark.parametrize("changed", [False, True])
+def test_a_chunk_costs_the_same_queries_for_ten_rows_or_a_hundred(changed):
+    small = count_queries(csv_file(CONTRACT_HEADER, [resident_row(n) for n in range(1, 11)]))
+    large = count_queries(csv_file(CONTRACT_HEADER, [resident_row(n) for n in range(101, 201)]))
+    assert small == large
+    if changed:
+        rows = [resident_row(n, status="suspended") for n in range(101, 201)]
+        assert count_queries(csv_file(CONTRACT_HEADER, rows)) <= large + 1
