@@ -20,7 +20,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
 from contracts import codes
-from contracts.admin_forms import BillingImportForm, ContractAdminForm, MeterAdminForm, TariffZoneAdminForm
+from contracts.admin_forms import (
+    BillingImportForm,
+    ContractAdminForm,
+    MeterAdminForm,
+    SupplyPointAdminForm,
+    TariffZoneAdminForm,
+)
 from contracts.imports import ENTITY_LABELS, LAYOUTS, import_billing_file
 from contracts.models import BindingAttempt, Contract, ContractBinding, Meter, SupplyPoint, TariffZone
 from core.admin import ReadOnlyAdmin
@@ -189,6 +195,7 @@ class ContractAdmin(admin.ModelAdmin):
 
 @admin.register(SupplyPoint)
 class SupplyPointAdmin(admin.ModelAdmin):
+    form = SupplyPointAdminForm
     list_display = ("address", "contract", "max_power_kw", "voltage", "grid_company", "billing_id")
     list_filter = ("voltage",)
     search_fields = ("address", "=billing_id", "=contract__number")

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.validators import inn_is_valid, personal_account_is_valid
 from contracts.imports import ENTITY_LABELS, MAX_FILE_BYTES
-from contracts.models import Contract
+from contracts.models import ZONES_BY_TARIFF, Contract
 from contracts.validators import parse_zone_hours
 from core.uploads import XLSX, clean_file_name, detect_content_type
 
@@ -46,11 +46,29 @@ class ContractAdminForm(forms.ModelForm):
         return data
 
 
+class SupplyPointAdminForm(forms.ModelForm):
+    def clean_max_power_kw(self):
+        power = self.cleaned_data["max_power_kw"]
+        if power is not None and power < 0:
+            raise ValidationError(_("Мощность не может быть отрицательной."))
+        return power
+
+
 class MeterAdminForm(forms.ModelForm):
-    """A replaced meter is removed, and never replaced by itself."""
+    """The import's rules: a resident's meter in service has the tariff's zones; a replaced meter is removed,
+    and never replaced by itself."""
 
     def clean(self):
         data = super().clean()
+        point, zones = data.get("supply_point"), data.get("zones")
+        if point is not None and zones and not data.get("removed_on"):
+            contract = point.contract
+            if contract.is_residential and contract.tariff and ZONES_BY_TARIFF[contract.tariff] != zones:
+                self.add_error(
+                    "zones",
+                    _("Тариф договора %(number)s — на %(expected)d зон(ы): у счётчика в работе столько же зон.")
+                    % {"number": contract.number, "expected": ZONES_BY_TARIFF[contract.tariff]},
+                )
         replaced_by = data.get("replaced_by")
         if replaced_by is not None and self.instance.pk and replaced_by.pk == self.instance.pk:
             self.add_error("replaced_by", _("Счётчик не может быть заменён сам на себя."))

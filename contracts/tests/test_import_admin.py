@@ -266,3 +266,26 @@ def test_admin_lists_cost_the_same_queries_whatever_the_rows(administrator_clien
     few = queries()
     load(3, 30)
     assert queries() == few
+
+
+def test_staff_corrections_keep_the_import_rules_for_points_and_meters(administrator_client):
+    for name in ("contracts.csv", "supply_points.csv", "meters.csv"):
+        import_billing_file(example(name))
+    point = Meter.objects.get(serial_number="10000001").supply_point
+    response = administrator_client.post(
+        reverse("admin:contracts_supplypoint_change", args=[point.pk]),
+        {"billing_id": point.billing_id, "contract": point.contract_id, "address": point.address,
+         "max_power_kw": "-5", "voltage": "LV", "grid_company": ""},
+    )  # fmt: skip
+    assert response.status_code == 200 and "не может быть отрицательной" in response.content.decode()
+    meter = Meter.objects.get(serial_number="10000001")  # on a two-zone personal account
+    data = {"billing_id": meter.billing_id, "supply_point": meter.supply_point_id, "serial_number": "10000001",
+            "model": "", "zones": "3", "installed_on": "", "next_verification_on": "", "removed_on": "",
+            "replaced_by": meter.pk}  # fmt: skip
+    response = administrator_client.post(reverse("admin:contracts_meter_change", args=[meter.pk]), data)
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "на 2 зон(ы)" in body and "сам на себя" in body and "укажите дату снятия" in body
+    data.update(zones="2", replaced_by="")
+    response = administrator_client.post(reverse("admin:contracts_meter_change", args=[meter.pk]), data)
+    assert response.status_code == 302
