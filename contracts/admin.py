@@ -36,6 +36,8 @@ logger = logging.getLogger(__name__)
 # The result page lists at most this many refused rows (with the totals); the command prints them all.
 REFUSED_ROWS_SHOWN = 500
 VERIFICATION_SOON_DAYS = 60
+# New binding codes at once from the list's action: a page of codes a person can hand out.
+CODES_PER_ACTION = 100
 
 
 class SupplyPointInline(admin.TabularInline):
@@ -105,7 +107,14 @@ class ContractAdmin(admin.ModelAdmin):
     @admin.action(description=gettext_lazy("Выдать новый код привязки"), permissions=["change"])
     def issue_binding_codes(self, request, queryset):
         issued = []
-        for pk in queryset.order_by("number").values_list("pk", flat=True)[:100]:
+        selected = queryset.count()
+        if selected > CODES_PER_ACTION:
+            messages.warning(
+                request,
+                _("Коды выданы первым %(limit)d договорам из %(n)d выбранных: выберите остальные и повторите.")
+                % {"limit": CODES_PER_ACTION, "n": selected},
+            )
+        for pk in queryset.order_by("number").values_list("pk", flat=True)[:CODES_PER_ACTION]:
             contract, code = codes.issue_binding_code(pk)
             self.log_change(request, contract, _("Выдан новый код привязки."))
             issued.append((contract, code))
