@@ -69,11 +69,33 @@ _NOTIFICATIONS_WATCH = [
     "notifications.view_reminderpolicy",
 ]
 
+# Contracts, supply points and meters come from billing: operators look them up, administrators correct
+# them and run the billing import. Binding attempts are a record, never edited.
+_CONTRACTS_READ = [
+    "contracts.view_contract",
+    "contracts.view_contractbinding",
+    "contracts.view_supplypoint",
+    "contracts.view_meter",
+    "contracts.view_tariffzone",
+    "contracts.view_bindingattempt",
+]
+_CONTRACTS_EDIT = [
+    "contracts.add_contract",
+    "contracts.change_contract",
+    "contracts.import_billing",
+    "contracts.add_supplypoint",
+    "contracts.change_supplypoint",
+    "contracts.add_meter",
+    "contracts.change_meter",
+    "contracts.change_tariffzone",
+]
+
 GROUP_PERMISSIONS: dict[str, list[str]] = {
     OPERATORS: [
         *_ACCOUNTS_READ,
         *_DEADLINES_READ,
         *_APPEALS_WORK,
+        *_CONTRACTS_READ,
         # Not the outbox: its bodies carry appeals assigned to colleagues, which
         # operators may not see. They read their own notices in the inbox.
     ],
@@ -82,6 +104,7 @@ GROUP_PERMISSIONS: dict[str, list[str]] = {
         *_DEADLINES_READ,
         *_APPEALS_WORK,
         "appeals.view_all_appeals",
+        *_CONTRACTS_READ,
         "deadlines.change_deadlinerule",
         *_NOTIFICATIONS_WATCH,
         "notifications.change_reminderpolicy",
@@ -116,6 +139,8 @@ GROUP_PERMISSIONS: dict[str, list[str]] = {
         "deadlines.delete_calendarday",
         "deadlines.add_deadlinerule",
         "deadlines.change_deadlinerule",
+        *_CONTRACTS_READ,
+        *_CONTRACTS_EDIT,
     ],
 }
 

@@ -2,6 +2,11 @@
 
     .venv/bin/python bench/seed_bench.py --customers 100000 --appeals 1000000
 
+Each customer also gets a bound residential account (issue 12: `--accounts`, default one per customer) with
+a supply point and one or two meters (`--meters`, default 1.5 per account) and monthly readings
+(`--readings`, default 30 per account: 100,000 accounts → 150,000 meters, 3,000,000 readings). Every bench
+account's binding code is `BENCH234`.
+
 PostgreSQL is filled with COPY (about a minute per million appeals); other
 databases with bulk_create in large batches. Customers log in as
 bench-customer-<n>@example.ru, operators as bench-operator-<n>@example.ru and
@@ -15,7 +20,8 @@ import sys
 import time
 import uuid
 from bisect import bisect
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from itertools import accumulate
 from pathlib import Path
 
@@ -38,6 +44,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts.models import Membership, Organisation, User
 from appeals.models import Appeal, AppealEvent, AppealNumberCounter
 from bench import bench_totp
+from contracts.codes import hash_binding_code
+from contracts.models import Contract, ContractBinding, Meter, Reading, SupplyPoint, Tariff
 from deadlines import services as deadline_services
 
 S = Appeal.Status
@@ -60,6 +68,10 @@ LAST_NAMES = ["Иванов", "Смирнов", "Кузнецов", "Попов"
               "Фёдоров", "Морозов", "Волков", "Алексеев", "Лебедев", "Семёнов", "Егоров", "Павлов", "Козлов"]
 FIRST_NAMES = ["Александр", "Мария", "Дмитрий", "Анна", "Сергей", "Елена", "Андрей", "Ольга", "Алексей", "Наталья"]
 OPEN = set(Appeal.OPEN_STATUSES)
+TABLES = (User, Organisation, Membership, Appeal, AppealEvent, Contract, ContractBinding, SupplyPoint, Meter,
+          Reading)
+BENCH_BINDING_CODE = "BENCH234"
+STREETS = ["Ленина", "Тверская", "Садовая", "Мира", "Гагарина", "Пушкина", "Победы", "Молодёжная"]
 
 
 class Weighted:
@@ -140,6 +152,11 @@ class Command(BaseCommand):
         parser.add_argument("--operators", type=int, default=10)
         parser.add_argument("--password", default="bench-Password-2026")
         parser.add_argument("--seed", type=int, default=2026)
+        parser.add_argument("--accounts", type=int, default=None,
+                            help="bound residential accounts (default: one per customer, at most --customers)")
+        parser.add_argument("--meters", type=int, default=None, help="meters (default: 1.5 per account)")
+        parser.add_argument("--readings", type=int, default=None,
+                            help="monthly readings (default: 30 per account, spread evenly over the meters)")
         parser.add_argument("--batch-size", type=int, default=50000)
         parser.add_argument(
             "--second-factors", action="store_true",
@@ -169,6 +186,9 @@ class Command(BaseCommand):
             self._reset_sequences()  # the staff below are created the ordinary way
             operators = self._staff(options, now)
             count = self._appeals(rng, options, now, customers, members, operators)
+            accounts, meters, readings = self._contracts(rng, options, now, customers)
+            self.stdout.write(f"accounts: {accounts}, meters: {meters}, readings: {readings} "
+                              f"({time.monotonic() - started:.1f} s)")
             self._reset_sequences()
         self.stdout.write(self.style.SUCCESS(
             f"appeals: {count} in {time.monotonic() - started:.1f} s"
@@ -178,7 +198,7 @@ class Command(BaseCommand):
             # (Inside a test's transaction VACUUM is not allowed: statistics only.)
             command = "ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE"
             with connection.cursor() as cursor:
-                for model in (User, Organisation, Membership, Appeal, AppealEvent):
+                for model in TABLES:
                     cursor.execute(f"{command} {connection.ops.quote_name(model._meta.db_table)}")
 
     # --- people ------------------------------------------------------------------------
@@ -344,6 +364,7 @@ class Command(BaseCommand):
                 "idempotency_key": uuid.UUID(int=rng.getrandbits(128)) if ch == "cabinet" else None,
                 "submitted_ip": None,
                 "visitor_consent_id": None,
+                "contract_id": None,
                 "created_at": registered,
                 "updated_at": last_activity,
                 "last_activity_at": last_activity,
@@ -374,11 +395,87 @@ class Command(BaseCommand):
             AppealNumberCounter.objects.update_or_create(year=year, defaults={"last_value": last})
         return appeals.count
 
+    # --- contracts, meters and readings (issue 12) --------------------------------------------
+
+    def _contracts(self, rng, options, now, customers):
+        accounts = min(len(customers), options["customers"] if options["accounts"] is None else options["accounts"])
+        meters = accounts * 3 // 2 if options["meters"] is None else max(options["meters"], accounts)
+        readings = accounts * 30 if options["readings"] is None else options["readings"]
+        months = max(1, readings // meters) if meters else 0
+        code = hash_binding_code(BENCH_BINDING_CODE)  # one hash for all: the bench only needs a known code
+        tariffs = [Tariff.SINGLE] * 6 + [Tariff.TWO_ZONE] * 3 + [Tariff.THREE_ZONE]
+        zones_of = {Tariff.SINGLE: 1, Tariff.TWO_ZONE: 2, Tariff.THREE_ZONE: 3}
+        batch = options["batch_size"]
+        first = {m: (m.objects.aggregate(x=Max("id"))["x"] or 0) + 1
+                 for m in (Contract, ContractBinding, SupplyPoint, Meter, Reading)}
+        writers = {m: TableWriter(m, _columns(m), batch) for m in first}
+        today = timezone.localdate(now)
+        periods = []
+        year, month = today.year, today.month
+        for _ in range(months):
+            month -= 1
+            if month == 0:
+                year, month = year - 1, 12
+            periods.append(date(year, month, 1))
+        periods.reverse()
+        meter_id, reading_id, meters_left = first[Meter], first[Reading], meters
+        for i in range(accounts):
+            user_id, name, _email = customers[i]
+            tariff = tariffs[rng.randrange(len(tariffs))]
+            contract_id, point_id = first[Contract] + i, first[SupplyPoint] + i
+            address = f"г. Москва, ул. {rng.choice(STREETS)}, д. {i // 300 + 1}, кв. {i % 300 + 1}"
+            writers[Contract].add({
+                "id": contract_id, "billing_id": f"BENCH-LS-{i}", "number": f"{9_000_000_000 + i}",
+                "kind": Contract.Kind.RESIDENTIAL, "status": Contract.Status.ACTIVE,
+                "customer_kind": Contract.CustomerKind.PERSON, "customer_name": name, "inn": "",
+                "address": address, "signed_on": date(2019, 1, 1), "effective_from": date(2019, 1, 1),
+                "effective_to": None, "tariff": tariff, "price_category": None, "binding_code": code,
+                "created_at": now, "updated_at": now,
+            })
+            writers[ContractBinding].add({
+                "id": first[ContractBinding] + i, "contract_id": contract_id, "user_id": user_id,
+                "organisation_id": None, "bound_at": now, "bound_by_id": None, "unbound_at": None,
+            })
+            writers[SupplyPoint].add({
+                "id": point_id, "billing_id": f"BENCH-TP-{i}", "contract_id": contract_id, "address": address,
+                "max_power_kw": Decimal("15.00"), "voltage": SupplyPoint.Voltage.LV, "grid_company": "ПАО «Россети»",
+            })
+            # Every account has a meter; the remaining meters go one more to the first accounts (a garage, a
+            # second flat's line), so `meters` is met exactly.
+            count = 1 + (1 if meters_left - 1 > accounts - i - 1 else 0)
+            meters_left -= count
+            for k in range(count):
+                zones = zones_of[tariff]
+                writers[Meter].add({
+                    "id": meter_id, "billing_id": f"BENCH-PU-{i}-{k}", "supply_point_id": point_id,
+                    "serial_number": f"B{i:07d}{k}", "model": "Меркурий 201.8", "zones": zones,
+                    "installed_on": date(2019, 1, 1),
+                    "next_verification_on": date(2035, 1, 1) + timedelta(days=i % 700),
+                    "remote": k == 1 and i % 4 == 0, "removed_on": None, "replaced_by_id": None,
+                })
+                totals = [rng.randint(1000, 30000) for _ in range(zones)]
+                for period in periods:
+                    totals = [t + rng.randint(40, 260) // (z + 1) for z, t in enumerate(totals)]
+                    writers[Reading].add({
+                        "id": reading_id, "meter_id": meter_id, "period": period, "t1": totals[0],
+                        "t2": totals[1] if zones > 1 else None, "t3": totals[2] if zones > 2 else None,
+                        "source": Reading.Source.CABINET, "submitted_by_id": user_id,
+                        "submitted_at": datetime.combine(period.replace(day=20), datetime.min.time(), tzinfo=UTC),
+                    })
+                    reading_id += 1
+                meter_id += 1
+            if (i + 1) % 20000 == 0:
+                self.stdout.write(f"  {i + 1} accounts")
+        # Parents before children: the writers flush in the foreign keys' order.
+        for model in (Contract, ContractBinding, SupplyPoint, Meter, Reading):
+            writers[model].flush()
+        return accounts, meter_id - first[Meter], reading_id - first[Reading]
+
     def _reset_sequences(self):
         if connection.vendor != "postgresql":
             return
         with connection.cursor() as cursor:
-            for model in (User, Organisation, Membership, Appeal, AppealEvent):
+            for model in TABLES:
                 table = model._meta.db_table
                 cursor.execute(
                     f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608 - table names from models

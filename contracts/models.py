@@ -99,6 +99,7 @@ class Contract(models.Model):
         verbose_name = _("договор")
         verbose_name_plural = _("договоры")
         ordering = ["number"]
+        permissions = [("import_billing", _("Может загружать данные из биллинга"))]
         constraints = [
             models.CheckConstraint(
                 condition=Q(price_category__isnull=True) | Q(price_category__gte=1, price_category__lte=6),

@@ -6,6 +6,7 @@ from accounts import roles
 from accounts.management.commands.seed_demo import DEMO_ORGANISATION, DEMO_PEOPLE
 from accounts.models import Consent, Membership, Organisation, User
 from accounts.validators import inn_is_valid, kpp_is_valid, ogrn_is_valid
+from contracts.models import Contract, ContractBinding, Meter, Reading
 
 pytestmark = pytest.mark.django_db
 
@@ -16,6 +17,11 @@ def snapshot():
         Organisation.objects.count(),
         sorted(Membership.objects.values_list("user__email", "role")),
         Consent.objects.count(),
+        # The domains' demo data (contracts/demo.py) is loaded by the same command.
+        Contract.objects.count(),
+        ContractBinding.objects.count(),
+        Meter.objects.count(),
+        Reading.objects.count(),
     )
 
 
@@ -34,6 +40,8 @@ def test_seed_demo_is_idempotent_and_prints_logins(settings, capsys):
     assert first[1] == 1
     assert {role for _, role in first[2]} == {"admin", "member"}
     assert first[3] == 7
+    assert first[4] == 4 and first[5] == 3  # two personal accounts (one unbound), two organisation contracts
+    assert "7700000001" in out and "DEMO2345" in out and "TRY23456" in out
     assert all(u.email_confirmed for u in User.objects.all())
     for email, password, *_ in DEMO_PEOPLE:
         assert User.objects.get(email=email).check_password(password)

@@ -2,6 +2,7 @@
 
 import subprocess
 import sys
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,10 @@ from django.core.management.base import CommandError
 from accounts.models import Membership, User
 from appeals import services
 from appeals.models import Appeal, AppealEvent, AppealNumberCounter
+from bench.seed_bench import BENCH_BINDING_CODE
 from bench.seed_bench import Command as SeedBench
+from contracts import access, codes
+from contracts.models import Contract, ContractBinding, Meter, Reading
 
 pytestmark = pytest.mark.django_db
 
@@ -33,6 +37,30 @@ def test_seed_bench_fills_a_consistent_volume(settings):
     assert appeal.number == f"{year}-{last + 1:06d}"
     with pytest.raises(CommandError):
         call_command(SeedBench(), customers=1, appeals=1, verbosity=0)
+
+
+def test_seed_bench_binds_an_account_with_meters_and_readings_to_each_customer(settings):
+    settings.DEBUG = True
+    call_command(SeedBench(), customers=30, appeals=10, operators=1, accounts=20, meters=30, readings=600,
+                 batch_size=25, verbosity=0)
+    assert Contract.objects.filter(kind="residential").count() == 20
+    assert ContractBinding.objects.filter(unbound_at__isnull=True, user__isnull=False).count() == 20
+    assert Meter.objects.count() == 30
+    assert Reading.objects.count() == 600
+    customer = User.objects.get(email="bench-customer-0@example.ru")
+    contract = access.contracts_for_customer(customer).get()
+    assert codes.binding_code_matches(contract, BENCH_BINDING_CODE)
+    meters = access.meters_for_customer(customer)
+    assert meters.count() == 2  # the first accounts carry the extra meters
+    for meter in meters:
+        assert meter.zones == {"single": 1, "two_zone": 2, "three_zone": 3}[contract.tariff]
+        readings = list(meter.readings.order_by("period"))
+        assert len(readings) == 20
+        assert all(b.t1 > a.t1 for a, b in pairwise(readings))
+        assert (readings[-1].t3 is None) == (meter.zones < 3)
+    # Ids continue after the COPY: a meter created the ordinary way gets a fresh one.
+    point = contract.supply_points.get()
+    Meter.objects.create(billing_id="after", supply_point=point, serial_number="after-1")
 
 
 def test_it_runs_as_a_script():

@@ -1,17 +1,24 @@
 """Demo people for a development machine: `make run` loads them. Safe to run again.
 
+The domains above accounts (contracts, …) add their own demo data: an app with a `demo` module has its
+`seed(people=..., organisation=..., now=...)` called here, and the lines it returns are printed after the
+table. Accounts never imports them by name (a lower floor never imports a higher one).
+
 Each staff account gets a confirmed TOTP device (staffauth's second factor); its base32 secret is
 printed beside the password, so the admin can be tried with any authenticator app. The secret is kept
 across runs: an app set up once keeps working.
 """
 
 import base64
+from importlib import import_module
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.module_loading import module_has_submodule
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import roles, selectors, services
@@ -60,12 +67,14 @@ class Command(BaseCommand):
         now = timezone.now()
         document = selectors.current_consent_document()
         self.secrets = {}
+        people = {}
         with transaction.atomic():
             organisation, _created = Organisation.objects.get_or_create(
                 inn=DEMO_ORGANISATION["inn"], kpp=DEMO_ORGANISATION["kpp"], defaults=DEMO_ORGANISATION
             )
             for email, password, last_name, first_name, patronymic, kind in DEMO_PEOPLE:
                 user = self._person(email, password, last_name, first_name, patronymic, kind, now)
+                people[kind] = user
                 services.consent_give(user=user, document=document, ip_address="127.0.0.1", now=now)
                 if kind in ("org_admin", "org_member"):
                     role = Membership.Role.ADMIN if kind == "org_admin" else Membership.Role.MEMBER
@@ -78,7 +87,17 @@ class Command(BaseCommand):
                     user.groups.add(Group.objects.get(name=roles.CONTENT_EDITORS))
                 if user.is_staff:
                     self.secrets[email] = self._totp_secret(user)
+            domain_lines = []
+            for config in apps.get_app_configs():
+                ours = str(config.path).startswith(str(settings.BASE_DIR)) and config.name != "accounts"
+                if ours and module_has_submodule(config.module, "demo"):
+                    demo = import_module(f"{config.name}.demo")
+                    domain_lines += demo.seed(people=people, organisation=organisation, now=now)
         self._print_table()
+        for line in domain_lines:
+            self.stdout.write(line)
+        if domain_lines:
+            self.stdout.write("")
 
     def _person(self, email, password, last_name, first_name, patronymic, kind, now):
         staff = kind in ("operator", "supervisor", "content_editor", "superuser")
