@@ -1,5 +1,12 @@
-from django.urls import path  # noqa: F401  (the patterns arrive with the cabinet's contract pages)
+from django.urls import path
+
+from contracts.views import readings
 
 app_name = "contracts"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("meters/<int:meter_id>/readings/new/", readings.reading_submit, name="reading_submit"),
+    path("readings/upload/", readings.readings_upload, name="readings_upload"),
+    # TEMPORARY on branch i-readings: B's meter page (contracts.views.meters) takes this name at merge.
+    path("meters/<int:meter_id>/", readings.meter_placeholder, name="meter"),
+]
