@@ -27,12 +27,16 @@ class ReadingForm(forms.Form):
                 label=_("%(zone)s, кВт·ч") % {"zone": label},
                 required=False,  # the service says which zone is missing, in its own words
                 max_length=30,
-                help_text="; ".join(str(p) for p in help_parts).capitalize() if help_parts else "",
+                help_text=_capitalized("; ".join(str(p) for p in help_parts)),
                 widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
             )
 
     def values(self) -> list:
         return [self.cleaned_data.get(zone.field, "") for zone in self.zones]
+
+
+def _capitalized(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 class ReadingsUploadForm(forms.Form):
