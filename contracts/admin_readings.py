@@ -146,6 +146,9 @@ class StaffReadingForm(forms.Form):
     t1 = forms.CharField(label="T1, кВт·ч", required=False, max_length=30)
     t2 = forms.CharField(label="T2, кВт·ч", required=False, max_length=30)
     t3 = forms.CharField(label="T3, кВт·ч", required=False, max_length=30)
+    comment = forms.CharField(
+        label=gettext_lazy("Комментарий"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def clean_serial_number(self):
         serial = self.cleaned_data["serial_number"].strip()
@@ -201,12 +204,17 @@ class ReadingInline(admin.TabularInline):
 
 @admin.register(Reading)
 class ReadingAdmin(admin.ModelAdmin):
-    list_display = ["meter", "contract_number", "period_display", "t1", "t2", "t3", "source", "submitted_at"]
-    list_filter = [PeriodFilter, "source"]
+    list_display = [
+        "meter", "contract_number", "period_display", "t1", "t2", "t3", "source", "submitted_at", "needs_review",
+    ]
+    list_filter = [PeriodFilter, "source", "needs_review"]
+    actions = ["mark_reviewed"]
     search_fields = ["=meter__serial_number"]
     search_help_text = gettext_lazy("Заводской номер счётчика целиком.")
     list_select_related = ["meter__supply_point__contract"]
-    readonly_fields = ["meter", "period", "t1", "t2", "t3", "source", "submitted_by", "submitted_at"]
+    readonly_fields = [
+        "meter", "period", "t1", "t2", "t3", "source", "submitted_by", "submitted_at", "comment", "needs_review",
+    ]
     ordering = ["-period", "meter__serial_number"]
     show_full_result_count = False
     change_list_template = "admin/contracts/reading/change_list.html"
@@ -218,6 +226,11 @@ class ReadingAdmin(admin.ModelAdmin):
     @admin.display(description=gettext_lazy("период"), ordering="period")
     def period_display(self, obj):
         return obj.period.strftime("%m.%Y")
+
+    @admin.action(description=gettext_lazy("Отметить как проверенные"), permissions=["add"])
+    def mark_reviewed(self, request, queryset):
+        count = queryset.filter(needs_review=True).update(needs_review=False)
+        messages.success(request, _("Проверено показаний: %(n)d.") % {"n": count})
 
     def has_change_permission(self, request, obj=None):
         return False  # a month's reading is replaced by entering it again, through the service
@@ -244,6 +257,7 @@ class ReadingAdmin(admin.ModelAdmin):
                     [data["t1"], data["t2"], data["t3"]],
                     source=Reading.Source.STAFF,
                     period=data["month"],
+                    comment=data["comment"],
                 )
             except ValidationError as error:
                 add_service_error(form, error)

@@ -31,6 +31,17 @@ class ReadingForm(forms.Form):
                 widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
             )
 
+        self.fields["comment"] = forms.CharField(
+            label=_("Комментарий"),
+            required=False,
+            max_length=1000,
+            widget=forms.Textarea(attrs={"rows": 2}),
+            help_text=_(
+                "Нужен, только если расход намного больше обычного: напишите, почему он вырос, — мы примем "
+                "показания и проверим их."
+            ),
+        )
+
     def values(self) -> list:
         return [self.cleaned_data.get(zone.field, "") for zone in self.zones]
 

@@ -416,6 +416,11 @@ APPEALS_FILING_RATE_ORGANISATION = env.str("APPEALS_FILING_RATE_ORGANISATION", d
 # both included; a last day past the month's end means its last day. Suppliers use 15–26, 20–25, 23–25.
 READINGS_WINDOW_FIRST_DAY = env.int("READINGS_WINDOW_FIRST_DAY", default=15)
 READINGS_WINDOW_LAST_DAY = env.int("READINGS_WINDOW_LAST_DAY", default=26)
+# An unusually high consumption (design: «not implausibly high against the previous period»): more than
+# FACTOR times the month's usual consumption (from the two readings before) and more than MIN_KWH a month.
+# The customer may confirm it with a comment; staff then review it (admin → «Показания», «нужна проверка»).
+READINGS_UNUSUAL_FACTOR = env.float("READINGS_UNUSUAL_FACTOR", default=3.0)
+READINGS_UNUSUAL_MIN_KWH = env.int("READINGS_UNUSUAL_MIN_KWH", default=300)
 # An organisation's readings file: at most this many bytes and rows.
 READINGS_UPLOAD_MAX_BYTES = env.int("READINGS_UPLOAD_MAX_BYTES", default=2 * 1024 * 1024)
 READINGS_UPLOAD_MAX_ROWS = env.int("READINGS_UPLOAD_MAX_ROWS", default=5000)

@@ -11,6 +11,9 @@ organisation's upload (one call per row) and staff's entry in the admin. The rul
 - each zone not lower than the same zone of the previous accepted reading (a rollover or
   a replacement is staff's decision, made outside this form);
 - remotely read meters and meters removed from service take no manual input;
+- not unusually high against the previous period (settings READINGS_UNUSUAL_FACTOR and
+  READINGS_UNUSUAL_MIN_KWH): the customer may confirm such a value with a comment, and the
+  reading is then marked for staff's review;
 - one reading per meter per month: a second submission in the same window CORRECTS the
   month's value (it must still be ≥ the previous month). A month whose reading came from
   staff, billing or remote collection is not corrected from the cabinet: that is a matter
@@ -204,10 +207,41 @@ def previous_reading(meter: Meter, period: date) -> Reading | None:
 
 def last_readings(meter: Meter, period: date) -> tuple[Reading | None, Reading | None]:
     """(this period's reading, the one before it) in one query."""
-    rows = list(Reading.objects.filter(meter=meter, period__lte=period).order_by("-period")[:2])
+    current, before, _earlier = _three_readings(meter, period)
+    return current, before
+
+
+def _three_readings(meter: Meter, period: date):
+    """(this period's reading, the one before it, the one before that) in one query."""
+    rows = list(Reading.objects.filter(meter=meter, period__lte=period).order_by("-period")[:3])
     current = rows[0] if rows and rows[0].period == period else None
-    before = [r for r in rows if r.period < period]
-    return current, (before[0] if before else None)
+    before = [r for r in rows if r.period < period][:2]
+    return current, (before[0] if before else None), (before[1] if len(before) > 1 else None)
+
+
+def _months_between(earlier: date, later: date) -> int:
+    return max((later.year - earlier.year) * 12 + later.month - earlier.month, 1)
+
+
+def _total(reading: Reading) -> int:
+    return sum(reading.values)
+
+
+def unusual_consumption(period: date, parsed: list[int], before, earlier) -> tuple[int, int, int] | None:
+    """(consumption, months, usual per month) when this reading's consumption is unusually high, else None.
+
+    The usual figure is the monthly consumption between the two readings before this one; without
+    them there is nothing to compare with, and nothing is called unusual.
+    """
+    if before is None or earlier is None:
+        return None
+    months = _months_between(before.period, period)
+    consumption = sum(parsed) - _total(before)
+    usual = max((_total(before) - _total(earlier)) / _months_between(earlier.period, before.period), 0)
+    limit = max(usual * settings.READINGS_UNUSUAL_FACTOR, settings.READINGS_UNUSUAL_MIN_KWH) * months
+    if consumption <= limit:
+        return None
+    return consumption, months, round(usual)
 
 
 # --- the service -----------------------------------------------------------------------------
@@ -227,6 +261,7 @@ def submit_reading(
     source: str,
     now: datetime | None = None,
     period: date | None = None,
+    comment: str = "",
 ) -> Submitted:
     """Take one meter's readings for the current month (or correct them); raise ValidationError if refused.
 
@@ -234,7 +269,8 @@ def submit_reading(
     the order T1, T2, T3. `source` is a Reading.Source; anything but STAFF is a
     customer's submission and is checked against the window and the user's rights.
     `period` (the first day of a month) is for staff only: customers always submit
-    for the current month.
+    for the current month. An unusually high consumption is taken from a customer only
+    with a `comment` explaining it, and the reading is then marked for staff's review.
     """
     now = now or timezone.now()
     staff = source == Reading.Source.STAFF
@@ -265,8 +301,19 @@ def submit_reading(
                 code="not_allowed",
             )
         parsed = _parse_values(locked, values)
-        current, before = last_readings(locked, period)
+        current, before, earlier = _three_readings(locked, period)
         _check_not_lower(parsed, before)
+        comment = (comment or "").strip()[:1000]
+        unusual = None if staff else unusual_consumption(period, parsed, before, earlier)
+        if unusual is not None and not comment:
+            consumption, months, usual = unusual
+            raise ValidationError({"comment": ValidationError(
+                _("Расход получается %(consumption)s кВт·ч за %(months)d мес. — намного больше обычного (около "
+                  "%(usual)s кВт·ч в месяц). Проверьте цифры. Если всё верно, поясните в комментарии, почему расход "
+                  "вырос: показания примем и проверим.")
+                % {"consumption": consumption, "months": months, "usual": usual},
+                code="unusually_high",
+            )})
         if staff:
             _check_not_higher_than_next(locked, period, parsed)
         if current is not None and not staff and current.source not in _CUSTOMER_SOURCES:
@@ -281,6 +328,8 @@ def submit_reading(
         reading.source = source
         reading.submitted_by = user if getattr(user, "is_authenticated", False) else None
         reading.submitted_at = now
+        reading.needs_review = unusual is not None
+        reading.comment = comment if unusual is not None or staff else ""
         reading.save()
     return Submitted(reading=reading, corrected=current is not None)
 

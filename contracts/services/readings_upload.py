@@ -1,8 +1,9 @@
 """An organisation's readings file: many meters at once, all or nothing, with a report per row.
 
 The file is CSV (UTF-8 or Windows-1251, `;` or `,` between columns) or XLSX, with the
-columns «Заводской номер», «T1», «T2», «T3» in this order (a header row is optional;
-empty T2/T3 for a single-zone meter). Every row goes through `submit_reading` (the same
+columns «Заводской номер», «T1», «T2», «T3» and an optional «Комментарий» in this order (a
+header row is optional; empty T2/T3 for a single-zone meter; the comment confirms an
+unusually high consumption, as on the form). Every row goes through `submit_reading` (the same
 rules as the form) inside one transaction; if any row is refused, nothing is saved and
 the report says which rows and why. A meter the user may not submit for — another
 customer's, or one that does not exist — is reported the same way, «счётчик не найден
@@ -40,6 +41,7 @@ class RowReport:
     line: int
     serial: str
     values: list
+    comment: str = ""
     status: str = ""  # "accepted", "corrected", "refused"
     messages: list = field(default_factory=list)
 
@@ -120,7 +122,7 @@ def _xlsx_rows(upload) -> list[tuple[int, list[str]]]:
         workbook = load_workbook(upload, read_only=True, data_only=True)
         sheet = workbook.worksheets[0]
         rows = []
-        for n, cells in enumerate(sheet.iter_rows(max_col=4, values_only=True), start=1):
+        for n, cells in enumerate(sheet.iter_rows(max_col=5, values_only=True), start=1):
             rows.append((n, [_cell_text(c) for c in cells]))
             if len(rows) > settings.READINGS_UPLOAD_MAX_ROWS + 1:
                 break
@@ -156,7 +158,15 @@ def upload_readings(user, upload, *, now=None) -> UploadReport:
         )
 
     report = UploadReport(
-        rows=[RowReport(line=n, serial=cells[0] if cells else "", values=list(cells[1:4])) for n, cells in lines]
+        rows=[
+            RowReport(
+                line=n,
+                serial=cells[0] if cells else "",
+                values=list(cells[1:4]),
+                comment=cells[4] if len(cells) > 4 else "",
+            )
+            for n, cells in lines
+        ]
     )
     serials = {r.serial for r in report.rows if r.serial}
     # One query for the file's meters among those the user may reach; anything else is "not found".
@@ -187,7 +197,9 @@ def _check_row(user, row: RowReport, meters: dict, seen: dict, now) -> None:
         return
     try:
         with transaction.atomic():
-            result = submit_reading(user, meter, row.values, source=Reading.Source.UPLOAD, now=now)
+            result = submit_reading(
+                user, meter, row.values, source=Reading.Source.UPLOAD, now=now, comment=row.comment
+            )
     except PermissionDenied:
         row.status, row.messages = "refused", [_("Счётчик не найден среди ваших.")]
     except ValidationError as error:

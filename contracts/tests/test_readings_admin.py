@@ -153,3 +153,16 @@ def test_meter_page_shows_the_history_read_only(client, readings):
     html = response.content.decode()
     assert "303" in html and "302" in html
     assert 'name="readings-0-t1"' not in html
+
+
+def test_staff_mark_reviewed(client, readings):
+    _one, three = readings
+    Reading.objects.filter(meter=three, period=DEC).update(needs_review=True, comment="Новый цех")
+    client.force_login(_staff("view_reading", "add_reading"))
+    base = "/admin/contracts/reading/"
+    response = client.get(base, {"needs_review__exact": "1"})
+    assert [r.meter_id for r in response.context["cl"].result_list] == [three.pk]
+    pk = Reading.objects.get(meter=three, period=DEC).pk
+    response = client.post(base, {"action": "mark_reviewed", "_selected_action": [pk]})
+    assert response.status_code == 302
+    assert not Reading.objects.get(pk=pk).needs_review

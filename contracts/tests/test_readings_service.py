@@ -238,3 +238,46 @@ def test_staff_past_month_must_fit_under_the_next_month(meter):
     assert codes(error) == {"t1": ["higher_than_next"]}
     result = submit_reading(staff, meter, ["900", "400"], source=Reading.Source.STAFF, period=date(2026, 10, 1))
     assert result.reading.period == date(2026, 10, 1)
+
+
+# --- unusually high: confirmed with a comment, then reviewed by staff ----------------------------
+
+
+@pytest.fixture
+def history(resident, meter):
+    ReadingFactory(meter=meter, period=date(2026, 10, 1), t1=800, t2=400)  # then 300 kWh in November
+    return meter
+
+
+def test_unusually_high_needs_a_comment(resident, history):
+    error = refused(resident, history, ["2000", "600"])  # 1100 kWh: more than 3 × 300
+    assert codes(error) == {"comment": ["unusually_high"]}
+    assert "1100 кВт·ч за 1 мес." in error.message_dict["comment"][0]
+    assert "около 300 кВт·ч в месяц" in error.message_dict["comment"][0]
+
+
+def test_unusually_high_confirmed_is_marked_for_review(resident, history):
+    result = submit_reading(
+        resident, history, ["2000", "600"], source=CABINET, now=IN_WINDOW, comment="  Купили обогреватель  "
+    )
+    reading = Reading.objects.get(pk=result.reading.pk)
+    assert (reading.needs_review, reading.comment) == (True, "Купили обогреватель")
+
+
+def test_usual_consumption_needs_no_comment(resident, history):
+    result = submit_reading(resident, history, ["1600", "800"], source=CABINET, now=IN_WINDOW)  # 900 kWh
+    assert result.reading.needs_review is False and result.reading.comment == ""
+
+
+def test_unusual_rule_settings_and_no_history(resident, meter, settings):
+    # One reading before: nothing to compare with.
+    assert submit_reading(resident, meter, ["90000", "500"], source=CABINET, now=IN_WINDOW).reading.t1 == 90000
+    settings.READINGS_UNUSUAL_MIN_KWH = 100000
+    ReadingFactory(meter=meter, period=date(2026, 10, 1), t1=999, t2=500)
+    submit_reading(resident, meter, ["90000", "500"], source=CABINET, now=IN_WINDOW)
+
+
+def test_staff_are_not_asked_to_explain(history):
+    staff = UserFactory(is_staff=True)
+    result = submit_reading(staff, history, ["5000", "600"], source=Reading.Source.STAFF, now=IN_WINDOW)
+    assert result.reading.needs_review is False

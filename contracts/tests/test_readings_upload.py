@@ -201,3 +201,17 @@ def test_outside_the_window(client, admin, meters, settings):
     assert "data-window-closed" in client.get(URL).content.decode()
     response = upload(client, csv_file("01234567;5\n"))
     assert response.status_code == 400 and "Следующий приём" in response.context["form"].errors["file"][0]
+
+
+def test_unusual_value_confirmed_by_the_comment_column(client, admin, meters):
+    _one, two, _three = meters
+    index = _previous().year * 12 + _previous().month - 2
+    ReadingFactory(meter=two, period=date(index // 12, index % 12 + 1, 1), t1=7900, t2=2950)  # 150 kWh a month
+    client.force_login(admin)
+    response = upload(client, csv_file("01234568;9000;3000\n"))
+    assert response.status_code == 400
+    assert "поясните в комментарии" in statuses(response)["01234568"][1][0]
+    response = upload(client, csv_file("01234568;9000;3000;;Запустили новый цех\n"))
+    assert response.status_code == 200
+    reading = Reading.objects.get(meter=two, period=_period())
+    assert (reading.needs_review, reading.comment) == (True, "Запустили новый цех")

@@ -204,3 +204,16 @@ def test_form_runs_a_constant_number_of_queries(client, owner, window_open):
         ReadingFactory(meter=meter, period=date(index // 12, index % 12 + 1, 1), t1=10000 - months_back, t2=5000)
     assert _queries(client, url(meter)) == few
     assert few <= 12
+
+
+def test_unusual_value_asks_for_a_comment_then_takes_it(client, owner, meter, window_open):
+    earlier = _previous_month()
+    index = earlier.year * 12 + earlier.month - 2
+    ReadingFactory(meter=meter, period=date(index // 12, index % 12 + 1, 1), t1=900, t2=450)  # 150 kWh a month
+    client.force_login(owner)
+    response = client.post(url(meter), {"t1": "3000", "t2": "600"})
+    assert response.status_code == 400
+    assert "поясните в комментарии" in response.context["form"].errors["comment"][0]
+    response = client.post(url(meter), {"t1": "3000", "t2": "600", "comment": "Сушили дом после потопа"})
+    assert response.status_code == 302
+    assert Reading.objects.get(meter=meter, period=_today().replace(day=1)).needs_review

@@ -68,7 +68,13 @@ def reading_submit(request, meter_id):
             form = ReadingForm(request.POST, zones=zones, previous=previous)
             if form.is_valid():
                 try:
-                    result = submit_reading(request.user, meter, form.values(), source=Reading.Source.CABINET)
+                    result = submit_reading(
+                        request.user,
+                        meter,
+                        form.values(),
+                        source=Reading.Source.CABINET,
+                        comment=form.cleaned_data.get("comment", ""),
+                    )
                 except PermissionDenied:
                     raise Http404 from None
                 except ValidationError as error:
@@ -84,11 +90,16 @@ def reading_submit(request, meter_id):
                     else:
                         text = _("Показания за %(month)s приняты: %(values)s кВт·ч.")
                     messages.success(request, text % {"month": reading.period.strftime("%m.%Y"), "values": values})
+                    if reading.needs_review:
+                        messages.info(request, _("Расход необычно большой: сотрудник проверит показания."))
                     return redirect("contracts:meter", meter_id=meter.pk)
             else:
                 status = 400
         else:
-            initial = {z.field: getattr(current, z.field) for z in zones} if current is not None else None
+            initial = None
+            if current is not None:
+                initial = {z.field: getattr(current, z.field) for z in zones}
+                initial["comment"] = current.comment
             form = ReadingForm(initial=initial, zones=zones, previous=previous)
     elif request.method == "POST":
         status = 400
