@@ -217,3 +217,8 @@ def test_unusual_value_asks_for_a_comment_then_takes_it(client, owner, meter, wi
     response = client.post(url(meter), {"t1": "3000", "t2": "600", "comment": "Сушили дом после потопа"})
     assert response.status_code == 302
     assert Reading.objects.get(meter=meter, period=_today().replace(day=1)).needs_review
+
+
+def test_a_huge_meter_id_is_404_not_500(client, owner):
+    client.force_login(owner)
+    assert client.get("/contracts/meters/99999999999999999999/readings/new/").status_code == 404
