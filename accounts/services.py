@@ -426,6 +426,22 @@ def membership_set_role(*, actor: User, organisation_id: int, membership_id: int
     return membership
 
 
+def membership_set_may_submit_readings(
+    *, actor: User, organisation_id: int, membership_id: int, allowed: bool
+) -> Membership:
+    """An administrator lets a member submit the organisation's meter readings, or stops them.
+
+    Administrators always may (contracts.access); the flag matters for members only.
+    """
+    with transaction.atomic():
+        organisation = _lock_organisation_as_admin(actor, organisation_id)
+        membership = Membership.objects.get(pk=membership_id, organisation=organisation)
+        if membership.may_submit_readings != allowed:
+            membership.may_submit_readings = allowed
+            membership.save(update_fields=["may_submit_readings"])
+    return membership
+
+
 def membership_remove(*, actor: User, organisation_id: int, membership_id: int) -> None:
     """An administrator removes a colleague; access ends with their next request."""
     with transaction.atomic():

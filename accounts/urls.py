@@ -68,6 +68,11 @@ urlpatterns = [
         name="organisation_member_role",
     ),
     path(
+        "organisations/<id:pk>/members/<id:membership_pk>/readings/",
+        views.organisation_member_readings,
+        name="organisation_member_readings",
+    ),
+    path(
         "organisations/<id:pk>/members/<id:membership_pk>/remove/",
         views.organisation_member_remove,
         name="organisation_member_remove",

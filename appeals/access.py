@@ -40,6 +40,7 @@ __all__ = [
     "files_visible_to_customer",
     "messages_visible_to_customer",
     "staff_may_access",
+    "staff_scope_parts",
 ]
 
 
@@ -128,6 +129,16 @@ def appeals_for_staff(user) -> QuerySet:
     if not user.has_perm("appeals.view_appeal") and not user.has_perm("appeals.change_appeal"):
         return Appeal.objects.none()
     return Appeal.objects.filter(Q(assignee__isnull=True) | Q(assignee=user))
+
+
+def staff_scope_parts(user) -> tuple[Q, ...]:
+    """`appeals_for_staff(user)` as disjoint conditions that together cover it, each one index range.
+
+    For counting an operator's queue piece by piece (core.paginators); a supervisor's scope is one piece.
+    """
+    if user.has_perm("appeals.view_all_appeals"):
+        return ()
+    return (Q(assignee=user), Q(assignee__isnull=True))
 
 
 def staff_may_access(appeal, user) -> bool:

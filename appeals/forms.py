@@ -22,10 +22,21 @@ class AttachmentsField(CheckedFilesField):
         super().__init__(policy=APPEAL_FILES, **kwargs)
 
 
+def _contract_label(contract) -> str:
+    return f"№ {contract.number}, {contract.address}" if contract.address else f"№ {contract.number}"
+
+
 class AppealForm(IdempotencyKeyMixin, forms.Form):
     organisation = forms.TypedChoiceField(
         label=_("От чьего имени"), coerce=str, required=False, empty_value=AS_MYSELF,
         widget=forms.RadioSelect,
+    )
+    contract = forms.ChoiceField(
+        label=_("Договор или лицевой счёт"), required=False,
+        error_messages={"invalid_choice": _("Выберите договор из списка.")},
+        help_text=_(
+            "Если обращение касается одного из ваших договоров, выберите его: сотрудник сразу увидит, о чём речь."
+        ),
     )
     kind = forms.ChoiceField(label=_("Вид обращения"), choices=Appeal.Kind.choices)
     topic = forms.ChoiceField(label=_("Тема"), choices=Appeal.Topic.choices)
@@ -47,9 +58,27 @@ class AppealForm(IdempotencyKeyMixin, forms.Form):
         help_text=_("Индекс, город, улица, дом, квартира — если выбран ответ почтой."),
     )
 
-    def __init__(self, *args, memberships=(), for_organisation=None, **kwargs):
+    def __init__(self, *args, memberships=(), for_organisation=None, bindings=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.organisations = {str(m.organisation_id): m.organisation for m in memberships}
+        # Contract number -> the organisation it is bound to (None: bound to the user personally).
+        self.contract_owners = {b.contract.number: b.organisation_id for b in bindings}
+        if bindings:
+            names = {m.organisation_id: m.organisation.name for m in memberships}
+            personal = [(b.contract.number, _contract_label(b.contract)) for b in bindings if b.user_id]
+            groups = {}
+            for b in bindings:
+                if b.organisation_id:
+                    groups.setdefault(names.get(b.organisation_id, ""), []).append(
+                        (b.contract.number, _contract_label(b.contract))
+                    )
+            self.fields["contract"].choices = [
+                ("", _("Не относится к конкретному договору")),
+                *([(_("Мои лицевые счета"), personal)] if personal else []),
+                *groups.items(),
+            ]
+        else:
+            del self.fields["contract"]
         if self.organisations:
             self.fields["organisation"].choices = [(AS_MYSELF, _("От себя лично"))] + [
                 (pk, org.name) for pk, org in self.organisations.items()
@@ -85,6 +114,16 @@ class AppealForm(IdempotencyKeyMixin, forms.Form):
         cleaned = super().clean()
         if cleaned.get("answer_channel") == Appeal.AnswerChannel.POST and not cleaned.get("postal_address", "").strip():
             self.add_error("postal_address", _("Укажите почтовый адрес, на который отправить ответ."))
+        number = cleaned.get("contract")
+        if number and "organisation" not in self.errors:
+            organisation = cleaned.get("organisation")
+            owner = self.contract_owners[number]
+            if organisation is None and owner is not None:
+                self.add_error(
+                    "contract", _("Это договор организации: выберите её в поле «От чьего имени» или другой договор.")
+                )
+            elif organisation is not None and owner != organisation.pk:
+                self.add_error("contract", _("Этот договор не относится к выбранной организации."))
         return cleaned
 
 

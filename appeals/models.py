@@ -89,8 +89,16 @@ class Appeal(models.Model):
     kind = models.CharField(_("вид"), max_length=16, choices=Kind.choices)
     topic = models.CharField(_("тема"), max_length=16, choices=Topic.choices)
     channel = models.CharField(_("канал поступления"), max_length=10, choices=Channel.choices)
-    # A link to the customer's contract comes with the contracts app; there is
-    # no contracts model yet, so there is no field either.
+    # The customer's contract or personal account the appeal is about, when they chose one.
+    contract = models.ForeignKey(
+        "contracts.Contract",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="appeals",
+        verbose_name=_("договор / лицевой счёт"),
+        editable=False,
+    )
     subject = models.CharField(_("предмет обращения"), max_length=200)
     text = models.TextField(_("текст обращения"), editable=False)
     answer_channel = models.CharField(

@@ -1,4 +1,5 @@
-"""Staff search in the queue: by number, INN, email, and free text over the applicant, subject and text.
+"""Staff search in the queue: by number, contract or account number, INN, email, and free text
+over the applicant, subject and text.
 
 On PostgreSQL the expression below has a trigram GIN index (migration 0002), so
 `LIKE '%term%'` over a million appeals is an index scan, not a table scan; the
@@ -14,6 +15,7 @@ from django.db.models.expressions import RawSQL
 
 from accounts.models import Organisation
 from appeals.models import NUMBER_PATTERN
+from contracts.models import Contract
 
 SEARCH_EXPRESSION = "UPPER(contact_name::text) || ' ' || UPPER(subject::text) || ' ' || UPPER(text::text)"
 
@@ -42,8 +44,15 @@ def staff_search(queryset, term: str, *, today: date):
     if term.isdigit() and len(term) <= 6:
         # "123" is most likely this or a recent year's 2026-000123: exact numbers, through the unique index.
         return queryset.filter(number__in=[f"{y}-{int(term):06d}" for y in range(today.year - 5, today.year + 1)])
+    # A contract or personal account number (a resident's is 10-12 digits, like an ИНН): its appeals,
+    # and for digits also the appeals of the organisation with that ИНН. Ids first, so the appeal
+    # filter is a BitmapOr of two index scans.
+    contract_ids = list(Contract.objects.filter(number=term).values_list("pk", flat=True))
     if term.isdigit() and len(term) in (10, 12):
-        return queryset.filter(organisation__inn=term)
+        organisation_ids = list(Organisation.objects.filter(inn=term).values_list("pk", flat=True)[:200])
+        return queryset.filter(Q(organisation_id__in=organisation_ids) | Q(contract_id__in=contract_ids))
+    if contract_ids:
+        return queryset.filter(contract_id__in=contract_ids)
     if "@" in term:
         return queryset.filter(contact_email=term.lower())
     # Organisations first (a small table), so the appeal filter stays two index scans.

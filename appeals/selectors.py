@@ -137,14 +137,14 @@ def cabinet_section(user) -> dict:
 _QUEUE_DEFERRED = ("text", "answer_text", "answer_draft", "extension_reason", "rating_comment", "postal_address",
                    "deadline_rule__legal_basis")
 # What the work page shows of the appeal itself, in the query that fetches it.
-WORK_PAGE_RELATED = ("organisation", "assignee", "author", "answered_by", "answer_draft_by", "extended_by",
+WORK_PAGE_RELATED = ("organisation", "contract", "assignee", "author", "answered_by", "answer_draft_by", "extended_by",
                      "deadline_rule", "visitor_consent")
 
 
 def staff_queue(user) -> QuerySet:
     return (
         access.appeals_for_staff(user)
-        .select_related("organisation", "assignee", "deadline_rule")
+        .select_related("organisation", "assignee", "deadline_rule", "contract")
         .defer(*_QUEUE_DEFERRED)
     )
 

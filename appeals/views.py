@@ -19,6 +19,7 @@ from accounts.selectors import memberships_for
 from appeals import access, selectors, services, workflow
 from appeals.forms import AppealForm, RateForm, ReopenForm, ReplyForm, WithdrawForm
 from appeals.models import Appeal
+from contracts import access as contract_access
 from core.forms import add_service_error
 from deadlines.display import due_display
 
@@ -44,15 +45,19 @@ def appeal_list(request):
 @login_required
 def appeal_new(request):
     memberships = memberships_for(request.user)
+    bindings = list(contract_access.bindings_for_customer(
+        request.user, organisation_ids=[m.organisation_id for m in memberships]
+    ))
     status = 200
     if request.method == "POST":
-        form = AppealForm(request.POST, request.FILES, memberships=memberships)
+        form = AppealForm(request.POST, request.FILES, memberships=memberships, bindings=bindings)
         if form.is_valid():
             data = form.cleaned_data
             try:
                 appeal, _created = services.appeal_submit(
                     author=request.user,
                     organisation=data.get("organisation"),
+                    contract=data.get("contract", ""),
                     kind=data["kind"],
                     topic=data["topic"],
                     subject=data["subject"],
@@ -75,7 +80,10 @@ def appeal_new(request):
             initial["topic"] = request.GET["topic"]
         if request.GET.get("kind") in Appeal.Kind.values:
             initial["kind"] = request.GET["kind"]
-        form = AppealForm(initial=initial, memberships=memberships, for_organisation=request.GET.get("organisation"))
+        if request.GET.get("contract"):
+            initial["contract"] = request.GET["contract"]
+        form = AppealForm(initial=initial, memberships=memberships, bindings=bindings,
+                          for_organisation=request.GET.get("organisation"))
     return render(request, "appeals/appeal_new.html", {"form": form}, status=status)
 
 

@@ -28,8 +28,11 @@ from django.db import connection, transaction  # noqa: E402
 from django.db.models import Count  # noqa: E402
 
 from accounts.models import User  # noqa: E402
-from appeals import selectors  # noqa: E402
+from appeals import access, selectors  # noqa: E402
 from appeals.models import Appeal  # noqa: E402
+from core.paginators import CappedCountPaginator  # noqa: E402
+
+CAP = CappedCountPaginator.cap
 
 
 def sql_of(queryset, *, count=False):
@@ -47,7 +50,7 @@ def explain(label, sql, params, *, show_plan):
     execution = next(line for line in lines if line.startswith("Execution Time"))
     scans = sorted({line.strip().split(" on appeals_appeal")[0].split("->")[-1].strip()
                     for line in lines if "on appeals_appeal" in line})
-    print(f"{label:40} {execution:28} {'; '.join(scans)}")
+    print(f"{label:42} {execution:28} {'; '.join(scans)}")
     if show_plan:
         print("\n".join("    " + line for line in lines))
 
@@ -71,11 +74,23 @@ def main():
                 cursor.execute(f'DROP INDEX "{args.without_index}"')
         open_queue = selectors.queue_by_status(selectors.staff_queue(operator), None, everything="all")
         mine = selectors.queue_by_assignee(open_queue, "mine", operator)
+        supervisor = User.objects.get(email="bench-supervisor@example.ru")
+        all_open = selectors.queue_by_status(selectors.staff_queue(supervisor), None, everything="all")
+        everything = selectors.queue_by_status(selectors.staff_queue(supervisor), "all", everything="all")
         queries = [
             ("my open appeals: first page", *sql_of(mine.order_by("due_at", "id")[:51])),
             ("my open appeals: count", *sql_of(mine.values("pk"), count=True)),
             ("default queue (mine or nobody's): page", *sql_of(open_queue.order_by("due_at", "id")[:51])),
             ("default queue: count", *sql_of(open_queue.values("pk"), count=True)),
+            # What the admin's paginator runs now (core.paginators): the count stops at cap + 1 rows.
+            ("default queue: capped count", *sql_of(open_queue.order_by().values("pk")[: CAP + 1], count=True)),
+            *[(f"default queue: capped count, part {n}", *sql_of(open_queue.filter(part).order_by().values("pk")
+                                                                [: CAP + 1], count=True))
+              for n, part in enumerate(access.staff_scope_parts(operator), 1)],
+            ("supervisor, all open: capped count", *sql_of(all_open.order_by().values("pk")[: CAP + 1], count=True)),
+            ("supervisor, all open: page", *sql_of(all_open.order_by("due_at", "id")[:51])),
+            ("supervisor, every status: capped count", *sql_of(everything.order_by().values("pk")[: CAP + 1],
+                                                                count=True)),
         ]
         for run in range(args.repeat):  # the last run is the warm one printed
             for label, sql, params in queries:

@@ -33,9 +33,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Membership, Organisation, User
 from appeals.models import Appeal, AppealEvent, AppealNumberCounter
+from bench import bench_totp
 from deadlines import services as deadline_services
 
 S = Appeal.Status
@@ -140,6 +142,10 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=2026)
         parser.add_argument("--batch-size", type=int, default=50000)
         parser.add_argument(
+            "--second-factors", action="store_true",
+            help="Only give the bench staff of an already filled database their authenticators, and stop.",
+        )
+        parser.add_argument(
             "--force", action="store_true",
             help="Run even if the database name has no 'bench' in it and DEBUG is off.",
         )
@@ -148,6 +154,9 @@ class Command(BaseCommand):
         db_name = str(connection.settings_dict.get("NAME", ""))
         if not settings.DEBUG and "bench" not in db_name and not options["force"]:
             raise CommandError(f"Refusing to fill {db_name!r}: use a database named *bench* or --force.")
+        if options["second_factors"]:
+            self.stdout.write(f"authenticators added: {self._second_factors()}")
+            return
         if User.objects.filter(email__startswith="bench-").exists():
             raise CommandError("This database already has bench data; use a fresh database.")
         rng = random.Random(options["seed"])  # reproducible test data, not secrets
@@ -230,7 +239,18 @@ class Command(BaseCommand):
         supervisor = User.objects.create_user("bench-supervisor@example.ru", options["password"], is_staff=True,
                                               last_name="Руководитель", email_confirmed_at=now)
         supervisor.user_permissions.add(*perms, all_perm)
+        self._second_factors()
         return operators
+
+    def _second_factors(self):
+        """Every bench staff member gets a confirmed authenticator whose key comes from bench/bench_totp.py."""
+        made = 0
+        for user in User.objects.filter(is_staff=True, email__startswith="bench-"):
+            _, created = TOTPDevice.objects.update_or_create(
+                user=user, name="bench", defaults={"key": bench_totp.bench_key(user.email), "confirmed": True}
+            )
+            made += created
+        return made
 
     # --- appeals -----------------------------------------------------------------------
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from accounts import selectors as account_selectors
 from appeals import selectors as appeal_selectors
+from contracts import selectors as contract_selectors
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,7 @@ SECTIONS: list[Section] = [
     Section("organisations", "cabinet/sections/organisations.html", organisations_section),
     Section("appeals", "appeals/includes/cabinet_section.html", appeal_selectors.cabinet_section),
     Section("notifications", "notifications/cabinet_section.html", lambda user: {}),
-    # Contracts go here.
+    Section("contracts", "contracts/cabinet_section.html", contract_selectors.cabinet_section),
     Section("consents", "cabinet/sections/consents.html", consents_section),
 ]
 

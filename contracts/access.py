@@ -15,7 +15,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from accounts.models import Membership
-from contracts.models import Contract, Meter, Reading
+from contracts.models import Contract, ContractBinding, Meter, Reading
 
 
 def _organisation_ids(user, *, submitting: bool = False) -> list[int]:
@@ -54,6 +54,32 @@ def access_contract_for_customer(user, number: str) -> Contract:
     if contract is None:
         raise Http404
     return contract
+
+
+def bindings_for_customer(user, *, organisation_ids=None) -> QuerySet:
+    """The user's active bindings, personal and their organisations', each with its contract.
+
+    `organisation_ids`: the user's organisations when the caller has already read them.
+    """
+    if _anonymous(user):
+        return ContractBinding.objects.none()
+    scope = Q(user=user)
+    organisations = _organisation_ids(user) if organisation_ids is None else list(organisation_ids)
+    if organisations:
+        scope |= Q(organisation_id__in=organisations)
+    return ContractBinding.objects.filter(scope, unbound_at__isnull=True).select_related("contract")
+
+
+def contract_for_filing(user, number: str, organisation=None) -> Contract | None:
+    """The contract an appeal filed by `user` — personally, or for `organisation` — may be about, or None.
+
+    Personally: a contract bound to the user; for an organisation: one bound to that organisation.
+    """
+    if _anonymous(user) or not number:
+        return None
+    owner = Q(organisation=organisation) if organisation is not None else Q(user=user)
+    binding = bindings_for_customer(user).filter(owner, contract__number=number).first()
+    return binding.contract if binding else None
 
 
 # --- meters and readings -------------------------------------------------------------------

@@ -1,12 +1,15 @@
 from django.urls import path
 
-from contracts.views import readings
+from contracts import views
 
 app_name = "contracts"
 
-urlpatterns: list = [
-    path("meters/<id:meter_id>/readings/new/", readings.reading_submit, name="reading_submit"),
-    path("readings/upload/", readings.readings_upload, name="readings_upload"),
-    # TEMPORARY on branch i-readings: B's meter page (contracts.views.meters) takes this name at merge.
-    path("meters/<id:meter_id>/", readings.meter_placeholder, name="meter"),
+urlpatterns = [
+    path("", views.contract_list, name="list"),
+    path("bind/", views.contract_bind, name="bind"),
+    path("meters/<id:meter_id>/", views.meter_detail, name="meter"),
+    path("meters/<id:meter_id>/readings/new/", views.reading_submit, name="reading_submit"),
+    path("readings/upload/", views.readings_upload, name="readings_upload"),
+    path("<str:number>/", views.contract_detail, name="detail"),
+    path("<str:number>/unbind/", views.contract_unbind, name="unbind"),
 ]

@@ -351,6 +351,12 @@ RATELIMIT_USE_CACHE = "default"
 AXES_USERNAME_CALLABLE = "accounts.security.axes_username"
 AXES_LOCKOUT_CALLABLE = "accounts.security.lockout_response"
 
+# --- contracts: binding a personal account or a contract to a login ---------------
+# Wrong number-or-code attempts one login may make for one number within the lock time; then that pair
+# (login, number) waits until the lock ends. Counted per login, so a stranger never locks out the owner.
+CONTRACTS_BINDING_ATTEMPTS = env.int("CONTRACTS_BINDING_ATTEMPTS", default=5)
+CONTRACTS_BINDING_LOCK_SECONDS = env.int("CONTRACTS_BINDING_LOCK_SECONDS", default=60 * 60)
+
 # --- staffauth: staff sign in with a second factor (TOTP, django-otp) ----------
 # The issuer an authenticator app shows beside the account.
 STAFFAUTH_TOTP_ISSUER = env.str("STAFFAUTH_TOTP_ISSUER", default="Личный кабинет")

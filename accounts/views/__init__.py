@@ -15,6 +15,7 @@ from accounts.views.organisations import (
     organisation_invitation_revoke,
     organisation_invite,
     organisation_leave,
+    organisation_member_readings,
     organisation_member_remove,
     organisation_member_role,
 )
@@ -46,6 +47,7 @@ __all__ = [
     "organisation_invitation_revoke",
     "organisation_invite",
     "organisation_leave",
+    "organisation_member_readings",
     "organisation_member_remove",
     "organisation_member_role",
     "personal_data_export",

@@ -101,6 +101,24 @@ def organisation_member_role(request, pk, membership_pk):
 
 @login_required
 @require_POST
+def organisation_member_readings(request, pk, membership_pk):
+    """An administrator lets a member submit meter readings (allowed=1) or stops them (allowed=0)."""
+    selectors.admin_membership_for(request.user, pk)
+    allowed = request.POST.get("allowed") == "1"
+    return _organisation_action(
+        request,
+        pk,
+        lambda: services.membership_set_may_submit_readings(
+            actor=request.user, organisation_id=pk, membership_id=membership_pk, allowed=allowed
+        ),
+        _("Сотрудник может передавать показания счётчиков.")
+        if allowed
+        else _("Сотрудник больше не может передавать показания счётчиков."),
+    )
+
+
+@login_required
+@require_POST
 def organisation_member_remove(request, pk, membership_pk):
     return _organisation_action(
         request,

@@ -23,6 +23,7 @@ from appeals.models import Appeal, Attachment
 from appeals.services import attachments, common
 from appeals.services.common import Event, S, company_tz, now_or
 from appeals.services.numbering import next_number
+from contracts import access as contract_access
 from deadlines import services as deadline_services
 
 # Laws whose terms protect citizens only: the consumer-protection law's consumer is a citizen buying for
@@ -199,6 +200,7 @@ def appeal_submit(
     subject: str,
     text: str,
     organisation: Organisation | None = None,
+    contract: str = "",
     answer_channel: str = Appeal.AnswerChannel.CABINET,
     postal_address: str = "",
     files: list[CheckedFile] = (),
@@ -217,6 +219,10 @@ def appeal_submit(
             return existing, False
     if organisation is not None and not Membership.objects.filter(user=author, organisation=organisation).exists():
         raise ValidationError({"organisation": _("Вы не состоите в этой организации.")})
+    # `contract`: the number of a contract bound to the author (filing personally) or to the organisation.
+    bound_contract = contract_access.contract_for_filing(author, contract, organisation) if contract else None
+    if contract and bound_contract is None:
+        raise ValidationError({"contract": _("Выберите договор из списка.")})
     files = list(files)
     attachments.check_files_count(files)
     _check_answer_channel(answer_channel, postal_address, author.email)
@@ -226,7 +232,7 @@ def appeal_submit(
         channel=Appeal.Channel.CABINET, subject=subject, text=text, answer_channel=answer_channel,
         postal_address=postal_address,
     )
-    fields.update(idempotency_key=idempotency_key, submitted_ip=ip_address)
+    fields.update(idempotency_key=idempotency_key, submitted_ip=ip_address, contract=bound_contract)
     try:
         appeal = _register(
             fields=fields, files=files, uploaded_by=author, actor=author, role=access.CUSTOMER, now=now,

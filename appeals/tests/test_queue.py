@@ -54,3 +54,54 @@ def test_query_count_stays_constant_with_hour_and_day_terms(client, customer_a, 
     with django_assert_num_queries(len(captured.captured_queries)):
         response = client.get(QUEUE)
     assert len(response.context["cl"].result_list) == 31
+
+
+def test_the_count_stops_at_the_cap_and_the_page_says_more_than(client, customer_a, supervisor, monkeypatch):
+    from core.paginators import CappedCountPaginator
+
+    monkeypatch.setattr(CappedCountPaginator, "cap", 3)
+    monkeypatch.setattr(admin_site_appeals(), "list_per_page", 2)
+    for _ in range(5):
+        submit(customer_a, now=None)
+    client.force_login(supervisor)
+    response = client.get(QUEUE)
+    cl = response.context["cl"]
+    assert cl.paginator.capped and cl.result_count == 4
+    assert "более 3 записей" in response.content.decode()
+    # Below the cap the count is exact.
+    response = client.get(QUEUE + "?deadline=overdue")
+    assert not response.context["cl"].paginator.capped and response.context["cl"].result_count == 0
+
+
+def test_the_sidebar_offers_no_counters_over_the_whole_queue(client, customer_a, supervisor):
+    submit(customer_a, now=None)
+    client.force_login(supervisor)
+    response = client.get(QUEUE + "?_facets=1")
+    assert response.status_code == 200
+    assert response.context["cl"].add_facets is False
+    assert "Показать счётчики" not in response.content.decode()
+
+
+def admin_site_appeals():
+    from django.contrib import admin
+
+    return admin.site._registry[Appeal]
+
+
+def test_an_operators_queue_is_counted_in_parts_mine_and_nobodys(client, customer_a, operator, operator2,
+                                                                   monkeypatch):
+    from core.paginators import CappedCountPaginator
+
+    mine = [submit(customer_a, now=None) for _ in range(2)]
+    for appeal in mine:
+        services.appeal_transition(appeal.pk, to="in_progress", actor=operator)
+    colleagues = submit(customer_a, now=None)
+    services.appeal_transition(colleagues.pk, to="in_progress", actor=operator2)
+    submit(customer_a, now=None)  # nobody's
+    client.force_login(operator)
+    cl = client.get(QUEUE).context["cl"]
+    assert len(cl.paginator.parts) == 2 and cl.result_count == 3 and not cl.paginator.capped
+    # The cap holds across the parts: mine (2) fill most of it, nobody's (1) passes it.
+    monkeypatch.setattr(CappedCountPaginator, "cap", 2)
+    cl = client.get(QUEUE).context["cl"]
+    assert cl.paginator.capped and cl.result_count == 3

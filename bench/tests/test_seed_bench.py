@@ -43,3 +43,21 @@ def test_it_runs_as_a_script():
     )
     assert result.returncode == 0, result.stderr
     assert "--appeals" in result.stdout
+
+
+def test_bench_staff_pass_the_second_factor_with_the_derived_code(settings, unverified_client):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from bench import bench_totp
+
+    settings.DEBUG = True
+    call_command(SeedBench(), customers=3, appeals=5, operators=1, verbosity=0)
+    TOTPDevice.objects.all().delete()
+    call_command(SeedBench(), second_factors=True, verbosity=0)  # the step for an already filled database
+    email = "bench-operator-0@example.ru"
+    client = unverified_client
+    client.force_login(User.objects.get(email=email))
+    assert client.get("/admin/appeals/appeal/").status_code == 302
+    response = client.post("/staff/second-factor/?next=/admin/", {"code": bench_totp.code(email)})
+    assert response.status_code == 302 and response["Location"] == "/admin/"
+    assert client.get("/admin/appeals/appeal/").status_code == 200

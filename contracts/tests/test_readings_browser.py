@@ -42,6 +42,9 @@ def test_resident_submits_day_and_night_then_a_lower_value_is_refused(seeded_dat
     reading = Reading.objects.get(meter=meter, period=period)
     assert (reading.t1, reading.t2, reading.source) == (12150, 4060, "cabinet")
 
+    assert page.url == f"{base}/contracts/meters/{meter.pk}/"  # the meter's page, with the message
+
+    page.goto(f"{base}/contracts/meters/{meter.pk}/readings/new/")
     page.get_by_label("T2 — ночь, кВт·ч").fill("3999")
     page.get_by_role("button", name="Исправить показания").click()
     message = page.locator("#id_t2").locator("xpath=..").get_by_text("Показание меньше предыдущего принятого")

@@ -142,7 +142,8 @@ def test_submit_redirects_to_the_meter_page_with_a_message(client, owner, meter,
     assert response["Location"] == f"/contracts/meters/{meter.pk}/"
     reading = Reading.objects.get(meter=meter, period=_today().replace(day=1))
     assert (reading.t1, reading.t2, reading.source, reading.submitted_by) == (1100, 550, "cabinet", owner)
-    follow = client.get(url(meter))
+    follow = client.get(response["Location"])
+    assert follow.status_code == 200
     assert "приняты: T1 1100, T2 550 кВт·ч" in follow.content.decode()
 
 

@@ -1,0 +1,15 @@
+"""The cabinet's contracts, personal accounts and meters; URL names stay in contracts/urls.py."""
+
+from contracts.views.contracts import contract_bind, contract_detail, contract_list, contract_unbind
+from contracts.views.meters import meter_detail
+from contracts.views.readings import reading_submit, readings_upload
+
+__all__ = [
+    "contract_bind",
+    "contract_detail",
+    "contract_list",
+    "contract_unbind",
+    "meter_detail",
+    "reading_submit",
+    "readings_upload",
+]

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods
 
 from contracts import access
 from contracts.forms_readings import ReadingForm, ReadingsUploadForm
@@ -105,14 +105,6 @@ def reading_submit(request, meter_id):
         status = 400
     context["form"] = form
     return render(request, "contracts/readings/submit.html", context, status=status)
-
-
-@require_GET
-@login_required
-def meter_placeholder(request, meter_id):
-    """TEMPORARY (branch i-readings only): B's meter page (`contracts:meter`) replaces this at merge."""
-    access.access_meter_for_customer(request.user, meter_id)
-    return redirect("contracts:reading_submit", meter_id=meter_id)
 
 
 @require_http_methods(["GET", "POST"])

@@ -72,6 +72,7 @@ OBJECT_URLS = {
     "accounts:organisation_leave": lambda o: {"pk": o["org"]},
     "accounts:organisation_member_role": lambda o: {"pk": o["org"], "membership_pk": o["member"]},
     "accounts:organisation_member_remove": lambda o: {"pk": o["org"], "membership_pk": o["member"]},
+    "accounts:organisation_member_readings": lambda o: {"pk": o["org"], "membership_pk": o["member"]},
     "accounts:organisation_invitation_revoke": lambda o: {"pk": o["org"], "invitation_pk": o["invitation"]},
     "accounts:consent_withdraw": lambda o: {"pk": o["consent"]},
     "accounts:invitation_accept_mine": lambda o: {"pk": o["invitation"]},

@@ -1,0 +1,41 @@
+"""A paginator whose count stops at a cap, so a list's cost does not grow with the table.
+
+Django's paginator counts every matching row (`SELECT COUNT(*)`) to number the pages: over
+an index that is cheap for a few thousand rows and grows with the table after that. Nobody
+pages to the 201st page of a work queue — they filter — so above `cap` rows the count
+stops (`SELECT COUNT(*) FROM (… LIMIT cap + 1)`, which the planner ends after cap + 1 index
+entries) and the page says «более 10 000».
+
+A list whose rows are "A or B" (an operator's queue: assigned to me, or to nobody) is counted
+in `parts`, disjoint conditions that together cover it: each part is a range of one index,
+while the OR makes the planner read the whole index range and test every entry.
+"""
+
+from django.core.paginator import Paginator
+from django.utils.functional import cached_property
+
+
+class CappedCountPaginator(Paginator):
+    cap = 10_000
+
+    def __init__(self, object_list, per_page, orphans=0, allow_empty_first_page=True, *, parts=()):
+        super().__init__(object_list, per_page, orphans, allow_empty_first_page)
+        self.parts = tuple(parts)
+
+    @cached_property
+    def count(self) -> int:
+        # No ordering inside the count: the planner may read any index that answers the filter.
+        rows = self.object_list.order_by()
+        if not self.parts:
+            return rows[: self.cap + 1].count()
+        total = 0
+        for part in self.parts:
+            total += rows.filter(part)[: self.cap + 1 - total].count()
+            if total > self.cap:
+                break
+        return total
+
+    @property
+    def capped(self) -> bool:
+        """True when there are more rows than the count went to: the count is then `cap + 1`."""
+        return self.count > self.cap
