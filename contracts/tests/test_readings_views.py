@@ -223,3 +223,19 @@ def test_unusual_value_asks_for_a_comment_then_takes_it(client, owner, meter, wi
 def test_a_huge_meter_id_is_404_not_500(client, owner):
     client.force_login(owner)
     assert client.get("/contracts/meters/99999999999999999999/readings/new/").status_code == 404
+
+
+def test_contract_list_says_whether_the_window_is_open_and_links_the_upload(client, owner, meter, window_open):
+    client.force_login(owner)
+    html = client.get("/contracts/").content.decode()
+    assert "Приём показаний за" in html and "/contracts/readings/upload/" not in html
+    organisation = OrganisationFactory()
+    meter_of(organisation=organisation)
+    admin = MembershipFactory(organisation=organisation, role=Membership.Role.ADMIN).user
+    client.force_login(admin)
+    assert "/contracts/readings/upload/" in client.get("/contracts/").content.decode()
+
+
+def test_contract_list_outside_the_window(client, owner, meter, window_closed):
+    client.force_login(owner)
+    assert "Следующий приём" in client.get("/contracts/").content.decode()
