@@ -29,7 +29,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -176,10 +176,7 @@ def _window_reminders(now, offset_days, limit, result):
 
 
 def _contracts_link() -> str:
-    try:
-        return reverse("contracts:list")
-    except NoReverseMatch:  # the contracts list arrives with the cabinet's pages (branch i-bind)
-        return "/contracts/"
+    return reverse("contracts:list")
 
 
 # --- verification ahead -----------------------------------------------------------------------
