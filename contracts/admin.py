@@ -27,6 +27,7 @@ from contracts.admin_forms import (
     SupplyPointAdminForm,
     TariffZoneAdminForm,
 )
+from contracts.admin_readings import ReadingInline  # registers the readings admin too
 from contracts.imports import ENTITY_LABELS, LAYOUTS, import_billing_file
 from contracts.models import BindingAttempt, Contract, ContractBinding, Meter, SupplyPoint, TariffZone
 from core.admin import ReadOnlyAdmin
@@ -263,6 +264,7 @@ class MeterAdmin(admin.ModelAdmin):
     list_select_related = ("supply_point", "replaced_by")
     autocomplete_fields = ("supply_point", "replaced_by")
     show_full_result_count = False
+    inlines = [ReadingInline]
 
 
 @admin.register(TariffZone)

@@ -298,6 +298,9 @@ class Reading(models.Model):
         verbose_name=_("кто передал"),
     )
     submitted_at = models.DateTimeField(_("передано"))
+    # An unusually high consumption the customer confirmed (contracts.services.readings): staff review it.
+    comment = models.TextField(_("комментарий передавшего"), blank=True, max_length=1000)
+    needs_review = models.BooleanField(_("нужна проверка"), default=False)
 
     class Meta:
         verbose_name = _("показания")
@@ -307,7 +310,10 @@ class Reading(models.Model):
             models.UniqueConstraint(fields=["meter", "period"], name="contracts_reading_one_per_period"),
         ]
         # The unique constraint's index (meter, period) serves "last reading" and history.
-        indexes = [models.Index(fields=["period"], name="contracts_reading_period")]
+        indexes = [
+            models.Index(fields=["period"], name="contracts_reading_period"),
+            models.Index(fields=["period"], condition=Q(needs_review=True), name="contracts_reading_review"),
+        ]
 
     def __str__(self):
         return f"{self.meter} {self.period:%m.%Y}"

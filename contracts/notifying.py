@@ -13,3 +13,6 @@ BINDING_ATTEMPTS = register(EventType(
     default_channels=(Channel.EMAIL, Channel.INAPP),
     optional_channels=(),
 ))  # fmt: skip
+
+# The readings' events (the window opened, a meter's verification is near) live beside their reminders.
+from contracts import notifying_readings  # noqa: E402,F401

@@ -7,8 +7,9 @@ app_name = "contracts"
 urlpatterns = [
     path("", views.contract_list, name="list"),
     path("bind/", views.contract_bind, name="bind"),
-    path("meters/<int:meter_id>/", views.meter_detail, name="meter"),
-    path("meters/<int:meter_id>/readings/new/", views.reading_submit, name="reading_submit"),
+    path("meters/<id:meter_id>/", views.meter_detail, name="meter"),
+    path("meters/<id:meter_id>/readings/new/", views.reading_submit, name="reading_submit"),
+    path("readings/upload/", views.readings_upload, name="readings_upload"),
     path("<str:number>/", views.contract_detail, name="detail"),
     path("<str:number>/unbind/", views.contract_unbind, name="unbind"),
 ]

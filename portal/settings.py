@@ -419,6 +419,22 @@ APPEALS_REMINDERS_PER_SCAN = env.int("APPEALS_REMINDERS_PER_SCAN", default=300)
 APPEALS_FILING_RATE_USER = env.str("APPEALS_FILING_RATE_USER", default="10/h")
 APPEALS_FILING_RATE_ORGANISATION = env.str("APPEALS_FILING_RATE_ORGANISATION", default="30/h")
 
+# --- contracts: meter readings ---
+# The monthly window for readings by hand, days of the month in the company's time zone (TIME_ZONE),
+# both included; a last day past the month's end means its last day. Suppliers use 15–26, 20–25, 23–25.
+READINGS_WINDOW_FIRST_DAY = env.int("READINGS_WINDOW_FIRST_DAY", default=15)
+READINGS_WINDOW_LAST_DAY = env.int("READINGS_WINDOW_LAST_DAY", default=26)
+# An unusually high consumption (design: «not implausibly high against the previous period»): more than
+# FACTOR times the month's usual consumption (from the two readings before) and more than MIN_KWH a month.
+# The customer may confirm it with a comment; staff then review it (admin → «Показания», «нужна проверка»).
+READINGS_UNUSUAL_FACTOR = env.float("READINGS_UNUSUAL_FACTOR", default=3.0)
+READINGS_UNUSUAL_MIN_KWH = env.int("READINGS_UNUSUAL_MIN_KWH", default=300)
+# An organisation's readings file: at most this many bytes and rows.
+READINGS_UPLOAD_MAX_BYTES = env.int("READINGS_UPLOAD_MAX_BYTES", default=2 * 1024 * 1024)
+READINGS_UPLOAD_MAX_ROWS = env.int("READINGS_UPLOAD_MAX_ROWS", default=5000)
+# Reminders one scan may write (people for the window, meters for the verification date).
+READINGS_REMINDERS_PER_SCAN = env.int("READINGS_REMINDERS_PER_SCAN", default=500)
+
 # --- Celery beat: the whole schedule, in one place --------------------------
 # A static schedule rather than django-celery-beat: every periodic job here is
 # an idempotent scan (reminder ladders and their thresholds are data in the
@@ -437,5 +453,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "appeals.tasks.scan_appeal_reminders",
         "schedule": env.int("APPEALS_REMINDER_SCAN_SECONDS", default=5 * 60),
         "options": {"expires": 4 * 60},
+    },
+    # Readings: the window opened and nothing was submitted; a meter's verification is near (contracts/reminders.py).
+    "contracts-readings-reminder-scan": {
+        "task": "contracts.tasks.scan_reading_reminders",
+        "schedule": env.int("READINGS_REMINDER_SCAN_SECONDS", default=60 * 60),
+        "options": {"expires": 55 * 60},
     },
 }

@@ -2,7 +2,7 @@
 
 from contracts.views.contracts import contract_bind, contract_detail, contract_list, contract_unbind
 from contracts.views.meters import meter_detail
-from contracts.views.readings import reading_submit
+from contracts.views.readings import reading_submit, readings_upload
 
 __all__ = [
     "contract_bind",
@@ -11,4 +11,5 @@ __all__ = [
     "contract_unbind",
     "meter_detail",
     "reading_submit",
+    "readings_upload",
 ]

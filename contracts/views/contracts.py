@@ -16,7 +16,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.security import client_ip
 from contracts import access, selectors
 from contracts.forms import BindForm
+from contracts.models import Contract
 from contracts.services import binding as binding_service
+from contracts.services.readings import reading_window, window_closed_message
 from core.forms import add_service_error
 
 PAGE_SIZE = 20
@@ -28,10 +30,20 @@ def contract_list(request):
     paginator = Paginator(selectors.contracts_for_list(request.user), PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     contracts = selectors.with_meters(request.user, page.object_list)
+    window = reading_window()
     return render(
         request,
         "contracts/contract_list.html",
-        {"page": page, "groups": selectors.group_contracts(request.user, contracts)},
+        {
+            "page": page,
+            "groups": selectors.group_contracts(request.user, contracts),
+            "readings_window": window,
+            "readings_window_closed": "" if window.is_open else window_closed_message(window),
+            # Organisations' administrators and the members they allowed: many meters at once, by file.
+            "may_upload_readings": access.meters_submittable_by(request.user)
+            .filter(supply_point__contract__customer_kind=Contract.CustomerKind.ORGANISATION)
+            .exists(),
+        },
     )
 
 
