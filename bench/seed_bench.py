@@ -460,6 +460,7 @@ class Command(BaseCommand):
                         "id": reading_id, "meter_id": meter_id, "period": period, "t1": totals[0],
                         "t2": totals[1] if zones > 1 else None, "t3": totals[2] if zones > 2 else None,
                         "source": Reading.Source.CABINET, "submitted_by_id": user_id,
+                        "comment": "", "needs_review": False,
                         "submitted_at": datetime.combine(period.replace(day=20), datetime.min.time(), tzinfo=UTC),
                     })
                     reading_id += 1
