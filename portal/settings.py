@@ -358,6 +358,8 @@ AXES_LOCKOUT_CALLABLE = "accounts.security.lockout_response"
 # (login, number) waits until the lock ends. Counted per login, so a stranger never locks out the owner.
 CONTRACTS_BINDING_ATTEMPTS = env.int("CONTRACTS_BINDING_ATTEMPTS", default=5)
 CONTRACTS_BINDING_LOCK_SECONDS = env.int("CONTRACTS_BINDING_LOCK_SECONDS", default=60 * 60)
+# Across all numbers: one login guessing at many accounts stops after this many failures in the lock time.
+CONTRACTS_BINDING_USER_ATTEMPTS = env.int("CONTRACTS_BINDING_USER_ATTEMPTS", default=20)
 
 # --- staffauth: staff sign in with a second factor (TOTP, django-otp) ----------
 # The issuer an authenticator app shows beside the account.

@@ -38,6 +38,10 @@ LOCKED = _(
     "Слишком много неудачных попыток для этого номера. Попробовать снова можно после %(until)s "
     "(по московскому времени)."
 )
+USER_LOCKED = _(
+    "Слишком много неудачных попыток привязки за последний час. Попробовать снова можно после %(until)s "
+    "(по московскому времени)."
+)
 BAD_ACCOUNT_FORMAT = _("Неверный номер лицевого счёта. Проверьте его по квитанции.")
 EMPTY_NUMBER = _("Укажите номер.")
 LONG_NUMBER = _("Такого длинного номера не бывает: проверьте его по квитанции или договору.")
@@ -78,6 +82,27 @@ def _lock_seconds() -> int:
     return settings.CONTRACTS_BINDING_LOCK_SECONDS
 
 
+def _latest_failures_lock(failures: list[datetime], limit: int, now: datetime) -> datetime | None:
+    """The end of the lock when the latest `limit` failures (newest first) fall within the lock time."""
+    window = timedelta(seconds=_lock_seconds())
+    if limit < 1 or len(failures) < limit or failures[0] - failures[-1] > window:
+        return None
+    until = failures[0] + window
+    return until if until > now else None
+
+
+def user_locked_until(user, *, now: datetime) -> datetime | None:
+    """When a login that failed at many different numbers may try again (None: it may try now)."""
+    limit = settings.CONTRACTS_BINDING_USER_ATTEMPTS
+    window = timedelta(seconds=_lock_seconds())
+    failures = list(
+        BindingAttempt.objects.filter(user=user, succeeded=False, reason__in=COUNTED, created_at__gt=now - 2 * window)
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)[:limit]
+    )
+    return _latest_failures_lock(failures, limit, now)
+
+
 def locked_until(user, number: str, *, now: datetime) -> datetime | None:
     """When the pair (user, number) may try again, or None when it may try now.
 
@@ -94,10 +119,7 @@ def locked_until(user, number: str, *, now: datetime) -> datetime | None:
         .order_by("-created_at")
         .values_list("created_at", flat=True)[:limit]
     )
-    if limit < 1 or len(failures) < limit or failures[0] - failures[-1] > window:
-        return None
-    until = failures[0] + window
-    return until if until > now else None
+    return _latest_failures_lock(failures, limit, now)
 
 
 @dataclass
@@ -106,9 +128,9 @@ class _Outcome:
     error: ValidationError | None = None
 
 
-def _locked_error(until: datetime) -> ValidationError:
+def _locked_error(until: datetime, message=LOCKED) -> ValidationError:
     local = timezone.localtime(until)
-    return ValidationError(LOCKED % {"until": local.strftime("%d.%m.%Y %H:%M")}, code="locked")
+    return ValidationError(message % {"until": local.strftime("%d.%m.%Y %H:%M")}, code="locked")
 
 
 def _refuse(user, number, contract, reason, *, organisation, ip, now, message, code="not_matched") -> _Outcome:
@@ -150,13 +172,14 @@ def _attempt(user, number, code, ip, *, organisation, now) -> _Outcome:
             code=error_code,
         )  # fmt: skip
 
-    until = locked_until(user, number, now=now)
+    user_until = user_locked_until(user, now=now)
+    until = user_until or locked_until(user, number, now=now)
     if until is not None:
         BindingAttempt.objects.create(
             user=user, organisation=organisation, number=number, succeeded=False, reason=Reason.LOCKED,
             ip_address=ip, created_at=now,
         )  # fmt: skip
-        return _Outcome(error=_locked_error(until))
+        return _Outcome(error=_locked_error(until, USER_LOCKED if user_until else LOCKED))
     if organisation is None and not personal_account_is_valid(number):
         return refuse(None, Reason.BAD_FORMAT, ValidationError({"number": BAD_ACCOUNT_FORMAT}), "bad_format")
 

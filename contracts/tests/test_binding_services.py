@@ -240,3 +240,20 @@ def test_an_empty_or_overlong_number_is_told_beside_the_field(resident):
         with pytest.raises(ValidationError) as error:
             bind_personal_account(resident, raw, CODE, now=T0)
         assert text in error.value.message_dict["number"][0]
+
+
+def test_one_login_guessing_at_many_numbers_is_stopped_and_only_that_login(resident, stranger, settings):
+    settings.CONTRACTS_BINDING_ATTEMPTS = 5
+    settings.CONTRACTS_BINDING_USER_ATTEMPTS = 6
+    targets = [ContractFactory() for _ in range(7)]
+    for minute, contract in enumerate(targets[:6]):  # one wrong code each: no pair reaches its own limit
+        with pytest.raises(ValidationError):
+            bind_personal_account(stranger, contract.number, "WRONG234", now=T0 + datetime.timedelta(minutes=minute))
+    with pytest.raises(ValidationError) as error:
+        bind_personal_account(stranger, targets[6].number, CODE, now=T0 + datetime.timedelta(minutes=10))
+    assert error.value.code == "locked" and "за последний час" in messages(error.value)[0]
+    assert not ContractBinding.objects.exists()
+    # Anyone else binds as usual, the last target included.
+    bind_personal_account(resident, targets[6].number, CODE, now=T0 + datetime.timedelta(minutes=11))
+    # An hour after the stranger's last failure they may try again.
+    bind_personal_account(stranger, targets[5].number, CODE, now=T0 + datetime.timedelta(hours=1, minutes=6))

@@ -118,8 +118,16 @@ def _demo_data(settings, tmp_path):
         actor=org_admin, organisation_id=organisation.pk, email="new.colleague@demo.example",
         role=Membership.Role.MEMBER, site_url="http://testserver",
     )
+    from contracts.models import Contract, Meter
+
+    def contract_and_meter(**bound):
+        contract = Contract.objects.filter(bindings__unbound_at__isnull=True, **bound).order_by("pk").first()
+        meter = Meter.objects.filter(supply_point__contract=contract, remote=False).order_by("pk").first()
+        return {"contracts:detail": contract.number, "contracts:unbind": contract.number, "meter_id": meter.pk}
+
     ids = {
         "resident": {
+            **contract_and_meter(bindings__user=resident),
             "number": registered.number,
             "appeals:reply": waiting.number,
             "appeals:rate": answered.number,
@@ -127,7 +135,7 @@ def _demo_data(settings, tmp_path):
             "appeals:detail": answered.number,
             "accounts:consent_withdraw": Consent.objects.filter(user=resident).first().pk,
         },
-        "organisation": {"number": org_appeal.number},
+        "organisation": {**contract_and_meter(bindings__organisation=organisation), "number": org_appeal.number},
         "any": {
             "path": "pokazaniya",
             "slug": News.objects.get(slug="planovye-raboty").slug,
