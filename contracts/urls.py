@@ -10,6 +10,7 @@ urlpatterns = [
     path("meters/<id:meter_id>/", views.meter_detail, name="meter"),
     path("meters/<id:meter_id>/readings/new/", views.reading_submit, name="reading_submit"),
     path("readings/upload/", views.readings_upload, name="readings_upload"),
-    path("<str:number>/", views.contract_detail, name="detail"),
-    path("<str:number>/unbind/", views.contract_unbind, name="unbind"),
+    # Organisations' contract numbers may hold a slash («КП-2024/002»): `path`, and unbind matched first.
+    path("<path:number>/unbind/", views.contract_unbind, name="unbind"),
+    path("<path:number>/", views.contract_detail, name="detail"),
 ]

@@ -320,3 +320,19 @@ def test_the_header_names_the_section_for_customers(client, customer_a):
     assert f'href="{reverse("contracts:list")}">Договоры и счётчики</a>' in content
     current = client.get(reverse("contracts:list")).content.decode()
     assert 'aria-current="page" href="/contracts/"' in current
+
+
+def test_a_contract_number_with_a_slash_has_its_pages(client):
+    """Organisations' numbers like «КП-2024/002» (the demo has one): the list links to them, nothing breaks."""
+    organisation = OrganisationFactory(inn="7707083893")
+    admin = MembershipFactory(organisation=organisation, role=Membership.Role.ADMIN).user
+    contract = contract_with_meter(factory_class=OrganisationContractFactory, number="КП-2024/002",
+                                   inn=organisation.inn)
+    bind_organisation_contract(admin, organisation, contract.number, CODE)
+    client.force_login(admin)
+    assert reverse("contracts:detail", args=[contract.number]) in client.get(reverse("contracts:list")).content.decode()
+    for url in urls_of(contract):
+        assert client.get(url).status_code == 200, url
+    response = client.post(reverse("contracts:unbind", args=[contract.number]))
+    assert response.status_code == 302
+    assert not ContractBinding.objects.filter(contract=contract, unbound_at__isnull=True).exists()
