@@ -262,7 +262,9 @@ class MeterAdmin(admin.ModelAdmin):
     list_filter = ("zones", "remote", VerificationFilter, InServiceFilter)
     search_fields = ("=serial_number", "=billing_id")
     list_select_related = ("supply_point", "replaced_by")
-    autocomplete_fields = ("supply_point", "replaced_by")
+    autocomplete_fields = ("supply_point",)
+    # An optional autocomplete draws an empty <option> with no label; the id field with its lookup does not.
+    raw_id_fields = ("replaced_by",)
     show_full_result_count = False
     inlines = [ReadingInline]
 
