@@ -1,6 +1,23 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from contracts import views
+
+
+class ContractNumberConverter:
+    """A contract's number in a URL. Organisations' numbers may hold a slash («КП-2024/002»), so the
+    number may span segments — but never starts where the app's own pages do (an out-of-range meter
+    id is a 404, not a contract numbered «meters/…»)."""
+
+    regex = r"(?!(?:meters|readings|bind)/)[^/].*?"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(ContractNumberConverter, "contract_number")
 
 app_name = "contracts"
 
@@ -10,7 +27,6 @@ urlpatterns = [
     path("meters/<id:meter_id>/", views.meter_detail, name="meter"),
     path("meters/<id:meter_id>/readings/new/", views.reading_submit, name="reading_submit"),
     path("readings/upload/", views.readings_upload, name="readings_upload"),
-    # Organisations' contract numbers may hold a slash («КП-2024/002»): `path`, and unbind matched first.
-    path("<path:number>/unbind/", views.contract_unbind, name="unbind"),
-    path("<path:number>/", views.contract_detail, name="detail"),
+    path("<contract_number:number>/unbind/", views.contract_unbind, name="unbind"),
+    path("<contract_number:number>/", views.contract_detail, name="detail"),
 ]
