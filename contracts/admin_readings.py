@@ -6,7 +6,7 @@
   source «сотрудник»: every rule except the window), which corrects the month.
 - `ReadingInline`: the read-only history on the meter's page.
 - Export: the accepted readings of one month, one row per meter and zone, as CSV
-  (streamed, `;`-separated, UTF-8 with BOM for Excel) or XLSX (openpyxl's write-only
+  (streamed, `;`-separated, UTF-8 with BOM for Excel) or XLSX (XlsxWriter's constant-memory
   mode into a temporary file) — never all rows in memory.
 
 contracts/admin.py imports it: the meter admin shows `ReadingInline`.
@@ -103,14 +103,25 @@ def stream_csv(period: date):
 
 
 def write_xlsx(period: date, target) -> None:
-    from openpyxl import Workbook
+    """The month's rows into `target` (a binary file) with XlsxWriter's constant-memory mode.
 
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=period.strftime("%Y-%m"))
-    sheet.append(_header())
-    for row in export_rows(period):
-        sheet.append(row)
-    workbook.save(target)
+    Each row goes to disk as it is written, so memory stays flat however many meters there are;
+    XlsxWriter is about three times faster than openpyxl's write-only mode on this sheet (bench/README.md).
+    """
+    import xlsxwriter
+
+    workbook = xlsxwriter.Workbook(target, {"constant_memory": True, "tmpdir": tempfile.gettempdir()})
+    sheet = workbook.add_worksheet(period.strftime("%Y-%m"))
+    moment = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
+    bold = workbook.add_format({"bold": True})
+    sheet.write_row(0, 0, _header(), bold)
+    sheet.set_column(0, 3, 18)
+    sheet.set_column(6, 7, 20)
+    for index, row in enumerate(export_rows(period), start=1):
+        sheet.write_row(index, 0, row[:6])
+        sheet.write_datetime(index, 6, row[6], moment)
+        sheet.write_string(index, 7, row[7])
+    workbook.close()
 
 
 class ExportForm(forms.Form):

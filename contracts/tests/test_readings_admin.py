@@ -2,7 +2,7 @@
 
 import csv
 import io
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -86,6 +86,8 @@ def test_xlsx_export(client, readings):
     assert sorted((r[3], r[4], r[5]) for r in rows[1:]) == [
         ("A-1", "T1", 111), ("B-3", "T1", 301), ("B-3", "T2", 302), ("B-3", "T3", 303),
     ]
+    assert workbook.sheetnames == ["2026-12"]
+    assert all(isinstance(r[6], datetime) for r in rows[1:])  # a date Excel sorts, not text
 
 
 def test_export_form_and_bad_month(client, readings):
