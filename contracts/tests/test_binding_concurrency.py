@@ -8,7 +8,7 @@ from accounts.tests.factories import UserFactory
 from appeals.tests.test_concurrency import run_together
 from contracts.models import BindingAttempt, ContractBinding
 from contracts.services.binding import bind_personal_account
-from contracts.tests.factories_bind import CODE, ContractFactory
+from contracts.tests.factories import CODE, ContractFactory
 
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),

@@ -17,7 +17,7 @@ from contracts.services.binding import (
     locked_until,
     unbind,
 )
-from contracts.tests.factories_bind import CODE, ContractFactory, OrganisationContractFactory
+from contracts.tests.factories import CODE, ContractFactory, OrganisationContractFactory
 from notifications.models import Notification
 
 pytestmark = pytest.mark.django_db

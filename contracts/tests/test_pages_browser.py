@@ -4,7 +4,7 @@ import pytest
 
 from accounts.tests.factories import DEFAULT_PASSWORD, UserFactory
 from contracts.models import ContractBinding
-from contracts.tests.factories_bind import CODE, add_readings, contract_with_meter
+from contracts.tests.factories import CODE, add_readings, contract_with_meter
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 

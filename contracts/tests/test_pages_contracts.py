@@ -10,7 +10,7 @@ from accounts.models import Membership
 from accounts.tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 from contracts.models import ContractBinding
 from contracts.services.binding import bind_organisation_contract, bind_personal_account
-from contracts.tests.factories_bind import (
+from contracts.tests.factories import (
     CODE,
     ContractFactory,
     MeterFactory,

@@ -7,7 +7,7 @@ from accounts.models import Membership
 from accounts.tests.factories import MembershipFactory, OrganisationFactory
 from contracts import access
 from contracts.services.binding import bind_organisation_contract
-from contracts.tests.factories_bind import CODE, OrganisationContractFactory, contract_with_meter
+from contracts.tests.factories import CODE, OrganisationContractFactory, contract_with_meter
 
 pytestmark = pytest.mark.django_db
 

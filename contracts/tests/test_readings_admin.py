@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from accounts.tests.factories import StaffFactory, UserFactory
 from contracts.admin_readings import stream_csv
 from contracts.models import Reading
-from contracts.tests.factories_readings import ReadingFactory, meter_of
+from contracts.tests.factories import ReadingFactory, meter_of
 
 pytestmark = pytest.mark.django_db
 

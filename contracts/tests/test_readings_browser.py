@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from accounts.tests.factories import DEFAULT_PASSWORD, UserFactory
 from contracts.models import Reading
-from contracts.tests.factories_readings import ReadingFactory, meter_of
+from contracts.tests.factories import ReadingFactory, meter_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 

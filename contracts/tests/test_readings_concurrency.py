@@ -9,7 +9,7 @@ from django.db import connection
 from accounts.tests.factories import UserFactory
 from contracts.models import Reading
 from contracts.services.readings import Submitted, submit_reading
-from contracts.tests.factories_readings import ReadingFactory, meter_of
+from contracts.tests.factories import ReadingFactory, meter_of
 
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),

@@ -9,7 +9,7 @@ from accounts.models import Membership
 from accounts.tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 from contracts.models import Contract
 from contracts.reminders import reading_reminders_scan
-from contracts.tests.factories_readings import ReadingFactory, meter_of
+from contracts.tests.factories import ReadingFactory, meter_of
 from notifications.models import Channel, Notification, NotificationPreference, Reminder
 
 pytestmark = pytest.mark.django_db

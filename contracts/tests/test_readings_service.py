@@ -10,7 +10,7 @@ from accounts.models import Membership
 from accounts.tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 from contracts.models import Reading
 from contracts.services.readings import parse_kwh, reading_window, submit_reading
-from contracts.tests.factories_readings import ReadingFactory, meter_of
+from contracts.tests.factories import ReadingFactory, meter_of
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from openpyxl import Workbook
 from accounts.models import Membership
 from accounts.tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 from contracts.models import Reading
-from contracts.tests.factories_readings import ReadingFactory, meter_of
+from contracts.tests.factories import ReadingFactory, meter_of
 
 pytestmark = pytest.mark.django_db
 

@@ -1,12 +1,13 @@
-"""Factories for the binding and cabinet-page tests (part B). Build bindings through the services."""
+"""Factories for the contracts tests: contracts with supply points, meters and readings, bound to a person or an
+organisation. A contract gets the binding code `CODE` (pass `code=` to choose another)."""
 
 import datetime
 
 import factory
+from django.utils import timezone
 
-from accounts.tests.factories import MembershipFactory, OrganisationFactory, UserFactory  # noqa: F401
 from contracts.codes import set_binding_code
-from contracts.models import Contract, Meter, Reading, SupplyPoint, Tariff
+from contracts.models import Contract, ContractBinding, Meter, Reading, SupplyPoint, Tariff
 
 CODE = "K7M2P9QX"
 
@@ -61,17 +62,42 @@ class MeterFactory(factory.django.DjangoModelFactory):
 
     billing_id = factory.Sequence(lambda n: f"M-{n:07d}")
     supply_point = factory.SubFactory(SupplyPointFactory)
-    serial_number = factory.Sequence(lambda n: f"SN{n:08d}")
+    serial_number = factory.Sequence(lambda n: f"{10000000 + n}")
     model = "Меркурий 201.8"
     zones = 2
     installed_on = datetime.date(2020, 3, 1)
     next_verification_on = datetime.date(2034, 3, 1)
 
 
+class ReadingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Reading
+
+    meter = factory.SubFactory(MeterFactory)
+    period = datetime.date(2026, 11, 1)
+    t1 = 1000
+    t2 = factory.LazyAttribute(lambda o: 500 if o.meter.zones >= 2 else None)
+    t3 = factory.LazyAttribute(lambda o: 300 if o.meter.zones >= 3 else None)
+    source = Reading.Source.CABINET
+    submitted_at = factory.LazyFunction(timezone.now)
+
+
+def bind(contract, *, user=None, organisation=None):
+    """A binding made directly (the binding service and its checks have their own tests)."""
+    return ContractBinding.objects.create(
+        contract=contract, user=user, organisation=organisation, bound_at=timezone.now()
+    )
+
+
+def meter_of(user=None, *, organisation=None, **meter_kwargs):
+    """A meter on a fresh contract bound to `user` (a resident) or to `organisation`."""
+    contract = (OrganisationContractFactory if organisation is not None else ContractFactory)()
+    bind(contract, user=user if organisation is None else None, organisation=organisation)
+    return MeterFactory(supply_point=SupplyPointFactory(contract=contract), **meter_kwargs)
+
+
 def add_readings(meter, months: int, *, start=datetime.date(2025, 1, 1), t1=1000, t2=500, step1=150, step2=70):
     """`months` monthly readings from `start`, growing by `step1`/`step2` kWh a month (bulk, one query)."""
-    from django.utils import timezone
-
     rows = []
     for i in range(months):
         year, month = divmod(start.month - 1 + i, 12)
