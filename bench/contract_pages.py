@@ -13,7 +13,8 @@ For one bench customer (bench-customer-<n>) it requests, in-process with Django'
 (production settings, no server): the contract list, the account's page, the meter page (history
 table and chart), the readings form, and a reading submitted (POST, inside a window opened for the
 run, rolled back afterwards). Per page: the number of SQL queries, their summed time, and the median
-of --repeat requests. `--cookie` prints a session cookie instead, for wrk against gunicorn.
+of --repeat requests, wall-clock and this process's CPU time. `--cookie` prints a session cookie
+instead, for bench/wrk_pages.sh (wrk against gunicorn).
 """
 
 import argparse
@@ -52,13 +53,14 @@ def measure(client, method, url, repeat, data=None):
     with CaptureQueriesContext(connection) as ctx:
         response = call()
     queries = list(ctx.captured_queries)
-    times = []
+    times, cpu = [], []
     for _ in range(repeat):
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         call()
         times.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.process_time() - started_cpu) * 1000)
     sql_ms = sum(float(q["time"]) for q in queries) * 1000
-    return response.status_code, len(queries), sql_ms, statistics.median(times)
+    return response.status_code, len(queries), sql_ms, statistics.median(times), statistics.median(cpu)
 
 
 def main():
@@ -90,7 +92,8 @@ def main():
         ("cabinet home", "GET", reverse("cabinet"), None),
         ("reading submitted (POST)", "POST", reverse("contracts:reading_submit", args=[meter.pk]), values),
     ]
-    print(f"{'page':32} {'status':>6} {'queries':>7} {'SQL ms':>7} {'median ms':>9}   (window open {today})")
+    print(f"{'page':32} {'status':>6} {'queries':>7} {'SQL ms':>7} {'median ms':>9} {'CPU ms':>7}   "
+          f"(window open {today}; CPU: this process only, the figure a busy machine disturbs least)")
     for name, method, url, data in pages:
         try:
             with transaction.atomic():
@@ -98,8 +101,8 @@ def main():
                 raise Rollback
         except Rollback:
             pass
-        status, queries, sql_ms, median = row
-        print(f"{name:32} {status:>6} {queries:>7} {sql_ms:>7.1f} {median:>9.1f}")
+        status, queries, sql_ms, median, cpu = row
+        print(f"{name:32} {status:>6} {queries:>7} {sql_ms:>7.1f} {median:>9.1f} {cpu:>7.1f}")
 
 
 if __name__ == "__main__":

@@ -18,18 +18,34 @@ from accounts.models import Membership
 from contracts.models import Contract, ContractBinding, Meter, Reading
 
 
-def _organisation_ids(user, *, submitting: bool = False) -> list[int]:
-    memberships = Membership.objects.filter(user=user)
-    if submitting:
-        memberships = memberships.filter(Q(role=Membership.Role.ADMIN) | Q(may_submit_readings=True))
-    return list(memberships.values_list("organisation_id", flat=True))
+def memberships(user) -> list[Membership]:
+    """The user's memberships with their organisations, read once per user object.
+
+    A request's `request.user` is loaded anew for every request, so the memo lives one request;
+    a page asks several questions of it (which contracts, which meters to submit, the headings).
+    """
+    cached = user.__dict__.get("_contracts_memberships")
+    if cached is None:
+        cached = list(Membership.objects.filter(user=user).select_related("organisation"))
+        user.__dict__["_contracts_memberships"] = cached
+    return cached
 
 
-def _binding_scope(user, prefix: str, *, submitting: bool = False) -> Q:
+def _organisation_ids(user, *, submitting: bool = False, fresh: bool = False) -> list[int]:
+    """`fresh`: read the database, not the memo — for a permission a service checks under its lock."""
+    rows = Membership.objects.filter(user=user) if fresh else memberships(user)
+    return [
+        m.organisation_id
+        for m in rows
+        if not submitting or m.role == Membership.Role.ADMIN or m.may_submit_readings
+    ]
+
+
+def _binding_scope(user, prefix: str, *, submitting: bool = False, fresh: bool = False) -> Q:
     """Contracts bound to the user, or to one of their organisations, as a Q over `prefix` (a path to Contract)."""
     active = {f"{prefix}bindings__unbound_at__isnull": True}
     own = Q(**active, **{f"{prefix}bindings__user": user})
-    organisations = _organisation_ids(user, submitting=submitting)
+    organisations = _organisation_ids(user, submitting=submitting, fresh=fresh)
     if organisations:
         return own | Q(**active, **{f"{prefix}bindings__organisation_id__in": organisations})
     return own
@@ -91,12 +107,12 @@ def meters_for_customer(user) -> QuerySet:
     return Meter.objects.filter(_binding_scope(user, "supply_point__contract__"))
 
 
-def meters_submittable_by(user) -> QuerySet:
+def meters_submittable_by(user, *, fresh: bool = False) -> QuerySet:
     """Meters whose readings this user may submit by hand: in service, read by hand, and allowed to them."""
     if _anonymous(user):
         return Meter.objects.none()
     return Meter.objects.filter(
-        _binding_scope(user, "supply_point__contract__", submitting=True),
+        _binding_scope(user, "supply_point__contract__", submitting=True, fresh=fresh),
         removed_on__isnull=True,
         remote=False,
     )
@@ -114,7 +130,8 @@ def access_meter_for_customer(user, meter_id) -> Meter:
 
 
 def may_submit_readings(user, meter) -> bool:
-    return meters_submittable_by(user).filter(pk=meter.pk).exists()
+    """The readings service's own check, so it reads the memberships as they are now."""
+    return meters_submittable_by(user, fresh=True).filter(pk=meter.pk).exists()
 
 
 def readings_for_customer(user) -> QuerySet:

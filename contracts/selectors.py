@@ -110,19 +110,13 @@ class Group:
 
 def admin_organisations(user) -> list:
     """Organisations whose contracts the user may bind and unbind (their administrator)."""
-    return [
-        m.organisation
-        for m in Membership.objects.filter(user=user, role=Membership.Role.ADMIN)
-        .select_related("organisation")
-        .order_by("organisation__name")
-    ]
+    admins = [m.organisation for m in access.memberships(user) if m.role == Membership.Role.ADMIN]
+    return sorted(admins, key=lambda organisation: organisation.name)
 
 
 def group_contracts(user, contracts) -> list[Group]:
     """Split a page of contracts (ordered by contracts_for_list) under their headings."""
-    organisations = {
-        m.organisation_id: m.organisation for m in Membership.objects.filter(user=user).select_related("organisation")
-    }
+    organisations = {m.organisation_id: m.organisation for m in access.memberships(user)}
     groups: list[Group] = []
     for contract in contracts:
         key = getattr(contract, "bound_organisation_id", None)
