@@ -71,7 +71,19 @@ class ApplicationForm(forms.Form):
         if not on_contract:
             del self.fields["contract"]
         self.fixed_applicant = fixed_applicant
-        keep = self._fields_for_kind(kind)
+        keep = set(self._fields_for_kind(kind))
+        if kind == K.CONCLUDE:
+            # A resident sees a tariff, an organisation a price category and ИНН; someone who may apply
+            # both ways sees both, each marked for whom.
+            if fixed_applicant is False or (fixed_applicant is None and not self.organisations):
+                keep -= {"price_category", "inn"}
+            elif fixed_applicant:
+                keep -= {"tariff", "address"}
+            else:
+                self.fields["tariff"].help_text = _("Для гражданина.")
+                self.fields["address"].help_text = _("Для гражданина: адрес квартиры или дома.")
+                self.fields["price_category"].help_text = _("Для организации (ПП 442).")
+                self.fields["inn"].help_text = _("Для организации или ИП.")
         for name in list(self.fields):
             if name not in keep and name not in ("applicant", "contract"):
                 del self.fields[name]
@@ -112,8 +124,12 @@ class ApplicationForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if self.errors:
-            return data
+        if "applicant" not in self.fields and self.data.get("applicant") not in (None, "", PERSONALLY):
+            # Asked to apply for an organisation the user does not administer.
+            raise ValidationError(_(
+                "Подать заявку от имени организации может только её администратор (роль «администратор» в "
+                "организации)."
+            ))
         if self.kind in KINDS_ON_A_CONTRACT and not data.get("contract"):
             self.add_error("contract", _("Выберите договор."))
             return data
@@ -122,6 +138,7 @@ class ApplicationForm(forms.Form):
         required = {
             K.CONCLUDE: ["customer_name", "point_address", "point_max_power_kw"]
             + (["address", "tariff"] if person else ["inn", "price_category"]),
+            # (fields the form does not show for this applicant are skipped below)
             K.REREGISTER: ["customer_name"],
             K.TERMINATE: ["starts_on"],
             K.AMEND: [],

@@ -29,12 +29,13 @@ def contracts_to_apply_on(user) -> list[tuple[Contract, object]]:
     return [(b.contract, by_pk.get(b.organisation_id)) for b in bindings.filter(scope).order_by("contract__number")]
 
 
-def application_page(application) -> dict:
+def application_page(application, *, staff=False) -> dict:
     documents = list(application.documents.select_related("requirement").order_by("pk"))
-    events = list(
-        ApplicationEvent.objects.filter(application=application, kind__in=ApplicationEvent.PUBLIC_KINDS)
-        .order_by("created_at", "pk")
-    )
+    events = ApplicationEvent.objects.filter(application=application)
+    if not staff:
+        events = events.filter(kind__in=ApplicationEvent.PUBLIC_KINDS)
+    events = list(events.select_related("actor").order_by("created_at", "pk") if staff else events.order_by(
+        "created_at", "pk"))
     pauses = list(application.pauses.order_by("started_at"))
     request = next(
         (e for e in reversed(events) if e.kind == ApplicationEvent.Kind.PAUSED), None
