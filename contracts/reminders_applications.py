@@ -101,8 +101,8 @@ def _due_soon(now, tz, calendar, rungs, limit, result):
         if rung is None:
             continue
         if _send(application.pk, kind=f"due_{rung}d", due_on=due_on, now=now,
-                 write=lambda app, due_on, days_left=days_left: _remind_due_soon(app, due_on, now, days_left,
-                                                                                 reviewers)):
+                 write=lambda app, due_on, days_left=days_left, rung=rung: _remind_due_soon(
+                     app, due_on, now, days_left, reviewers, kind=f"due_{rung}d")):
             result.count("due_soon")
 
 
@@ -137,12 +137,12 @@ def _dedup(application, kind, due_on, user):
     return f"contracts.application_reminder:{application.pk}:{kind}:{due_on.isoformat()}:user:{user.pk}"
 
 
-def _remind_due_soon(application, due_on, now, days_left, reviewers):
+def _remind_due_soon(application, due_on, now, days_left, reviewers, *, kind):
     recipients = [application.assignee] if application.assignee_id else reviewers
     context = notifying.application_context(application, days_left=days_left)
     for user in recipients:
         notify(recipient=user, event=notifying.DUE_SOON.key, context=context,
-               dedup_key=_dedup(application, "due_soon", due_on, user), link=notifying.staff_link(application),
+               dedup_key=_dedup(application, kind, due_on, user), link=notifying.staff_link(application),
                now=now)
 
 
