@@ -5,24 +5,16 @@ the checks that go with a move. `contracts.services.applications` enforces them;
 them. Pure: no ORM.
 """
 
-from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
 from contracts.models_applications import ContractApplication
+from core.workflow import Transition, TransitionNotAllowed, TransitionTable
 
 S = ContractApplication.Status
 
 STAFF = "staff"
 CUSTOMER = "customer"
-
-
-@dataclass(frozen=True)
-class Transition:
-    source: str
-    target: str
-    by: frozenset
-    label: str
 
 
 _STAFF, _CUSTOMER = frozenset({STAFF}), frozenset({CUSTOMER})
@@ -48,21 +40,9 @@ TRANSITIONS = (
     Transition(S.DRAFT_SENT, S.WITHDRAWN, _CUSTOMER, _("Отозвать заявку")),
 )
 
-_BY_PAIR = {(t.source, t.target): t for t in TRANSITIONS}
-
-
-class TransitionNotAllowed(Exception):
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
-
-
-def transition_for(source, target):
-    return _BY_PAIR.get((source, target))
-
-
-def targets_from(source, role):
-    return [t for t in TRANSITIONS if t.source == source and role in t.by]
+_TABLE = TransitionTable(TRANSITIONS)
+transition_for = _TABLE.get
+targets_from = _TABLE.targets_from
 
 
 def check_transition(application, target, role, *, comment: str = ""):

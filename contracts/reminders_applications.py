@@ -16,7 +16,6 @@ rung holds the due date, so a due date moved by a pause gets its own ladder. Not
 day off by the production calendar, nor outside the sending hours.
 """
 
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -26,6 +25,7 @@ from django.utils import timezone
 from accounts.selectors import staff_with_permission
 from contracts import notifying_applications as notifying
 from contracts.models_applications import ContractApplication
+from contracts.reminders import ScanResult
 from deadlines.arithmetic import working_days_left
 from deadlines.display import due_display
 from deadlines.services import calendar_for, working_days_cutoff
@@ -35,19 +35,6 @@ from notifications.services import notify, reminder_policies, reminder_record
 SUBJECT = "contracts.application"
 SENDING_HOURS = (9, 21)
 S = ContractApplication.Status
-
-
-@dataclass
-class ScanResult:
-    skipped: str = ""
-    sent: dict = field(default_factory=dict)
-
-    def count(self, kind):
-        self.sent[kind] = self.sent.get(kind, 0) + 1
-
-    @property
-    def total(self):
-        return sum(self.sent.values())
 
 
 def application_reminders_scan(*, now: datetime | None = None, limit: int | None = None) -> ScanResult:
