@@ -145,9 +145,10 @@ def application_edit(request, application_id):
             try:
                 services.application_update_draft(application.pk, actor=request.user, fields=form.service_fields(),
                                                   points=form.points())
-            except (ValidationError, PermissionDenied) as error:
-                add_service_error(form, error) if isinstance(error, ValidationError) else form.add_error(
-                    None, str(error))
+            except PermissionDenied as denied:
+                form.add_error(None, str(denied) or NOT_ADMIN_MESSAGE)
+            except ValidationError as error:
+                add_service_error(form, error)
             else:
                 messages.success(request, _("Черновик сохранён."))
                 return redirect("contracts:application", application_id=application.pk)
