@@ -260,3 +260,32 @@ def test_staff_without_the_permission_cannot_act(client, org):
 
 
 __all__ = ["resident_draft"]
+
+
+def test_a_draft_is_saved_and_finished_later(client, org):
+    admin, organisation = org
+    application = org_draft(admin, organisation)
+    client.force_login(admin)
+    page = client.get(url("application_edit", application)).content.decode()
+    assert "г. Москва, ул. Заводская, д. 5" in page
+    response = client.post(url("application_edit", application), {
+        "customer_name": organisation.name, "inn": "7707083893", "price_category": "4",
+        "point_address": "г. Москва, ул. Новая, д. 1", "point_max_power_kw": "90", "point_voltage": "LV",
+        "point_meter_zones": "1",
+    })
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert application.price_category == 4 and application.points.get().address == "г. Москва, ул. Новая, д. 1"
+    submitted(application, admin)
+    after = client.get(url("application_edit", application), follow=True).content.decode()
+    assert "Заявка уже подана" in after
+
+
+def test_two_operators_never_overwrite_each_other(client, org, operator):
+    admin, organisation = org
+    application = submitted(org_draft(admin, organisation), admin)
+    staff.application_take(application.pk, actor=operator)
+    client.force_login(operator)
+    page = f"/admin/contracts/contractapplication/{application.pk}/change/"
+    response = client.post(page, {"action": "take", "shown_status": "submitted"}, follow=True)
+    assert "статус заявки изменился" in response.content.decode()
