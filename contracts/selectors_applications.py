@@ -1,11 +1,15 @@
 """Reads for contract applications, always scoped by `contracts.access`."""
 
 from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from contracts import access
 from contracts.models import Contract, ContractBinding
 from contracts.models_applications import ApplicationEvent, ContractApplication
 from contracts.services.applications import checklist
+from deadlines import services as deadline_services
+from deadlines.display import explanation_lines
 
 
 def applications_for_list(user):
@@ -64,3 +68,17 @@ def signed_applications_for_contract(user, contract):
 
 def cabinet_applications(user, limit=3):
     return list(applications_for_list(user).exclude(status=ContractApplication.Status.WITHDRAWN)[:limit])
+
+
+def due_explanation(application, pauses) -> list[str] | None:
+    """Why the due date is what it is (the appeals' sentences), while no pause has moved it; None otherwise."""
+    rule = application.deadline_rule
+    if rule is None or application.submitted_at is None or pauses:
+        return None
+    try:
+        explanation = deadline_services.explain_deadline(rule, event_at=application.submitted_at)
+    except ValueError:
+        return None
+    if explanation.last_day != timezone.localtime(application.due_at, deadline_services.company_timezone()).date():
+        return None
+    return explanation_lines(explanation, counted_from=_("со дня получения заявки"))

@@ -82,6 +82,7 @@ def test_a_resident_applies_through_the_pages(client):
     assert application.status == S.SUBMITTED and ContractApplication.objects.exclude(number=None).count() == 1
     detail = client.get(url("application", application)).content.decode()
     assert "подписанный договор — не позднее" in detail and "ПП 442, п. 39" in detail
+    assert "Срок — 15 рабочих дней со дня получения заявки" in detail
 
 
 def test_bad_input_is_refused_beside_the_field_and_nothing_is_saved(client):

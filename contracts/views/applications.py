@@ -110,6 +110,7 @@ def _render_detail(request, application, *, upload_form=None, status=200):
     return render(request, "contracts/applications/detail.html", {
         "application": application,
         "page": page,
+        "due_explanation": selectors_applications.due_explanation(application, page["pauses"]),
         "may_act": may_act,
         "can_edit": may_act and workflow.can_edit(application),
         "can_withdraw": may_act and workflow.can_withdraw(application),
