@@ -22,6 +22,7 @@ from contracts import selectors_applications
 from contracts.models_applications import ContractApplication, RequiredDocument
 from contracts.services import application_staff as staff
 from core.admin import SafeChangeList, choice_labels
+from core.paginators import CappedCountPaginator
 from core.private_files import serve_private
 from deadlines import services as deadline_services
 from deadlines.display import due_display, time_left
@@ -207,6 +208,8 @@ class ContractApplicationAdmin(admin.ModelAdmin):
     list_filter = (DeadlineFilter, StatusFilter, AssigneeFilter, "kind", "customer_kind")
     list_select_related = ("organisation", "assignee", "author")
     list_per_page = 50
+    # The page count stops at 10,000 rows (core.paginators); the unfiltered total is never counted.
+    paginator = CappedCountPaginator
     show_full_result_count = False
     show_facets = admin.ShowFacets.NEVER
     ordering = ("due_at", "id")
