@@ -32,21 +32,6 @@ class ApplicationForm(forms.Form):
         label=_("Ценовая категория"), choices=[("", "—")] + [(str(n), str(n)) for n in range(1, 7)], coerce=int,
         empty_value=None, required=False,
     )
-    point_address = forms.CharField(label=_("Адрес точки поставки"), max_length=500, required=False)
-    point_max_power_kw = forms.DecimalField(
-        label=_("Максимальная мощность, кВт"), max_digits=10, decimal_places=2, min_value=Decimal("0.01"),
-        required=False,
-    )
-    point_voltage = forms.ChoiceField(
-        label=_("Уровень напряжения"), choices=SupplyPoint.Voltage.choices, initial=SupplyPoint.Voltage.LV,
-        required=False,
-    )
-    point_meter_serial = forms.CharField(label=_("Заводской номер счётчика (если установлен)"), max_length=40,
-                                         required=False)
-    point_meter_zones = forms.TypedChoiceField(
-        label=_("Число зон счётчика"), choices=[("1", "1"), ("2", "2"), ("3", "3")], coerce=int, initial=1,
-        required=False,
-    )
     contact_phone = PhoneField(label=_("Контактный телефон"), required=False)
     starts_on = forms.DateField(label=_("С какой даты"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     details = forms.CharField(label=_("Пояснения"), max_length=3000, required=False, widget=forms.Textarea(
@@ -101,12 +86,11 @@ class ApplicationForm(forms.Form):
 
     @staticmethod
     def _fields_for_kind(kind):
-        point = ("point_address", "point_max_power_kw", "point_voltage", "point_meter_serial", "point_meter_zones")
         return {
-            K.CONCLUDE: ("customer_name", "inn", "address", "tariff", "price_category", *point, "contact_phone",
+            K.CONCLUDE: ("customer_name", "inn", "address", "tariff", "price_category", "contact_phone",
                          "starts_on", "details"),
             K.REREGISTER: ("customer_name", "inn", "contact_phone", "starts_on", "details"),
-            K.AMEND: ("tariff", "price_category", *point, "contact_phone", "details"),
+            K.AMEND: ("tariff", "price_category", "contact_phone", "details"),
             K.TERMINATE: ("starts_on", "contact_phone", "details"),
         }[kind]
 
@@ -136,8 +120,7 @@ class ApplicationForm(forms.Form):
         organisation, contract = self.chosen()
         person = organisation is None if contract is None else contract.is_residential
         required = {
-            K.CONCLUDE: ["customer_name", "point_address", "point_max_power_kw"]
-            + (["address", "tariff"] if person else ["inn", "price_category"]),
+            K.CONCLUDE: ["customer_name"] + (["address", "tariff"] if person else ["inn", "price_category"]),
             # (fields the form does not show for this applicant are skipped below)
             K.REREGISTER: ["customer_name"],
             K.TERMINATE: ["starts_on"],
@@ -155,13 +138,6 @@ class ApplicationForm(forms.Form):
         starts_on = data.get("starts_on")
         if starts_on and starts_on < timezone.localdate():
             self.add_error("starts_on", _("Дата не может быть в прошлом."))
-        if self.kind == K.AMEND and not any(
-            data.get(n) for n in ("tariff", "price_category", "point_address", "contact_phone", "details")
-        ):
-            self.add_error(None, _("Укажите, что изменить: тариф, ценовую категорию, мощность точки поставки, "
-                                   "контакты или пояснения."))
-        if data.get("point_address") and not data.get("point_max_power_kw"):
-            self.add_error("point_max_power_kw", _("Укажите максимальную мощность точки поставки."))
         if data.get("price_category") and person:
             data["price_category"] = None
         if data.get("tariff") and not person:
@@ -174,16 +150,68 @@ class ApplicationForm(forms.Form):
             "customer_name", "inn", "address", "tariff", "price_category", "contact_phone", "starts_on", "details"
         ) if name in data}
 
-    def points(self) -> list[dict]:
+    def needs_points(self) -> bool:
+        return self.kind == K.CONCLUDE
+
+    def nothing_to_amend(self, points) -> bool:
         data = self.cleaned_data
-        if not data.get("point_address"):
-            return []
-        return [{
-            "address": data["point_address"], "max_power_kw": data["point_max_power_kw"],
-            "voltage": data.get("point_voltage") or SupplyPoint.Voltage.LV,
-            "meter_serial": (data.get("point_meter_serial") or "").strip(),
-            "meter_zones": data.get("point_meter_zones") or 1,
-        }]
+        return self.kind == K.AMEND and not points and not any(
+            data.get(n) for n in ("tariff", "price_category", "contact_phone", "details")
+        )
+
+
+class PointForm(forms.Form):
+    """One supply point: a new one (concluding) or one whose maximum power or voltage changes (amending)."""
+
+    address = forms.CharField(label=_("Адрес точки поставки"), max_length=500, required=False)
+    max_power_kw = forms.DecimalField(
+        label=_("Максимальная мощность, кВт"), max_digits=10, decimal_places=2, min_value=Decimal("0.01"),
+        required=False,
+    )
+    voltage = forms.ChoiceField(label=_("Уровень напряжения"), choices=SupplyPoint.Voltage.choices,
+                                initial=SupplyPoint.Voltage.LV, required=False)
+    meter_serial = forms.CharField(label=_("Заводской номер счётчика (если установлен)"), max_length=40,
+                                   required=False)
+    meter_zones = forms.TypedChoiceField(label=_("Число зон счётчика"), choices=[("1", "1"), ("2", "2"), ("3", "3")],
+                                         coerce=int, initial=1, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("address") and not data.get("max_power_kw"):
+            self.add_error("max_power_kw", _("Укажите максимальную мощность точки поставки."))
+        if not data.get("address") and (data.get("max_power_kw") or data.get("meter_serial")):
+            self.add_error("address", _("Укажите адрес точки поставки."))
+        return data
+
+    def point(self) -> dict | None:
+        data = self.cleaned_data
+        if not data.get("address"):
+            return None
+        return {
+            "address": data["address"], "max_power_kw": data["max_power_kw"],
+            "voltage": data.get("voltage") or SupplyPoint.Voltage.LV,
+            "meter_serial": (data.get("meter_serial") or "").strip(), "meter_zones": data.get("meter_zones") or 1,
+        }
+
+
+MAX_POINTS = 10
+
+
+def point_formset(kind, *, organisation: bool, data=None, initial=()):
+    """The supply points' rows: none for re-registering or terminating; one blank row for a resident, three for
+    someone who may apply for an organisation; the rows already in a draft are kept."""
+    if kind not in (K.CONCLUDE, K.AMEND):
+        return None
+    blank = 3 if organisation else 1
+    formset_class = forms.formset_factory(PointForm, extra=max(blank - len(initial), 1 if not initial else 0),
+                                          max_num=MAX_POINTS, validate_max=True)
+    return formset_class(data, prefix="points", initial=list(initial))
+
+
+def points_of(formset) -> list[dict]:
+    if formset is None:
+        return []
+    return [p for p in (form.point() for form in formset.forms) if p]
 
 
 class DocumentUploadForm(forms.Form):

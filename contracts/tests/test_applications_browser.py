@@ -42,10 +42,14 @@ def test_an_organisation_applies_is_asked_for_a_document_and_gets_its_contract(
     page.get_by_label("Потребитель: ФИО или наименование").fill("ООО «Вектор»")
     page.get_by_label("ИНН").fill("7707083893")
     page.get_by_label("Ценовая категория").select_option("3")
-    page.get_by_label("Адрес точки поставки").fill("г. Москва, ул. Заводская, д. 5")
-    page.get_by_label("Максимальная мощность, кВт").fill("150")
-    page.get_by_label("Уровень напряжения").select_option("MV2")
-    page.get_by_label("Заводской номер счётчика (если установлен)").fill("VEC-0001")
+    first = page.locator("[data-point-form]").first
+    first.get_by_label("Адрес точки поставки").fill("г. Москва, ул. Заводская, д. 5")
+    first.get_by_label("Максимальная мощность, кВт").fill("150")
+    first.get_by_label("Уровень напряжения").select_option("MV2")
+    first.get_by_label("Заводской номер счётчика (если установлен)").fill("VEC-0001")
+    second = page.locator("[data-point-form]").nth(1)
+    second.get_by_label("Адрес точки поставки").fill("г. Москва, ул. Заводская, д. 7, склад")
+    second.get_by_label("Максимальная мощность, кВт").fill("40")
     page.get_by_role("button", name="Сохранить черновик").click()
     page.get_by_text("Черновик заявки сохранён.").wait_for()
 
@@ -85,5 +89,8 @@ def test_an_organisation_applies_is_asked_for_a_document_and_gets_its_contract(
     page.get_by_role("link", name="Скачать подписанный договор (PDF)").wait_for()
     page.goto(live_server.url + "/contracts/")
     page.get_by_text("Договор № ВК-2026/1").first.wait_for()
+    from contracts.models import Contract
+
+    assert Contract.objects.get(number="ВК-2026/1").supply_points.count() == 2
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     assert not errors, errors

@@ -44,6 +44,14 @@ def operator():
     return reviewer(email="operator@example.ru")
 
 
+def points(*rows):
+    """The supply points' formset as the form posts it."""
+    data = {"points-TOTAL_FORMS": str(max(len(rows), 1)), "points-INITIAL_FORMS": "0"}
+    for i, row in enumerate(rows):
+        data.update({f"points-{i}-{key}": value for key, value in row.items()})
+    return data
+
+
 def url(name, application, *args):
     return reverse(f"contracts:{name}", args=[application.pk, *args])
 
@@ -57,8 +65,7 @@ def test_a_resident_applies_through_the_pages(client):
     assert "Ценовая категория" not in form and "Тариф" in form
     response = client.post("/contracts/apply/conclude/", {
         "customer_name": "Смирнова Анна", "address": "г. Москва, ул. Ленина, д. 1", "tariff": "two_zone",
-        "point_address": "г. Москва, ул. Ленина, д. 1", "point_max_power_kw": "15", "point_voltage": "LV",
-        "point_meter_zones": "2",
+        **points({"address": "г. Москва, ул. Ленина, д. 1", "max_power_kw": "15", "voltage": "LV", "meter_zones": "2"}),
     })
     application = ContractApplication.objects.get(author=resident)
     assert response.status_code == 302 and response["Location"] == url("application", application)
@@ -87,11 +94,16 @@ def test_a_resident_applies_through_the_pages(client):
 
 def test_bad_input_is_refused_beside_the_field_and_nothing_is_saved(client):
     client.force_login(UserFactory())
-    response = client.post("/contracts/apply/conclude/", {"point_max_power_kw": "-5", "starts_on": "2001-01-01"})
+    response = client.post("/contracts/apply/conclude/", {"starts_on": "2001-01-01",
+                                                          **points({"max_power_kw": "-5", "meter_serial": "X-1"})})
     assert response.status_code == 200
     text = response.content.decode()
     assert "Заполните это поле." in text and "Дата не может быть в прошлом." in text
-    assert "Убедитесь, что это значение больше либо равно 0.01" in text
+    assert "Убедитесь, что это значение больше либо равно 0.01" in text and "Укажите адрес точки поставки." in text
+    response = client.post("/contracts/apply/conclude/", {
+        "customer_name": "Смирнова Анна", "address": "г. Москва", "tariff": "single", **points(),
+    })
+    assert "Укажите хотя бы одну точку поставки" in response.content.decode()
     assert not ContractApplication.objects.exists()
     assert client.get("/contracts/apply/nonsense/").status_code == 404
 
@@ -271,12 +283,14 @@ def test_a_draft_is_saved_and_finished_later(client, org):
     assert "г. Москва, ул. Заводская, д. 5" in page
     response = client.post(url("application_edit", application), {
         "customer_name": organisation.name, "inn": "7707083893", "price_category": "4",
-        "point_address": "г. Москва, ул. Новая, д. 1", "point_max_power_kw": "90", "point_voltage": "LV",
-        "point_meter_zones": "1",
+        **points({"address": "г. Москва, ул. Новая, д. 1", "max_power_kw": "90", "voltage": "LV"},
+                 {"address": "г. Москва, ул. Новая, д. 3", "max_power_kw": "40", "voltage": "MV2",
+                  "meter_serial": "N-3"}),
     })
     assert response.status_code == 302
     application.refresh_from_db()
-    assert application.price_category == 4 and application.points.get().address == "г. Москва, ул. Новая, д. 1"
+    assert application.price_category == 4
+    assert [p.address for p in application.points.all()] == ["г. Москва, ул. Новая, д. 1", "г. Москва, ул. Новая, д. 3"]
     submitted(application, admin)
     after = client.get(url("application_edit", application), follow=True).content.decode()
     assert "Заявка уже подана" in after

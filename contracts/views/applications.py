@@ -16,7 +16,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from contracts import access, selectors_applications
 from contracts import application_workflow as workflow
-from contracts.forms_applications import ApplicationForm, DocumentUploadForm, WithdrawForm
+from contracts.forms_applications import (
+    ApplicationForm,
+    DocumentUploadForm,
+    WithdrawForm,
+    point_formset,
+    points_of,
+)
 from contracts.models_applications import KINDS_ON_A_CONTRACT, ApplicationKind
 from contracts.services import applications as services
 from contracts.services.applications import NOT_ADMIN_MESSAGE
@@ -54,34 +60,56 @@ def _form_kwargs(user, kind):
     }
 
 
+def _save_draft(request, form, formset, save):
+    """Validate the form and its supply points, then `save(organisation, contract, points)`; errors stay on them."""
+    if not (form.is_valid() & (formset is None or formset.is_valid())):
+        return None
+    points = points_of(formset)
+    if form.needs_points() and not points:
+        form.add_error(None, _("Укажите хотя бы одну точку поставки: адрес и максимальную мощность."))
+        return None
+    if form.nothing_to_amend(points):
+        form.add_error(None, _("Укажите, что изменить: тариф, ценовую категорию, мощность точки поставки, "
+                               "контакты или пояснения."))
+        return None
+    organisation, contract = form.chosen()
+    try:
+        return save(organisation, contract, points)
+    except PermissionDenied as refused:
+        form.add_error(None, str(refused) or NOT_ADMIN_MESSAGE)
+    except ValidationError as error:
+        add_service_error(form, error)
+    return None
+
+
 @require_http_methods(["GET", "POST"])
 @login_required
 def apply_form(request, kind):
     if kind not in ApplicationKind.values:
         raise Http404
     kwargs = _form_kwargs(request.user, kind)
+    may_apply_for_organisation = bool(kwargs["organisations"])
     if request.method == "POST":
         form = ApplicationForm(request.POST, **kwargs)
-        if form.is_valid():
-            organisation, contract = form.chosen()
-            try:
-                application = services.application_create_draft(
-                    actor=request.user, kind=kind, organisation=organisation, contract=contract,
-                    fields=form.service_fields(), points=form.points(),
-                )
-            except PermissionDenied as refused:
-                form.add_error(None, str(refused) or NOT_ADMIN_MESSAGE)
-            except ValidationError as error:
-                add_service_error(form, error)
-            else:
-                messages.success(request, _("Черновик заявки сохранён. Загрузите документы и подайте заявку."))
-                return redirect("contracts:application", application_id=application.pk)
+        formset = point_formset(kind, organisation=may_apply_for_organisation, data=request.POST)
+
+        def create(organisation, contract, points):
+            return services.application_create_draft(
+                actor=request.user, kind=kind, organisation=organisation, contract=contract,
+                fields=form.service_fields(), points=points,
+            )
+
+        application = _save_draft(request, form, formset, create)
+        if application is not None:
+            messages.success(request, _("Черновик заявки сохранён. Загрузите документы и подайте заявку."))
+            return redirect("contracts:application", application_id=application.pk)
     else:
         form = ApplicationForm(initial={"contract": request.GET.get("contract", "")}, **kwargs)
+        formset = point_formset(kind, organisation=may_apply_for_organisation)
     no_contracts = kind in KINDS_ON_A_CONTRACT and not kwargs["contracts"]
     return render(request, "contracts/applications/apply_form.html", {
-        "form": form, "kind": kind, "kind_label": ApplicationKind(kind).label, "no_contracts": no_contracts,
-        "member_only": access.member_without_apply_right(request.user),
+        "form": form, "formset": formset, "kind": kind, "kind_label": ApplicationKind(kind).label,
+        "no_contracts": no_contracts, "member_only": access.member_without_apply_right(request.user),
     })
 
 
@@ -140,30 +168,29 @@ def application_edit(request, application_id):
         return redirect("contracts:application", application_id=application.pk)
     kwargs = _form_kwargs(request.user, application.kind)
     kwargs["fixed_applicant"] = application.organisation or False
+    for_organisation = application.organisation_id is not None
     if request.method == "POST":
         form = ApplicationForm(request.POST, **kwargs)
-        if form.is_valid():
-            try:
-                services.application_update_draft(application.pk, actor=request.user, fields=form.service_fields(),
-                                                  points=form.points())
-            except PermissionDenied as denied:
-                form.add_error(None, str(denied) or NOT_ADMIN_MESSAGE)
-            except ValidationError as error:
-                add_service_error(form, error)
-            else:
-                messages.success(request, _("Черновик сохранён."))
-                return redirect("contracts:application", application_id=application.pk)
+        formset = point_formset(application.kind, organisation=for_organisation, data=request.POST)
+
+        def update(organisation, contract, points):
+            return services.application_update_draft(application.pk, actor=request.user,
+                                                     fields=form.service_fields(), points=points)
+
+        if _save_draft(request, form, formset, update) is not None:
+            messages.success(request, _("Черновик сохранён."))
+            return redirect("contracts:application", application_id=application.pk)
     else:
-        point = application.points.first()
         initial = {name: getattr(application, name) for name in services.DRAFT_FIELDS}
         initial["contract"] = application.contract.number if application.contract_id else ""
-        if point:
-            initial.update(point_address=point.address, point_max_power_kw=point.max_power_kw,
-                           point_voltage=point.voltage, point_meter_serial=point.meter_serial,
-                           point_meter_zones=point.meter_zones)
         form = ApplicationForm(initial=initial, **kwargs)
+        formset = point_formset(application.kind, organisation=for_organisation, initial=[
+            {"address": p.address, "max_power_kw": p.max_power_kw, "voltage": p.voltage,
+             "meter_serial": p.meter_serial, "meter_zones": p.meter_zones}
+            for p in application.points.all()
+        ])
     return render(request, "contracts/applications/apply_form.html", {
-        "form": form, "kind": application.kind, "kind_label": application.get_kind_display(),
+        "form": form, "formset": formset, "kind": application.kind, "kind_label": application.get_kind_display(),
         "application": application,
     })
 
