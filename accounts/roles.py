@@ -90,12 +90,24 @@ _CONTRACTS_EDIT = [
     "contracts.change_tariffzone",
 ]
 
+# Contract applications (ПП 442 п. 39): operators and supervisors review them and keep the checklist;
+# supervisors and administrators get the overdue alarms (the `review_contractapplication` holders).
+_CONTRACT_APPLICATIONS_WORK = [
+    "contracts.view_contractapplication",
+    "contracts.change_contractapplication",
+    "contracts.review_contractapplication",
+    "contracts.view_requireddocument",
+    "contracts.add_requireddocument",
+    "contracts.change_requireddocument",
+]
+
 GROUP_PERMISSIONS: dict[str, list[str]] = {
     OPERATORS: [
         *_ACCOUNTS_READ,
         *_DEADLINES_READ,
         *_APPEALS_WORK,
         *_CONTRACTS_READ,
+        *_CONTRACT_APPLICATIONS_WORK,
         # Not the outbox: its bodies carry appeals assigned to colleagues, which
         # operators may not see. They read their own notices in the inbox.
     ],
@@ -105,6 +117,8 @@ GROUP_PERMISSIONS: dict[str, list[str]] = {
         *_APPEALS_WORK,
         "appeals.view_all_appeals",
         *_CONTRACTS_READ,
+        *_CONTRACT_APPLICATIONS_WORK,
+        "contracts.supervise_contractapplication",
         "deadlines.change_deadlinerule",
         *_NOTIFICATIONS_WATCH,
         "notifications.change_reminderpolicy",
@@ -141,6 +155,7 @@ GROUP_PERMISSIONS: dict[str, list[str]] = {
         "deadlines.change_deadlinerule",
         *_CONTRACTS_READ,
         *_CONTRACTS_EDIT,
+        *_CONTRACT_APPLICATIONS_WORK,
     ],
 }
 

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +21,7 @@ from appeals.forms import AppealForm, RateForm, ReopenForm, ReplyForm, WithdrawF
 from appeals.models import Appeal
 from contracts import access as contract_access
 from core.forms import add_service_error
+from core.private_files import serve_private
 from deadlines.display import due_display
 
 PAGE_SIZE = 20
@@ -252,16 +253,7 @@ def appeal_reopen(request, number):
 
 def serve_attachment(attachment):
     """Send a private file as a download, never rendered inline by the browser."""
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(
-        handle, as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return serve_private(attachment.file, filename=attachment.original_name, content_type=attachment.content_type)
 
 
 @require_GET

@@ -6,12 +6,12 @@ Who *is* the customer or staff on an appeal is `appeals.access`'s question; here
 role is given. Pure: no ORM, `now` passed in.
 """
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.utils.translation import gettext_lazy as _
 
 from appeals.models import Appeal
+from core.workflow import Transition, TransitionNotAllowed, TransitionTable
 
 S = Appeal.Status
 
@@ -22,14 +22,6 @@ CUSTOMER = "customer"
 # many days after it was given.
 REOPEN_WINDOW = timedelta(days=30)
 MAX_REOPENINGS = 1
-
-
-@dataclass(frozen=True)
-class Transition:
-    source: str
-    target: str
-    by: frozenset
-    label: str  # the action's name on a button
 
 
 TRANSITIONS = (
@@ -49,24 +41,9 @@ TRANSITIONS = (
     Transition(S.REOPENED, S.WITHDRAWN, frozenset({CUSTOMER}), _("Отозвать обращение")),
 )
 
-_BY_PAIR = {(t.source, t.target): t for t in TRANSITIONS}
-
-
-class TransitionNotAllowed(Exception):
-    """Carries the Russian message the service turns into a ValidationError."""
-
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
-
-
-def transition_for(source, target):
-    return _BY_PAIR.get((source, target))
-
-
-def targets_from(source, role):
-    """Statuses the given role may move an appeal in `source` to, in table order."""
-    return [t for t in TRANSITIONS if t.source == source and role in t.by]
+_TABLE = TransitionTable(TRANSITIONS)
+transition_for = _TABLE.get
+targets_from = _TABLE.targets_from
 
 
 def check_transition(appeal, target, role, now: datetime):

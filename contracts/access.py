@@ -138,3 +138,88 @@ def readings_for_customer(user) -> QuerySet:
     if _anonymous(user):
         return Reading.objects.none()
     return Reading.objects.filter(_binding_scope(user, "meter__supply_point__contract__"))
+
+
+# --- contract applications -----------------------------------------------------------------
+#
+# Who may apply: a resident for themselves; for an organisation, only its administrator
+# (`Membership.Role.ADMIN`, APPLY_ROLE) — an application concludes, changes or ends a contract in the
+# organisation's name, which is the administrator's authority. Other members see the organisation's
+# applications (as they see its contracts) but may not file, complete, withdraw or sign them off.
+
+APPLY_ROLE = Membership.Role.ADMIN
+
+
+def organisations_user_may_apply_for(user) -> QuerySet:
+    from accounts.models import Organisation
+
+    if _anonymous(user):
+        return Organisation.objects.none()
+    return Organisation.objects.filter(memberships__user=user, memberships__role=APPLY_ROLE).order_by("name", "pk")
+
+
+def member_without_apply_right(user) -> bool:
+    """A member of some organisation who administers none: told plainly why they cannot apply for it."""
+    if _anonymous(user):
+        return False
+    roles = set(Membership.objects.filter(user=user).values_list("role", flat=True))
+    return bool(roles) and APPLY_ROLE not in roles
+
+
+def contracts_user_may_apply_on(user, organisation=None) -> QuerySet:
+    """Contracts the user may re-register, amend or terminate: their own, or (for `organisation`) its own
+    when they administer it."""
+    if _anonymous(user):
+        return Contract.objects.none()
+    if organisation is None:
+        return Contract.objects.filter(bindings__unbound_at__isnull=True, bindings__user=user)
+    if not organisations_user_may_apply_for(user).filter(pk=organisation.pk).exists():
+        return Contract.objects.none()
+    return Contract.objects.filter(bindings__unbound_at__isnull=True, bindings__organisation=organisation)
+
+
+def applications_for_customer(user) -> QuerySet:
+    from contracts.models import ContractApplication
+
+    if _anonymous(user):
+        return ContractApplication.objects.none()
+    organisations = _organisation_ids(user)
+    scope = Q(author=user, organisation__isnull=True)
+    if organisations:
+        scope |= Q(organisation_id__in=organisations)
+    return ContractApplication.objects.filter(scope)
+
+
+def _pk(value) -> int:
+    try:
+        return int(str(value), 10)
+    except ValueError:
+        raise Http404 from None
+
+
+def access_application_for_customer(user, application_id, *, related=()):
+    application = applications_for_customer(user).select_related(*related).filter(pk=_pk(application_id)).first()
+    if application is None:
+        raise Http404
+    return application
+
+
+def may_act_on_application(user, application) -> bool:
+    """Complete, submit, upload to or withdraw: the resident author; for an organisation, its administrators."""
+    if _anonymous(user):
+        return False
+    if application.organisation_id is None:
+        return application.author_id == user.pk
+    return Membership.objects.filter(
+        user=user, organisation_id=application.organisation_id, role=APPLY_ROLE
+    ).exists()
+
+
+def access_application_document_for_customer(user, application_id, document_id):
+    from contracts.models import ApplicationDocument
+
+    application = access_application_for_customer(user, application_id)
+    document = ApplicationDocument.objects.filter(application=application, pk=_pk(document_id)).first()
+    if document is None:
+        raise Http404
+    return document

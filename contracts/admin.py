@@ -293,3 +293,7 @@ class BindingAttemptAdmin(ReadOnlyAdmin):
     list_select_related = ("user", "organisation")
     date_hierarchy = "created_at"
     show_full_result_count = False
+
+
+# The contract applications' queue and work page, and the checklist of documents (their own module).
+from contracts import admin_applications  # noqa: E402,F401

@@ -3,7 +3,8 @@
 The demo resident gets a bound personal account on a two-zone tariff with a two-zone meter and 18 months of
 readings; the demo organisation two contracts (energy supply, purchase–sale) with several supply points and
 meters, one of them three-zone and one remotely read, and a few months of readings; one more personal
-account stays unbound, so a new user can try binding it. Binding codes are fixed and reset on every run,
+account stays unbound, so a new user can try binding it. The contract applications' document checklist is
+restored if lines are missing. Binding codes are fixed and reset on every run,
 so the printed ones always work.
 """
 
@@ -13,7 +14,8 @@ from decimal import Decimal
 from django.utils import timezone
 
 from contracts import codes
-from contracts.models import Contract, ContractBinding, Meter, Reading, SupplyPoint, Tariff
+from contracts.checklist import ensure_default_checklist
+from contracts.models import Contract, ContractBinding, Meter, Reading, RequiredDocument, SupplyPoint, Tariff
 
 RESIDENT_ACCOUNT = {"billing_id": "DEMO-LS-1", "number": "7700000001", "code": "DEMO2345"}
 UNBOUND_ACCOUNT = {"billing_id": "DEMO-LS-2", "number": "7700000002", "code": "TRY23456"}
@@ -156,6 +158,8 @@ def seed(*, people: dict, organisation, now) -> list[str]:
     for spec in ORGANISATION_CONTRACTS:
         codes.set_binding_code(contracts[spec["billing_id"]], spec["code"])
         contracts[spec["billing_id"]].save(update_fields=["binding_code"])
+    # The application checklist comes with the migrations; lines staff deleted in a dev database come back.
+    ensure_default_checklist(RequiredDocument)
     return [
         "Лицевые счета и договоры (код привязки — второй фактор с квитанции):",
         f"  {account.number}  код {RESIDENT_ACCOUNT['code']}  привязан к resident@demo.example "
@@ -165,4 +169,5 @@ def seed(*, people: dict, organisation, now) -> list[str]:
             f"  {spec['number']}  код {spec['code']}  привязан к организации «{organisation.name}»"
             for spec in ORGANISATION_CONTRACTS
         ),
+        "Заявки на договор: /contracts/apply/ (от организации подаёт её администратор, org.admin@demo.example).",
     ]

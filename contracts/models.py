@@ -321,3 +321,16 @@ class Reading(models.Model):
     @property
     def values(self) -> list[int]:
         return [v for v in (self.t1, self.t2, self.t3) if v is not None]
+
+
+# Contract applications live beside the contracts they create or change (their own module for size).
+from contracts.models_applications import (  # noqa: E402,F401
+    ApplicationDocument,
+    ApplicationEvent,
+    ApplicationKind,
+    ApplicationNumberCounter,
+    ApplicationPause,
+    ApplicationSupplyPoint,
+    ContractApplication,
+    RequiredDocument,
+)

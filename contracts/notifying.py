@@ -14,5 +14,6 @@ BINDING_ATTEMPTS = register(EventType(
     optional_channels=(),
 ))  # fmt: skip
 
-# The readings' events (the window opened, a meter's verification is near) live beside their reminders.
-from contracts import notifying_readings  # noqa: E402,F401
+# The readings' events (the window opened, a meter's verification is near) live beside their reminders;
+# the contract applications' (customer notices, staff reminders) beside theirs.
+from contracts import notifying_applications, notifying_readings  # noqa: E402,F401

@@ -6,6 +6,7 @@ time zone passed in (the company's, settings.TIME_ZONE, supplied by
 received on 1 January in Moscow, and the Moscow date is the one the law counts.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -146,3 +147,32 @@ def explain_due(term: Term, event_at: datetime, calendar: WorkingCalendar, tz: Z
     )
     return DueExplanation(term, event_day, first_day, nominal, last_day, nominal is not None and nominal != last_day,
                           days_off)
+
+
+def paused_working_days(paused_on: date, resumed_on: date, calendar: WorkingCalendar) -> int:
+    """Working days a stopped clock did not run: those after the day it stopped, up to the day it resumed.
+
+    The day of the stop still counted (the request went out that day, ст. 191 starts the next one);
+    the day of the resumption does not (the term runs again from the next day). A clock stopped on a
+    Friday and resumed on the Saturday lost nothing; resumed on the Monday, it lost that Monday.
+    """
+    if resumed_on < paused_on:
+        raise ValueError(f"a pause cannot end ({resumed_on}) before it starts ({paused_on})")
+    return calendar.working_days_between(paused_on, resumed_on)
+
+
+def due_after_pauses(
+    due: datetime, pauses: Sequence[tuple[date, date]], calendar: WorkingCalendar, tz: ZoneInfo
+) -> datetime:
+    """The due moment of a working-day term moved by the working days its clock stood still.
+
+    `due` is the due moment counted without pauses; each pause is (the day the clock stopped,
+    the day it resumed), in the company's zone, as `paused_working_days` counts them. The end
+    moves by their sum, working day by working day (ПП 442 п. 39: the term does not run while
+    the customer's documents are missing).
+    """
+    _require_aware(due)
+    lost = sum(paused_working_days(start, end, calendar) for start, end in pauses)
+    if not lost:
+        return due
+    return end_of_day(calendar.add_working_days(due.astimezone(tz).date(), lost), tz)

@@ -20,10 +20,12 @@ from django.utils.translation import gettext as _
 from deadlines.arithmetic import (
     Term,
     Unit,
+    due_after_pauses,
     due_at,
     end_of_day,
     explain_due,
     extended_due_at,
+    paused_working_days,
     working_days_left,
 )
 from deadlines.calendar import WorkingCalendar
@@ -201,6 +203,20 @@ def extension_for(rule: DeadlineRule, *, current_due_at: datetime, amount: int) 
             params={"limit": rule.extension_term, "basis": _short_basis(rule)},
         )
     return _due_after(Term(amount, Unit(rule.unit)), current_due_at, extend=True)
+
+
+def due_after_pause(due: datetime, *, paused_at: datetime, resumed_at: datetime) -> tuple[datetime, int]:
+    """The due moment moved by a pause from `paused_at` to `resumed_at`, and the working days it lost.
+
+    `arithmetic.due_after_pauses` with the calendar it needs, in one query: the pause and a window
+    after the due date wide enough for every lost working day.
+    """
+    tz = company_timezone()
+    start, end = paused_at.astimezone(tz).date(), resumed_at.astimezone(tz).date()
+    due_day = due.astimezone(tz).date()
+    span = 2 * (end - start).days + 31
+    calendar = calendar_for(min(start, due_day), max(end, due_day) + timedelta(days=span))
+    return due_after_pauses(due, [(start, end)], calendar, tz), paused_working_days(start, end, calendar)
 
 
 def company_timezone() -> ZoneInfo:

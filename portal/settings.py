@@ -437,6 +437,10 @@ READINGS_UPLOAD_MAX_ROWS = env.int("READINGS_UPLOAD_MAX_ROWS", default=5000)
 # Reminders one scan may write (people for the window, meters for the verification date).
 READINGS_REMINDERS_PER_SCAN = env.int("READINGS_REMINDERS_PER_SCAN", default=500)
 
+# --- contracts: applications (ПП 442 п. 39) ---
+# Staff reminders one scan may send (contracts/reminders_applications.py).
+CONTRACT_APPLICATIONS_REMINDERS_PER_SCAN = env.int("CONTRACT_APPLICATIONS_REMINDERS_PER_SCAN", default=500)
+
 # --- Celery beat: the whole schedule, in one place --------------------------
 # A static schedule rather than django-celery-beat: every periodic job here is
 # an idempotent scan (reminder ladders and their thresholds are data in the
@@ -461,5 +465,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "contracts.tasks.scan_reading_reminders",
         "schedule": env.int("READINGS_REMINDER_SCAN_SECONDS", default=60 * 60),
         "options": {"expires": 55 * 60},
+    },
+    # Contract applications: 3 and 1 working days before the due, overdue daily (contracts/reminders_applications.py).
+    "contracts-application-reminder-scan": {
+        "task": "contracts.tasks.scan_application_reminders",
+        "schedule": env.int("CONTRACT_APPLICATIONS_REMINDER_SCAN_SECONDS", default=15 * 60),
+        "options": {"expires": 14 * 60},
     },
 }

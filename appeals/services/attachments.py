@@ -1,15 +1,11 @@
 """Storing checked files for an appeal: on disk first, rows in the transaction, cleanup on failure."""
 
-import logging
-
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from appeals.files import MAX_FILES_PER_APPEAL
 from appeals.models import Attachment, random_attachment_name
-
-logger = logging.getLogger(__name__)
+from core.stored_files import atomic_with_file_cleanup, write_checked
 
 
 def check_files_count(files, *, already: int = 0, field: str | None = None):
@@ -19,16 +15,8 @@ def check_files_count(files, *, already: int = 0, field: str | None = None):
 
 
 def write_files(files, *, now, written) -> list:
-    """Put checked files on disk under random names, before any row lock is taken, so slow
-    disks never hold up other filings; `written` collects the names for cleanup on failure."""
-    storage = Attachment._meta.get_field("file").storage
-    stored = []
-    for checked in files:
-        checked.upload.seek(0)
-        name = storage.save(random_attachment_name(now), checked.upload)
-        written.append(name)
-        stored.append((checked, name))
-    return stored
+    """Put checked files on disk under random dated names, before any row lock is taken."""
+    return write_checked(files, storage=_storage(), name_for=lambda: random_attachment_name(now), written=written)
 
 
 def attach(appeal, stored, *, purpose, uploaded_by, now, message=None):
@@ -48,21 +36,10 @@ def attach(appeal, stored, *, purpose, uploaded_by, now, message=None):
     ])
 
 
-def _delete_files(names):
-    storage = Attachment._meta.get_field("file").storage
-    for name in names:
-        try:
-            storage.delete(name)
-        except OSError:  # pragma: no cover - logged, the row is gone anyway
-            logger.exception("could not delete orphaned appeal file %s", name)
+def _storage():
+    return Attachment._meta.get_field("file").storage
 
 
 def with_file_cleanup(func):
     """Run func(written) in a transaction; delete files it wrote if the transaction fails."""
-    written = []
-    try:
-        with transaction.atomic():
-            return func(written)
-    except BaseException:
-        _delete_files(written)
-        raise
+    return atomic_with_file_cleanup(_storage(), func)

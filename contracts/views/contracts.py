@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.security import client_ip
-from contracts import access, selectors
+from contracts import access, selectors, selectors_applications
 from contracts.forms import BindForm
 from contracts.models import Contract
 from contracts.services import binding as binding_service
@@ -58,10 +58,19 @@ def contract_detail(request, number):
         {
             "contract": contract,
             "may_unbind": binding_service.may_unbind(request.user, contract),
+            "may_apply": access.contracts_user_may_apply_on(request.user, _bound_organisation(contract))
+            .filter(pk=contract.pk)
+            .exists(),
+            "signed_applications": selectors_applications.signed_applications_for_contract(request.user, contract),
             "today": timezone.localdate(),
             "warning_days": selectors.VERIFICATION_WARNING_DAYS,
         },
     )
+
+
+def _bound_organisation(contract):
+    binding = contract.bindings.filter(unbound_at__isnull=True).select_related("organisation").first()
+    return binding.organisation if binding else None
 
 
 @require_http_methods(["GET", "POST"])

@@ -39,6 +39,8 @@ NOT_PAGES = {
     "sitemap", "robots_txt", "healthz", "set_language", "pages:news_rss", "pages:news_atom",
     "pages:news_image", "pages:document_download", "appeals:attachment", "accounts:personal_data_export",
     "accounts:logout", "admin:logout", "admin:jsi18n", "admin:view_on_site", "admin:autocomplete",
+    "contracts:application_document", "contracts:application_draft", "contracts:application_signed",
+    "admin:contracts_contractapplication_document", "admin:contracts_contractapplication_file",
 }
 # Actions that answer only POST are opened too: they answer 405 and are listed as not pages, and a confirmation
 # page added later (GET) is checked without a change here.
@@ -125,6 +127,28 @@ def _demo_data(settings, tmp_path):
         meter = Meter.objects.filter(supply_point__contract=contract, remote=False).order_by("pk").first()
         return {"contracts:detail": contract.number, "contracts:unbind": contract.number, "meter_id": meter.pk}
 
+    # Contract applications: the organisation's, registered and waiting for a document (the clock stopped),
+    # first, so the admin's first object is a registered one; the resident's draft after it.
+    from contracts.models_applications import ApplicationKind
+    from contracts.services import application_staff, applications
+    from contracts.tests.factories_applications import POINT, checked, upload_all
+
+    org_application = applications.application_create_draft(
+        actor=org_admin, kind=ApplicationKind.CONCLUDE, organisation=organisation,
+        fields={"customer_name": organisation.name, "inn": organisation.inn, "price_category": 3},
+        points=[POINT], now=now,
+    )
+    upload_all(org_application, org_admin, now=now)
+    applications.application_submit(org_application.pk, actor=org_admin, now=now)
+    application_staff.application_request_documents(org_application.pk, actor=operator, comment="Нужен акт.",
+                                                     now=now)
+    resident_application = applications.application_create_draft(
+        actor=resident, kind=ApplicationKind.CONCLUDE,
+        fields={"customer_name": "Иванова Мария", "address": "г. Москва", "tariff": "single"},
+        points=[{**POINT, "voltage": "LV", "meter_serial": ""}], now=now,
+    )
+    applications.application_add_documents(resident_application.pk, actor=resident, files=checked(), now=now)
+
     ids = {
         "resident": {
             **contract_and_meter(bindings__user=resident),
@@ -134,10 +158,13 @@ def _demo_data(settings, tmp_path):
             "appeals:reopen": answered.number,
             "appeals:detail": answered.number,
             "accounts:consent_withdraw": Consent.objects.filter(user=resident).first().pk,
+            "application_id": resident_application.pk,
         },
-        "organisation": {**contract_and_meter(bindings__organisation=organisation), "number": org_appeal.number},
+        "organisation": {**contract_and_meter(bindings__organisation=organisation), "number": org_appeal.number,
+                         "application_id": org_application.pk},
         "any": {
             "path": "pokazaniya",
+            "kind": "conclude",
             "slug": News.objects.get(slug="planovye-raboty").slug,
             "pages:tariff_period": TariffPeriod.objects.order_by("pk").first().pk,
             "accounts:organisation": organisation.pk,

@@ -1,0 +1,84 @@
+"""Reads for contract applications, always scoped by `contracts.access`."""
+
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from contracts import access
+from contracts.models import Contract, ContractBinding
+from contracts.models_applications import ApplicationEvent, ContractApplication
+from contracts.services.applications import checklist
+from deadlines import services as deadline_services
+from deadlines.display import explanation_lines
+
+
+def applications_for_list(user):
+    return (
+        access.applications_for_customer(user)
+        .select_related("organisation", "contract", "deadline_rule")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def contracts_to_apply_on(user) -> list[tuple[Contract, object]]:
+    """(contract, organisation or None) the user may re-register, amend or terminate, in one query."""
+    organisations = list(access.organisations_user_may_apply_for(user))
+    by_pk = {o.pk: o for o in organisations}
+    bindings = ContractBinding.objects.filter(unbound_at__isnull=True, contract__status__in=[
+        Contract.Status.ACTIVE, Contract.Status.SUSPENDED,
+    ]).select_related("contract")
+    scope = Q(user=user)
+    if by_pk:
+        scope |= Q(organisation_id__in=list(by_pk))
+    return [(b.contract, by_pk.get(b.organisation_id)) for b in bindings.filter(scope).order_by("contract__number")]
+
+
+def application_page(application, *, staff=False) -> dict:
+    documents = list(application.documents.select_related("requirement").order_by("pk"))
+    events = ApplicationEvent.objects.filter(application=application)
+    if not staff:
+        events = events.filter(kind__in=ApplicationEvent.PUBLIC_KINDS)
+    events = list(events.select_related("actor").order_by("created_at", "pk") if staff else events.order_by(
+        "created_at", "pk"))
+    pauses = list(application.pauses.order_by("started_at"))
+    request = next(
+        (e for e in reversed(events) if e.kind == ApplicationEvent.Kind.PAUSED), None
+    ) if application.status == ContractApplication.Status.WAITING_DOCUMENTS else None
+    rows = checklist(application, documents)
+    listed = {d.pk for row in rows for d in row["documents"]}
+    return {
+        "checklist": rows,
+        "extra_documents": [d for d in documents if d.pk not in listed],
+        "events": events,
+        "pauses": pauses,
+        "request": request,
+        "missing": [row["requirement"] for row in rows if row["missing"]],
+    }
+
+
+def signed_applications_for_contract(user, contract):
+    """The user's own signed applications for this contract (a previous owner's stay theirs)."""
+    return list(
+        access.applications_for_customer(user).filter(contract=contract, status=ContractApplication.Status.SIGNED)
+        .exclude(signed_file="")
+        .only("pk", "number", "kind", "closed_at", "signed_file")
+        .order_by("-closed_at")
+    )
+
+
+def cabinet_applications(user, limit=3):
+    return list(applications_for_list(user).exclude(status=ContractApplication.Status.WITHDRAWN)[:limit])
+
+
+def due_explanation(application, pauses) -> list[str] | None:
+    """Why the due date is what it is (the appeals' sentences), while no pause has moved it; None otherwise."""
+    rule = application.deadline_rule
+    if rule is None or application.submitted_at is None or pauses:
+        return None
+    try:
+        explanation = deadline_services.explain_deadline(rule, event_at=application.submitted_at)
+    except ValueError:
+        return None
+    if explanation.last_day != timezone.localtime(application.due_at, deadline_services.company_timezone()).date():
+        return None
+    return explanation_lines(explanation, counted_from=_("со дня получения заявки"))
