@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Membership
+from accounts.selectors import staff_with_permission
 from contracts.models_applications import ApplicationEvent, ContractApplication
 from deadlines.display import due_display
 from notifications.events import STAFF, EventType, ReminderPolicySpec, register, register_reminder_policy
@@ -34,6 +35,12 @@ STATUS_CHANGED = register(EventType(
     key="contracts.application_status",
     label=_("Изменился статус заявки на договор"),
     template="contracts/notifications/application_status",
+))
+CUSTOMER_ACTIVITY = register(EventType(
+    key="contracts.application_customer_activity",
+    label=_("Заявитель прислал запрошенные документы или отозвал заявку на договор"),
+    template="contracts/notifications/application_customer_activity",
+    audience=STAFF,
 ))
 DUE_SOON = register(EventType(
     key="contracts.application_due_soon",
@@ -117,9 +124,15 @@ def application_event_recorded(event: ApplicationEvent) -> None:
             paused_date=due_display(event.created_at, "working_days"),
             basis=_("ПП 442, п. 39"),
         ))
+    elif event.kind == Kind.TRANSITION and _by_customer(event) and (
+        (event.from_status == S.WAITING_DOCUMENTS and event.to_status == S.CHECKING)
+        or (event.to_status == S.WITHDRAWN and event.from_status != S.DRAFT)
+    ):
+        # The customer's upload restarted the clock, or they withdrew: whoever works it should know.
+        activity = "withdrawn" if event.to_status == S.WITHDRAWN else "documents"
+        _to_staff(event, CUSTOMER_ACTIVITY.key, application_context(application, activity=activity))
     elif event.kind == Kind.TRANSITION and event.to_status in _ANNOUNCED:
-        if event.to_status == S.CHECKING and event.from_status == S.WAITING_DOCUMENTS:
-            return  # the customer's own upload resumed it: they know
+        # Staff's steps, going on without the awaited documents included (the clock runs again).
         _to_customers(event, STATUS_CHANGED.key, application_context(application, comment=event.comment))
 
 
@@ -131,5 +144,27 @@ def _to_customers(event, event_type, context):
             context=context,
             dedup_key=f"contracts.application_event:{event.pk}:user:{person.pk}",
             link=customer_link(event.application),
+            now=event.created_at,
+        )
+
+
+def _by_customer(event) -> bool:
+    return event.actor_id is not None and any(person.pk == event.actor_id for person in customers_of(event.application))
+
+
+def _to_staff(event, event_type, context):
+    """The assignee; with none, everyone who reviews applications."""
+    application = event.application
+    if application.assignee_id and application.assignee.is_active:
+        people = [application.assignee]
+    else:
+        people = list(staff_with_permission("contracts.review_contractapplication").order_by("pk"))
+    for person in people:
+        notify(
+            recipient=person,
+            event=event_type,
+            context=context,
+            dedup_key=f"contracts.application_event:{event.pk}:staff:{person.pk}",
+            link=staff_link(application),
             now=event.created_at,
         )

@@ -92,6 +92,10 @@ def test_an_organisation_applies_is_asked_for_a_document_and_gets_its_contract(o
     assert application.due_at == end_of("2026-03-26")
     pause.refresh_from_db()
     assert pause.working_days == 2 and pause.ended_by == admin
+    # The one working it hears that the documents came and the clock runs again; the customer is not told twice.
+    told = Notification.objects.filter(recipient=operator, event="contracts.application_customer_activity")
+    assert told and all("прислал документы" in n.subject and "26.03.2026" in n.body_text for n in told)
+    assert not Notification.objects.filter(recipient=admin, event="contracts.application_customer_activity").exists()
 
     signed_application = signed(application, admin, operator, now=at("2026-03-10"))
     assert signed_application.status == S.SIGNED and signed_application.closed_at is not None
@@ -150,6 +154,8 @@ def test_a_withdrawn_or_signed_application_cannot_be_changed(org_admin, operator
     admin, organisation = org_admin
     withdrawn = submitted(org_draft(admin, organisation), admin)
     services.application_withdraw(withdrawn.pk, actor=admin, now=NOW)
+    # Nobody took it yet: everyone who reviews applications hears of the withdrawal.
+    assert Notification.objects.filter(recipient=operator, event="contracts.application_customer_activity").exists()
     done = signed(submitted(org_draft(admin, organisation), admin), admin, operator)
     for application in (withdrawn, done):
         for act in (
