@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "deadlines",
     "appeals",
     "contracts",
+    "billing",
     "notifications",
     "pages",
     "cabinet",
