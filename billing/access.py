@@ -71,9 +71,7 @@ def access_online_payment_for_customer(user, payment_uuid) -> OnlinePayment:
         raise Http404 from None
     if contracts_access._anonymous(user):
         raise Http404
-    payment = (
-        OnlinePayment.objects.filter(_scope(user, "contract__"), uuid=key).select_related("contract").first()
-    )
+    payment = OnlinePayment.objects.filter(_scope(user, "contract__"), uuid=key).select_related("contract").first()
     if payment is None:
         raise Http404
     return payment

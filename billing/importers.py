@@ -172,8 +172,10 @@ DOCUMENT_COLUMNS = [
         "kind",
         True,
         choice(DOCUMENT_KINDS, gettext_lazy("вид документа")),
-        gettext_lazy("bill — квитанция (граждане); invoice — счёт, vat_invoice — счёт-фактура, upd — УПД, "
-                     "reconciliation — акт сверки (организации)"),
+        gettext_lazy(
+            "bill — квитанция (граждане); invoice — счёт, vat_invoice — счёт-фактура, upd — УПД, "
+            "reconciliation — акт сверки (организации)"
+        ),
         "bill",
     ),
     Column("period", True, month, gettext_lazy("месяц, к которому относится документ"), "11.2026"),
