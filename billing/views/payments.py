@@ -98,6 +98,7 @@ def _development_provider_only():
 
 
 @require_http_methods(["GET", "POST"])
+@login_required
 def dev_checkout(request, provider_id):
     """The development provider's checkout: choose success or failure; the notification follows, as YooKassa's."""
     _development_provider_only()

@@ -11,6 +11,7 @@ import json
 import os
 import shutil
 import subprocess
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -38,6 +39,7 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 NOT_PAGES = {
     "sitemap", "robots_txt", "healthz", "set_language", "pages:news_rss", "pages:news_atom",
     "pages:news_image", "pages:document_download", "appeals:attachment", "accounts:personal_data_export",
+    "billing:document", "billing:notification",
     "accounts:logout", "admin:logout", "admin:jsi18n", "admin:view_on_site", "admin:autocomplete",
 }
 # Actions that answer only POST are opened too: they answer 405 and are listed as not pages, and a confirmation
@@ -125,9 +127,24 @@ def _demo_data(settings, tmp_path):
         meter = Meter.objects.filter(supply_point__contract=contract, remote=False).order_by("pk").first()
         return {"contracts:detail": contract.number, "contracts:unbind": contract.number, "meter_id": meter.pk}
 
+    from billing.services.payments import payment_start
+
+    settings.PAYMENTS_PROVIDER = "billing.payments.development.DevelopmentProvider"
+    resident_account = Contract.objects.filter(bindings__user=resident, bindings__unbound_at__isnull=True).first()
+    payment = payment_start(user=resident, number=resident_account.number, amount=Decimal("100.00"),
+                            return_url_for=lambda p: "http://testserver/")  # fmt: skip
+    organisation_contract = Contract.objects.filter(bindings__organisation=organisation).order_by("pk").first()
+    billing_ids = {
+        "billing:contract": resident_account.number,
+        "billing:pay": resident_account.number,
+        "payment_uuid": payment.uuid,
+        "provider_id": payment.provider_payment_id,
+    }
+
     ids = {
         "resident": {
             **contract_and_meter(bindings__user=resident),
+            **billing_ids,
             "number": registered.number,
             "appeals:reply": waiting.number,
             "appeals:rate": answered.number,
@@ -135,7 +152,13 @@ def _demo_data(settings, tmp_path):
             "appeals:detail": answered.number,
             "accounts:consent_withdraw": Consent.objects.filter(user=resident).first().pk,
         },
-        "organisation": {**contract_and_meter(bindings__organisation=organisation), "number": org_appeal.number},
+        "organisation": {
+            **contract_and_meter(bindings__organisation=organisation),
+            "number": org_appeal.number,
+            "organisation_id": organisation.pk,
+            "billing:contract": organisation_contract.number,
+            "billing:pay": organisation_contract.number,
+        },
         "any": {
             "path": "pokazaniya",
             "slug": News.objects.get(slug="planovye-raboty").slug,
