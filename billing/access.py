@@ -44,6 +44,13 @@ def contracts_with_finances_for(user) -> QuerySet:
     return Contract.objects.filter(_scope(user, ""))
 
 
+def personal_contracts_for(user) -> QuerySet:
+    """The contracts bound to the person themselves (their own accounts): theirs in full."""
+    if contracts_access._anonymous(user):
+        return Contract.objects.none()
+    return Contract.objects.filter(bindings__user=user, bindings__unbound_at__isnull=True)
+
+
 def access_contract_finances(user, number: str) -> Contract:
     contract = contracts_with_finances_for(user).filter(number=number).first()
     if contract is None:
