@@ -121,9 +121,7 @@ def organisation_summary(user, organisation_id, *, page: int = 1) -> dict:
 
 def overview(user) -> dict:
     """The user's own accounts and each organisation whose finances they see, with balances."""
-    personal = _with_latest_balance(
-        access.contracts_with_finances_for(user).filter(bindings__user=user, bindings__unbound_at__isnull=True)
-    ).order_by("number")
+    personal = _with_latest_balance(access.personal_contracts_for(user)).order_by("number")
     organisation_ids = access.finance_organisation_ids(user)
     organisations = []
     if organisation_ids:
