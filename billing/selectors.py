@@ -9,13 +9,18 @@ correlated subqueries over the (contract, -as_of, -id) index.
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
+from urllib.parse import quote
 
 from django.db.models import OuterRef, Subquery
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from billing import access
+from billing.formatting import Formatter
 from billing.models import Balance, Charge, Document, OnlinePayment, Payment
-from contracts.models import ContractBinding
+from contracts.models import Contract, ContractBinding
+from core.admin import choice_labels
 
 MONTHS = 24
 # An organisation's summary shows this many contracts a page.
@@ -73,25 +78,73 @@ def contract_page(user, number: str, *, today=None) -> dict:
     today = today or timezone.localdate()
     since = add_months(first_of_month(today), -MONTHS)
     months = charges_by_month(contract, since=since)
+    payments = list(Payment.objects.filter(contract=contract, paid_on__gte=since).order_by("-paid_on", "-pk"))
+    documents = list(
+        Document.objects.filter(contract=contract, period__gte=since).defer("file").order_by("-period", "kind")
+    )
+    _format(months, payments, documents)
     return {
         "contract": contract,
         "balance": latest_balance(contract),
         "months": months,
         "chart": chart_data(months),
-        "payments": list(Payment.objects.filter(contract=contract, paid_on__gte=since).order_by("-paid_on", "-pk")),
+        "payments": payments,
         "online_payments": list(
             OnlinePayment.objects.filter(contract=contract).order_by("-created_at")[:ONLINE_PAYMENTS_SHOWN]
         ),
-        "documents": list(
-            Document.objects.filter(contract=contract, period__gte=since).defer("file").order_by("-period", "kind")
-        ),
+        "documents": documents,
     }
 
 
+def _format(months, payments, documents) -> None:
+    """Display strings for the page's rows (billing.formatting): far cheaper than the template filters."""
+    fmt = Formatter()
+    charge_kinds = choice_labels(Charge, "kind")
+    document_kinds = choice_labels(Document, "kind")
+    for month in months:
+        for line in month.lines:
+            line.period_text = f"{line.period:%m.%Y}"
+            line.kind_text = charge_kinds.get(line.kind, line.kind)
+            line.amount_text = fmt.money(line.amount)
+            line.price_text = fmt.quantity(line.price, 5)
+            zones = [(name, value) for name, value in (("T1", line.t1_kwh), ("T2", line.t2_kwh), ("T3", line.t3_kwh))
+                     if value is not None]  # fmt: skip
+            if len(zones) == 1:
+                line.consumption_text = fmt.quantity(zones[0][1])
+            else:
+                line.consumption_text = ", ".join(f"{name} {fmt.quantity(value)}" for name, value in zones)
+    for payment in payments:
+        payment.date_text = f"{payment.paid_on:%d.%m.%Y}"
+        payment.amount_text = fmt.money(payment.amount)
+    for document in documents:
+        kind = document_kinds.get(document.kind, document.kind)
+        document.title_text = f"{kind[:1].upper()}{kind[1:]}" + (f" № {document.number}" if document.number else "")
+        document.period_text = f"{document.period:%m.%Y}"
+        document.size_text = fmt.size(document.size)
+        document.amount_text = fmt.money(document.amount)
+
+
 def _advances(rows):
+    """Each row's balance as display strings (`balance_state`: debt, advance, zero or none; `balance_text`,
+    `balance_as_of_text`), its kind's label and its page's address: computed once, not per template filter."""
+    fmt = Formatter()
+    kinds = choice_labels(Contract, "kind")
+    debt, advance = gettext("долг %(a)s"), gettext("аванс %(a)s")
+    base = reverse("billing:contract", args=["0"])[: -len("0/")]
     for contract in rows:
         amount = contract.balance_amount
         contract.balance_advance = -amount if amount is not None and amount < 0 else None
+        if amount is None:
+            contract.balance_state, contract.balance_text = "none", "—"
+        elif amount > 0:
+            contract.balance_state, contract.balance_text = "debt", debt % {"a": fmt.money(amount)}
+        elif amount < 0:
+            contract.balance_state, contract.balance_text = "advance", advance % {"a": fmt.money(-amount)}
+        else:
+            contract.balance_state, contract.balance_text = "zero", fmt.money(amount)
+        contract.balance_as_of_text = f"{contract.balance_as_of:%d.%m.%Y}" if contract.balance_as_of else ""
+        contract.kind_text = kinds.get(contract.kind, contract.kind)
+        contract.finances_url = f"{base}{quote(contract.number, safe='/')}/"
     return rows
 
 

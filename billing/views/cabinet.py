@@ -12,6 +12,7 @@ import zipfile
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -34,6 +35,8 @@ def overview(request):
 def contract_finances(request, number):
     context = selectors.contract_page(request.user, number)
     context["payment_provider_ready"] = _provider_ready()
+    # One reverse for the page, not one per document: documents_base + id + "/".
+    context["documents_base"] = reverse("billing:document", args=[number, 1])[: -len("1/")]
     return render(request, "billing/contract.html", context)
 
 
