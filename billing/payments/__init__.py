@@ -39,6 +39,9 @@ class ProviderPayment:
 
 class PaymentProvider:
     name = ""
+    # Where the pay form's POST is redirected to: the page's CSP form-action must allow it (browsers check
+    # form-action on the redirect after a form submission too).
+    checkout_origins: tuple[str, ...] = ()
 
     def create(self, *, amount: Decimal, description: str, return_url: str, idempotence_key: str,
                metadata: dict) -> ProviderPayment:  # fmt: skip

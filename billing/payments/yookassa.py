@@ -20,6 +20,7 @@ logger = logging.getLogger(__name__)
 
 class YooKassaProvider(PaymentProvider):
     name = "yookassa"
+    checkout_origins = ("https://yoomoney.ru",)
 
     def __init__(self):
         from yookassa import Configuration

@@ -65,6 +65,14 @@ def test_creation_sends_the_idempotence_key_and_redirects(client, resident, mock
     assert sent["confirmation"]["return_url"].endswith(reverse("billing:payment", args=[payment.uuid]))
 
 
+def test_the_pay_page_lets_its_form_go_to_yookassa(client, resident):
+    user, contract = resident
+    client.force_login(user)
+    policy = client.get(reverse("billing:pay", args=[contract.number]))["Content-Security-Policy"]
+    form_action = next(part for part in policy.split(";") if "form-action" in part)
+    assert "'self'" in form_action and "https://yoomoney.ru" in form_action
+
+
 def make_payment(resident, mocked):
     user, contract = resident
     mocked.add(responses.POST, API, json=answer("created.json"))

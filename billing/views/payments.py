@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from billing import access, selectors
 from billing.models import DevProviderPayment, OnlinePayment
-from billing.payments import NotificationRefused, ProviderError, provider_configured
+from billing.payments import NotificationRefused, ProviderError, get_provider, provider_configured
 from billing.payments.development import DevelopmentProvider, notification_body
 from billing.services import payments as service
 from core.forms import add_service_error
@@ -60,10 +60,21 @@ def pay(request, number):
             status = 400
     else:
         form = PayForm(initial={"amount": f"{due:.2f}".replace(".", ",") if due else ""})
-    return render(
+    response = render(
         request, "billing/pay.html", {"contract": contract, "balance": balance, "form": form, "due": due},
         status=status,
     )  # fmt: skip
+    origins = _checkout_origins()
+    if origins:
+        response._csp_update = {"form-action": list(origins)}  # django-csp's per-response update
+    return response
+
+
+def _checkout_origins() -> tuple[str, ...]:
+    try:
+        return get_provider().checkout_origins
+    except ProviderError:
+        return ()
 
 
 @require_GET
