@@ -8,7 +8,7 @@ Anything else is a 404 (never a 403 that would confirm it exists).
 
 import uuid
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from accounts.models import Membership, Organisation
@@ -24,6 +24,16 @@ def finance_organisation_ids(user) -> list[int]:
         Membership.objects.filter(user=user)
         .filter(Q(role=Membership.Role.ADMIN) | Q(may_see_finances=True))
         .values_list("organisation_id", flat=True)
+    )
+
+
+def finance_organisations_for(user) -> QuerySet:
+    """The organisations whose finances the user sees, each with `contracts_count` (its bound contracts): one query."""
+    if contracts_access._anonymous(user):
+        return Organisation.objects.none()
+    allowed = Q(memberships__role=Membership.Role.ADMIN) | Q(memberships__may_see_finances=True)
+    return Organisation.objects.filter(Q(memberships__user=user) & allowed).annotate(
+        contracts_count=Count("contract_bindings", filter=Q(contract_bindings__unbound_at__isnull=True), distinct=True)
     )
 
 

@@ -19,7 +19,7 @@ from django.utils.translation import gettext
 from billing import access
 from billing.formatting import Formatter
 from billing.models import Balance, Charge, Document, OnlinePayment, Payment
-from contracts.models import Contract, ContractBinding
+from contracts.models import Contract
 from core.admin import choice_labels
 
 MONTHS = 24
@@ -173,20 +173,10 @@ def organisation_summary(user, organisation_id, *, page: int = 1) -> dict:
 
 
 def overview(user) -> dict:
-    """The user's own accounts and each organisation whose finances they see, with balances."""
+    """The user's own accounts and each organisation whose finances they see, with balances: two queries,
+    however many organisations and contracts."""
     personal = _with_latest_balance(access.personal_contracts_for(user)).order_by("number")
-    organisation_ids = access.finance_organisation_ids(user)
-    organisations = []
-    if organisation_ids:
-        bound = ContractBinding.objects.filter(organisation_id__in=organisation_ids, unbound_at__isnull=True)
-        counts: dict[int, int] = {}
-        for organisation_id in bound.values_list("organisation_id", flat=True):
-            counts[organisation_id] = counts.get(organisation_id, 0) + 1
-        from accounts.models import Organisation
-
-        organisations = [
-            (o, counts.get(o.pk, 0)) for o in Organisation.objects.filter(pk__in=organisation_ids).order_by("name")
-        ]
+    organisations = list(access.finance_organisations_for(user).order_by("name"))
     return {"personal": _advances(list(personal[:SUMMARY_PAGE])), "organisations": organisations}
 
 

@@ -1,7 +1,17 @@
-from django.urls import path
+from django.urls import path, register_converter
 
-import contracts.urls  # noqa: F401 - registers the `contract_number` converter these routes use
 from billing.views import cabinet, payments
+from contracts.urls import ContractNumberConverter
+
+
+class FinancesNumberConverter(ContractNumberConverter):
+    """A contract's number (it may hold a slash, «КП-2024/002») that never swallows this app's own suffixes:
+    «…/documents/<an id out of range>/» is a 404, not the contract page of a number «…/documents/…»."""
+
+    regex = r"[^/](?:(?!/(?:documents|pay)/).)*?"
+
+
+register_converter(FinancesNumberConverter, "finances_number")
 
 app_name = "billing"
 
@@ -14,7 +24,7 @@ urlpatterns = [
     path("payments/<uuid:payment_uuid>/", payments.payment_detail, name="payment"),
     path("payments/notifications/<slug:provider>/", payments.notification, name="notification"),
     path("dev-checkout/<slug:provider_id>/", payments.dev_checkout, name="dev_checkout"),
-    path("contracts/<contract_number:number>/documents/<id:document_id>/", cabinet.document_download, name="document"),
-    path("contracts/<contract_number:number>/pay/", payments.pay, name="pay"),
-    path("contracts/<contract_number:number>/", cabinet.contract_finances, name="contract"),
+    path("contracts/<finances_number:number>/documents/<id:document_id>/", cabinet.document_download, name="document"),
+    path("contracts/<finances_number:number>/pay/", payments.pay, name="pay"),
+    path("contracts/<finances_number:number>/", cabinet.contract_finances, name="contract"),
 ]
