@@ -132,6 +132,8 @@ class Membership(models.Model):
     role = models.CharField(_("роль"), max_length=10, choices=Role.choices, default=Role.MEMBER)
     # Administrators always may; for members the organisation's administrator decides.
     may_submit_readings = models.BooleanField(_("может передавать показания"), default=False)
+    # Balances, charges, payments and the organisation's documents (billing.access); administrators always see them.
+    may_see_finances = models.BooleanField(_("видит начисления и документы"), default=False)
     created_at = models.DateTimeField(_("добавлен"), auto_now_add=True)
 
     class Meta:

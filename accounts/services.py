@@ -442,6 +442,22 @@ def membership_set_may_submit_readings(
     return membership
 
 
+def membership_set_may_see_finances(
+    *, actor: User, organisation_id: int, membership_id: int, allowed: bool
+) -> Membership:
+    """An administrator lets a member see the organisation's balances, charges and documents, or stops them.
+
+    Administrators always may (billing.access); the flag matters for members only.
+    """
+    with transaction.atomic():
+        organisation = _lock_organisation_as_admin(actor, organisation_id)
+        membership = Membership.objects.get(pk=membership_id, organisation=organisation)
+        if membership.may_see_finances != allowed:
+            membership.may_see_finances = allowed
+            membership.save(update_fields=["may_see_finances"])
+    return membership
+
+
 def membership_remove(*, actor: User, organisation_id: int, membership_id: int) -> None:
     """An administrator removes a colleague; access ends with their next request."""
     with transaction.atomic():

@@ -73,6 +73,11 @@ urlpatterns = [
         name="organisation_member_readings",
     ),
     path(
+        "organisations/<id:pk>/members/<id:membership_pk>/finances/",
+        views.organisation_member_finances,
+        name="organisation_member_finances",
+    ),
+    path(
         "organisations/<id:pk>/members/<id:membership_pk>/remove/",
         views.organisation_member_remove,
         name="organisation_member_remove",

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from accounts import selectors as account_selectors
 from appeals import selectors as appeal_selectors
+from billing import selectors as billing_selectors
 from contracts import selectors as contract_selectors
 
 
@@ -44,6 +45,7 @@ SECTIONS: list[Section] = [
     Section("appeals", "appeals/includes/cabinet_section.html", appeal_selectors.cabinet_section),
     Section("notifications", "notifications/cabinet_section.html", lambda user: {}),
     Section("contracts", "contracts/cabinet_section.html", contract_selectors.cabinet_section),
+    Section("billing", "billing/cabinet_section.html", billing_selectors.cabinet_section),
     Section("consents", "cabinet/sections/consents.html", consents_section),
 ]
 

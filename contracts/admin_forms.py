@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.validators import inn_is_valid, personal_account_is_valid
 from contracts.imports import ENTITY_LABELS, MAX_FILE_BYTES
+from contracts.imports.tables import MAX_ARCHIVE_BYTES, is_archive
 from contracts.models import ZONES_BY_TARIFF, Contract
 from contracts.validators import parse_zone_hours
 from core.uploads import XLSX, clean_file_name, detect_content_type
@@ -94,13 +95,17 @@ class BillingImportForm(forms.Form):
 
     file = forms.FileField(
         label=_("Файл из биллинга"),
-        help_text=_("CSV в кодировке UTF-8 (разделитель «;» или «,») или книга Excel XLSX, не больше %(limit)s.")
-        % {"limit": filesizeformat(MAX_FILE_BYTES)},
+        help_text=_(
+            "CSV в кодировке UTF-8 (разделитель «;» или «,») или книга Excel XLSX, не больше %(limit)s; документы — "
+            "архивом ZIP с описью manifest.csv, не больше %(archive)s."
+        )
+        % {"limit": filesizeformat(MAX_FILE_BYTES), "archive": filesizeformat(MAX_ARCHIVE_BYTES)},
     )
     entity = forms.ChoiceField(
         label=_("Что в файле"),
         required=False,
-        choices=[(AUTO, _("определить по заголовку")), *((k, v) for k, v in ENTITY_LABELS.items())],
+        # A callable: billing registers its entities when the apps are ready, after this module may be imported.
+        choices=lambda: [(BillingImportForm.AUTO, _("определить по заголовку")), *ENTITY_LABELS.items()],
     )
     dry_run = forms.BooleanField(label=_("Только проверить, ничего не сохранять"), required=False)
 
@@ -109,12 +114,19 @@ class BillingImportForm(forms.Form):
         name = clean_file_name(upload.name)
         if not upload.size:
             raise ValidationError(_("Файл «%(name)s» пустой."), params={"name": name})
-        if upload.size > MAX_FILE_BYTES:
+        archive = is_archive(upload)
+        if upload.size > (MAX_ARCHIVE_BYTES if archive else MAX_FILE_BYTES):
             raise ValidationError(
                 _("Файл «%(name)s» больше %(limit)s: разделите его на несколько."),
-                params={"name": name, "limit": filesizeformat(MAX_FILE_BYTES)},
+                params={"name": name, "limit": filesizeformat(MAX_ARCHIVE_BYTES if archive else MAX_FILE_BYTES)},
             )
         extension = name.rsplit(".", 1)[-1].lower()
+        if extension == "zip" or archive:
+            if not (extension == "zip" and archive):
+                raise ValidationError(
+                    _("Расширение файла «%(name)s» не соответствует его содержимому."), params={"name": name}
+                )
+            return upload
         is_xlsx = detect_content_type(upload) == XLSX
         if extension == "xlsx" and not is_xlsx:
             raise ValidationError(_("Файл «%(name)s» не является книгой Excel (XLSX)."), params={"name": name})
@@ -123,5 +135,5 @@ class BillingImportForm(forms.Form):
                 _("Расширение файла «%(name)s» не соответствует его содержимому."), params={"name": name}
             )
         if extension not in ("csv", "txt", "xlsx"):
-            raise ValidationError(_("Загрузите файл CSV или XLSX."))
+            raise ValidationError(_("Загрузите файл CSV или XLSX (документы — архивом ZIP с описью)."))
         return upload

@@ -309,6 +309,12 @@ def _coverage_warning_cache_key(today: date) -> str:
     return f"deadlines:coverage-warning:{today.isoformat()}"
 
 
+def term_end(term: Term, event_at: datetime) -> datetime:
+    """When a term (not tied to a rule of the table) that starts with `event_at` runs out, by the production
+    calendar: e.g. the 20 days a household debt warning gives (ПП 354 п. 119)."""
+    return _due_after(term, event_at)
+
+
 def _due_after(term: Term, event_at: datetime, *, extend: bool = False) -> datetime:
     tz = company_timezone()
 

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "deadlines",
     "appeals",
     "contracts",
+    "billing",
     "notifications",
     "pages",
     "cabinet",
@@ -406,6 +407,17 @@ NOTIFICATIONS_SWEEP_BATCH = env.int("NOTIFICATIONS_SWEEP_BATCH", default=10)
 # How SMS leave the portal: a dotted path to a notifications.sms.SmsBackend
 # subclass. The default only writes the message to the log.
 SMS_BACKEND = env.str("SMS_BACKEND", default="notifications.sms.LogSmsBackend")
+
+# --- Billing: online payments and notices (billing/) -------------------------
+# The payment provider (billing/payments/): the development provider inside the portal when DEBUG is on,
+# none otherwise (online payment is then off) until YooKassa is configured.
+PAYMENTS_PROVIDER = env.str(
+    "PAYMENTS_PROVIDER", default="billing.payments.development.DevelopmentProvider" if DEBUG else ""
+)
+YOOKASSA_SHOP_ID = env.str("YOOKASSA_SHOP_ID", default="")
+YOOKASSA_SECRET_KEY = env.str("YOOKASSA_SECRET_KEY", default="")
+# Days a household debt warning gives to pay (ПП 354 п. 119: 20), calendar days by the production calendar.
+BILLING_DEBT_PAYMENT_DAYS = env.int("BILLING_DEBT_PAYMENT_DAYS", default=20)
 SMS_SENDER_NAME = env.str("SMS_SENDER_NAME", default="")
 
 # Who is told at once when a new appeal arrives unassigned (in-app and email, per their
@@ -461,6 +473,12 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": 4 * 60},
     },
     # Readings: the window opened and nothing was submitted; a meter's verification is near (contracts/reminders.py).
+    # A new bill or document, a debt warning billing marked (billing/reminders.py).
+    "billing-notices-scan": {
+        "task": "billing.tasks.scan_billing_notices",
+        "schedule": env.int("BILLING_NOTICES_SCAN_SECONDS", default=5 * 60),
+        "options": {"expires": 4 * 60},
+    },
     "contracts-readings-reminder-scan": {
         "task": "contracts.tasks.scan_reading_reminders",
         "schedule": env.int("READINGS_REMINDER_SCAN_SECONDS", default=60 * 60),

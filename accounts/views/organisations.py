@@ -119,6 +119,24 @@ def organisation_member_readings(request, pk, membership_pk):
 
 @login_required
 @require_POST
+def organisation_member_finances(request, pk, membership_pk):
+    """An administrator lets a member see the organisation's balances and documents (allowed=1) or stops them."""
+    selectors.admin_membership_for(request.user, pk)
+    allowed = request.POST.get("allowed") == "1"
+    return _organisation_action(
+        request,
+        pk,
+        lambda: services.membership_set_may_see_finances(
+            actor=request.user, organisation_id=pk, membership_id=membership_pk, allowed=allowed
+        ),
+        _("Сотрудник видит начисления, оплаты и документы организации.")
+        if allowed
+        else _("Сотрудник больше не видит начисления, оплаты и документы организации."),
+    )
+
+
+@login_required
+@require_POST
 def organisation_member_remove(request, pk, membership_pk):
     return _organisation_action(
         request,

@@ -5,9 +5,9 @@ are in `columns.LAYOUTS` (and the README). `manage.py import_billing` and the ad
 two interfaces.
 """
 
-from .columns import ENTITY_LABELS, LAYOUTS
+from .columns import ENTITY_LABELS, LAYOUTS, register_layout
 from .report import CREATED, REFUSED, UNCHANGED, UPDATED, ImportReport, RowResult
-from .service import import_billing_file
+from .service import import_billing_file, register_importer
 from .tables import MAX_FILE_BYTES, FileRefused
 
 __all__ = [
@@ -22,4 +22,6 @@ __all__ = [
     "ImportReport",
     "RowResult",
     "import_billing_file",
+    "register_importer",
+    "register_layout",
 ]

@@ -296,6 +296,13 @@ ENTITY_LABELS = {
 }
 
 
+def register_layout(entity: str, label, columns: list[Column]) -> None:
+    """Another app's entity joins the import (billing's charges, payments, balances, documents): its columns
+    show on the admin page and in `--entity`, and a header may be recognised as it."""
+    LAYOUTS[entity] = columns
+    ENTITY_LABELS[entity] = label
+
+
 def detect_entity(header: list[str]) -> str | None:
     """The entity whose required columns the header has, when exactly one fits."""
     names = set(header)

@@ -20,7 +20,7 @@ from contracts.models import ZONES_BY_TARIFF, Contract, Meter, SupplyPoint
 
 from .columns import ENTITY_LABELS, LAYOUTS, CellError, detect_entity
 from .report import CREATED, REFUSED, UNCHANGED, UPDATED, ImportReport
-from .tables import FileRefused, read_table
+from .tables import FileRefused, open_archive, read_table
 
 logger = logging.getLogger(__name__)
 
@@ -41,17 +41,31 @@ def import_billing_file(fileobj, *, entity: str | None = None, dry_run: bool = F
     """Import one file (a binary file object); the report says what happened to every row."""
     report = ImportReport(dry_run=dry_run)
     now = now or timezone.now()
+    importer = None
     try:
         report.file_format, header, rows = read_table(fileobj)
+        if not entity and report.file_format == "zip":
+            entity = next((name for name, cls in IMPORTERS.items() if cls.archive_required), None)
         report.entity = _entity(header, entity)
         positions = _positions(header, report.entity)
         importer = IMPORTERS[report.entity](report, now=now, write=not dry_run)
+        if importer.archive_required != (report.file_format == "zip"):
+            raise FileRefused(
+                _("«%(label)s» загружаются архивом ZIP с описью manifest.csv и файлами, которые она называет.")
+                % {"label": ENTITY_LABELS[report.entity]}
+                if importer.archive_required
+                else _("Архив ZIP подходит только для документов; «%(label)s» загружаются файлом CSV или XLSX.")
+                % {"label": ENTITY_LABELS[report.entity]}
+            )
+        if importer.archive_required:
+            importer.archive = open_archive(fileobj)
         with transaction.atomic():
             importer.run(_parse(rows, positions, report.entity))
             if not report.rows:
                 raise FileRefused(_("В файле нет строк с данными, только заголовок."))
             if report.ok and not dry_run:
                 report.saved = True
+                transaction.on_commit(importer.committed)
             else:
                 transaction.set_rollback(True)
     except FileRefused as refused:
@@ -61,7 +75,15 @@ def import_billing_file(fileobj, *, entity: str | None = None, dry_run: bool = F
         logger.warning("billing import hit an integrity error", exc_info=True)
         report.rows, report.saved = [], False
         report.file_error = _("данные изменились во время загрузки (например, их правил сотрудник). Повторите.")
+    finally:
+        if importer is not None and not report.saved:
+            importer.discard()
     return report
+
+
+def register_importer(entity: str, importer) -> None:
+    """Another app's importer (a subclass of `Importer`) for an entity registered with `register_layout`."""
+    IMPORTERS[entity] = importer
 
 
 def _entity(header: list[str], entity: str | None) -> str:
@@ -160,6 +182,9 @@ def bulk_update(model, objects: list, field_names: list[str]) -> None:
 
 class _Importer:
     model = None
+    # Documents come as a ZIP with a manifest (the archive is then `self.archive`); tables as CSV/XLSX.
+    archive_required = False
+    archive = None
     # Model attributes written from the file (compared to find unchanged rows).
     fields: tuple[str, ...] = ()
     # A column unique in the table besides billing_id: (column, message when another record has it).
@@ -239,6 +264,12 @@ class _Importer:
 
     def prefetch(self, rows):
         pass
+
+    def committed(self):
+        """After the import's transaction committed (the file was saved)."""
+
+    def discard(self):
+        """The file was not saved: undo what is outside the database (stored files)."""
 
     def check(self, row: ParsedRow, current):
         pass
@@ -424,5 +455,7 @@ class MeterImporter(_Importer):
             **{name: v[name] for name in self.fields if name != "supply_point_id"},
         }
 
+
+Importer = _Importer
 
 IMPORTERS = {"contracts": ContractImporter, "supply_points": SupplyPointImporter, "meters": MeterImporter}

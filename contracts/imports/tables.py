@@ -9,6 +9,7 @@ that reaches a person: binary junk, an empty file, a huge cell, a broken workboo
 import csv
 import datetime
 import io
+import zipfile
 from collections.abc import Iterator
 from decimal import Decimal
 
@@ -19,6 +20,11 @@ from core.uploads import XLSX, detect_content_type
 # A billing export of 100,000 accounts is about 15 MB as CSV; the limit leaves room for growth.
 MAX_FILE_BYTES = 40 * 1024 * 1024
 MAX_ROWS = 300_000
+# A ZIP of documents with its manifest (billing's monthly bills): bigger than a table, so its own limits.
+MAX_ARCHIVE_BYTES = 1024 * 1024 * 1024
+MAX_ARCHIVE_ENTRIES = 200_000
+MAX_ARCHIVE_UNPACKED = 2 * 1024 * 1024 * 1024
+MANIFEST_NAMES = ("manifest.csv", "manifest.xlsx")
 # csv's own limit, raised from its 128 KiB default would only let junk through: a cell is at most a few
 # hundred characters; a longer one means a broken file (an unclosed quote swallows the rest).
 _CSV_FIELD_LIMIT = 100_000
@@ -45,6 +51,8 @@ def read_table(fileobj) -> tuple[str, list[str], Iterator[tuple[int, list[Cell]]
     fileobj.seek(0)
     if size == 0:
         raise FileRefused(_("Файл пустой."))
+    if is_archive(fileobj):
+        return "zip", *read_manifest(fileobj, size)
     if size > MAX_FILE_BYTES:
         raise FileRefused(
             _("Файл больше %(limit)d МБ: разделите его на несколько.") % {"limit": MAX_FILE_BYTES // (1024 * 1024)}
@@ -60,6 +68,46 @@ def read_table(fileobj) -> tuple[str, list[str], Iterator[tuple[int, list[Cell]]
     while names and not names[-1]:
         names.pop()
     return kind, names, _data_rows(rows, len(names))
+
+
+def is_archive(fileobj) -> bool:
+    """A plain ZIP (not an Excel book, which is a ZIP too): a documents archive with its manifest."""
+    fileobj.seek(0)
+    head = fileobj.read(4)
+    fileobj.seek(0)
+    return head == b"PK\x03\x04" and detect_content_type(fileobj) != XLSX
+
+
+def read_manifest(fileobj, size: int):
+    """(header, rows) of the archive's manifest; `open_archive` gives the files it names."""
+    if size > MAX_ARCHIVE_BYTES:
+        raise FileRefused(
+            _("Архив больше %(limit)d МБ: разделите его на несколько.") % {"limit": MAX_ARCHIVE_BYTES // (1024 * 1024)}
+        )
+    archive = open_archive(fileobj)
+    names = {info.filename for info in archive.infolist()}
+    manifest = next((n for n in MANIFEST_NAMES if n in names), None)
+    if manifest is None:
+        raise FileRefused(_("В архиве нет описи manifest.csv (или manifest.xlsx) в корне архива."))
+    inner = io.BytesIO(archive.read(manifest))
+    rows = _xlsx_rows(inner) if manifest.endswith(".xlsx") else _csv_rows(inner.read())
+    _header_number, header = _first_nonempty(rows)
+    names = [str(cell or "").strip().lstrip("\ufeff").lower() for cell in header]
+    while names and not names[-1]:
+        names.pop()
+    return names, _data_rows(rows, len(names))
+
+
+def open_archive(fileobj) -> zipfile.ZipFile:
+    fileobj.seek(0)
+    try:
+        archive = zipfile.ZipFile(fileobj)
+        infos = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError):
+        raise FileRefused(_("Архив ZIP не удалось прочитать: файл повреждён.")) from None
+    if len(infos) > MAX_ARCHIVE_ENTRIES or sum(i.file_size for i in infos) > MAX_ARCHIVE_UNPACKED:
+        raise FileRefused(_("В архиве слишком много файлов или они слишком большие: разделите его на несколько."))
+    return archive
 
 
 def _first_nonempty(rows):

@@ -11,6 +11,7 @@ import json
 import os
 import shutil
 import subprocess
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -38,6 +39,7 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 NOT_PAGES = {
     "sitemap", "robots_txt", "healthz", "set_language", "pages:news_rss", "pages:news_atom",
     "pages:news_image", "pages:document_download", "appeals:attachment", "accounts:personal_data_export",
+    "billing:document", "billing:notification",
     "accounts:logout", "admin:logout", "admin:jsi18n", "admin:view_on_site", "admin:autocomplete",
     "contracts:application_document", "contracts:application_draft", "contracts:application_signed",
     "admin:contracts_contractapplication_document", "admin:contracts_contractapplication_file",
@@ -149,9 +151,24 @@ def _demo_data(settings, tmp_path):
     )
     applications.application_add_documents(resident_application.pk, actor=resident, files=checked(), now=now)
 
+    from billing.services.payments import payment_start
+
+    settings.PAYMENTS_PROVIDER = "billing.payments.development.DevelopmentProvider"
+    resident_account = Contract.objects.filter(bindings__user=resident, bindings__unbound_at__isnull=True).first()
+    payment = payment_start(user=resident, number=resident_account.number, amount=Decimal("100.00"),
+                            return_url_for=lambda p: "http://testserver/")  # fmt: skip
+    organisation_contract = Contract.objects.filter(bindings__organisation=organisation).order_by("pk").first()
+    billing_ids = {
+        "billing:contract": resident_account.number,
+        "billing:pay": resident_account.number,
+        "payment_uuid": payment.uuid,
+        "provider_id": payment.provider_payment_id,
+    }
+
     ids = {
         "resident": {
             **contract_and_meter(bindings__user=resident),
+            **billing_ids,
             "number": registered.number,
             "appeals:reply": waiting.number,
             "appeals:rate": answered.number,
@@ -160,8 +177,14 @@ def _demo_data(settings, tmp_path):
             "accounts:consent_withdraw": Consent.objects.filter(user=resident).first().pk,
             "application_id": resident_application.pk,
         },
-        "organisation": {**contract_and_meter(bindings__organisation=organisation), "number": org_appeal.number,
-                         "application_id": org_application.pk},
+        "organisation": {
+            **contract_and_meter(bindings__organisation=organisation),
+            "number": org_appeal.number,
+            "application_id": org_application.pk,
+            "organisation_id": organisation.pk,
+            "billing:contract": organisation_contract.number,
+            "billing:pay": organisation_contract.number,
+        },
         "any": {
             "path": "pokazaniya",
             "kind": "conclude",

@@ -60,6 +60,9 @@ PUBLIC_URL_NAMES = {
     "pages:appeal_status",
     "sitemap",
     "robots_txt",
+    # The payment provider's notifications (webhooks): the provider has no session; each is checked by fetching
+    # the payment back from the provider's API (billing.services.payments).
+    "billing:notification",
     # Django admin's own login, and its logout (which only ends a session, if any).
     "admin:login",
     "admin:logout",
@@ -73,6 +76,7 @@ OBJECT_URLS = {
     "accounts:organisation_member_role": lambda o: {"pk": o["org"], "membership_pk": o["member"]},
     "accounts:organisation_member_remove": lambda o: {"pk": o["org"], "membership_pk": o["member"]},
     "accounts:organisation_member_readings": lambda o: {"pk": o["org"], "membership_pk": o["member"]},
+    "accounts:organisation_member_finances": lambda o: {"pk": o["org"], "membership_pk": o["member"]},
     "accounts:organisation_invitation_revoke": lambda o: {"pk": o["org"], "invitation_pk": o["invitation"]},
     "accounts:consent_withdraw": lambda o: {"pk": o["consent"]},
     "accounts:invitation_accept_mine": lambda o: {"pk": o["invitation"]},
@@ -107,7 +111,7 @@ def _dummy_kwargs(pattern):
         elif isinstance(converter, IntConverter):
             kwargs[key] = 999_999
         elif isinstance(converter, UUIDConverter):
-            kwargs[key] = uuid.uuid4()
+            kwargs[key] = uuid.UUID(int=999_999)  # the same in every xdist worker: collections must agree
         else:
             kwargs[key] = "x"
     return kwargs

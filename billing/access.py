@@ -1,0 +1,101 @@
+"""Who may see a contract's money and papers, and pay: the only way to fetch billing's objects for a customer.
+
+It leans on `contracts.access`: a contract bound to the person is theirs in full; a contract bound to an
+organisation shows its finances to the organisation's administrators and to the members their administrator
+allowed (`Membership.may_see_finances`) — a member who may see the contract may still not see its debts.
+Anything else is a 404 (never a 403 that would confirm it exists).
+"""
+
+import uuid
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+
+from accounts.models import Membership, Organisation
+from billing.models import Document, OnlinePayment
+from contracts import access as contracts_access
+from contracts.models import Contract
+
+
+def finance_organisation_ids(user) -> list[int]:
+    if contracts_access._anonymous(user):
+        return []
+    return list(
+        Membership.objects.filter(user=user)
+        .filter(Q(role=Membership.Role.ADMIN) | Q(may_see_finances=True))
+        .values_list("organisation_id", flat=True)
+    )
+
+
+def finance_organisations_for(user) -> QuerySet:
+    """The organisations whose finances the user sees, each with `contracts_count` (its bound contracts): one query."""
+    if contracts_access._anonymous(user):
+        return Organisation.objects.none()
+    allowed = Q(memberships__role=Membership.Role.ADMIN) | Q(memberships__may_see_finances=True)
+    return Organisation.objects.filter(Q(memberships__user=user) & allowed).annotate(
+        contracts_count=Count("contract_bindings", filter=Q(contract_bindings__unbound_at__isnull=True), distinct=True)
+    )
+
+
+def _scope(user, prefix: str, organisation_ids=None) -> Q:
+    active = {f"{prefix}bindings__unbound_at__isnull": True}
+    scope = Q(**active, **{f"{prefix}bindings__user": user})
+    organisations = finance_organisation_ids(user) if organisation_ids is None else organisation_ids
+    if organisations:
+        scope |= Q(**active, **{f"{prefix}bindings__organisation_id__in": organisations})
+    return scope
+
+
+def contracts_with_finances_for(user) -> QuerySet:
+    """Contracts whose balance, charges, payments and documents the user may see (and pay)."""
+    if contracts_access._anonymous(user):
+        return Contract.objects.none()
+    # One active binding per contract (a unique constraint): the join never duplicates a row.
+    return Contract.objects.filter(_scope(user, ""))
+
+
+def personal_contracts_for(user) -> QuerySet:
+    """The contracts bound to the person themselves (their own accounts): theirs in full."""
+    if contracts_access._anonymous(user):
+        return Contract.objects.none()
+    return Contract.objects.filter(bindings__user=user, bindings__unbound_at__isnull=True)
+
+
+def access_contract_finances(user, number: str) -> Contract:
+    contract = contracts_with_finances_for(user).filter(number=number).first()
+    if contract is None:
+        raise Http404
+    return contract
+
+
+def access_document_for_customer(user, number: str, document_id) -> Document:
+    document = (
+        Document.objects.filter(_scope(user, "contract__"), contract__number=number, pk=document_id)
+        .select_related("contract")
+        .first()
+        if not contracts_access._anonymous(user)
+        else None
+    )
+    if document is None:
+        raise Http404
+    return document
+
+
+def access_online_payment_for_customer(user, payment_uuid) -> OnlinePayment:
+    try:
+        key = uuid.UUID(str(payment_uuid))
+    except ValueError:
+        raise Http404 from None
+    if contracts_access._anonymous(user):
+        raise Http404
+    payment = OnlinePayment.objects.filter(_scope(user, "contract__"), uuid=key).select_related("contract").first()
+    if payment is None:
+        raise Http404
+    return payment
+
+
+def access_organisation_finances(user, organisation_id) -> Organisation:
+    """An organisation whose finances the user may see: its administrator or a member allowed to."""
+    if int(organisation_id) not in finance_organisation_ids(user):
+        raise Http404
+    return Organisation.objects.get(pk=organisation_id)

@@ -1,0 +1,68 @@
+"""Payment providers behind one small interface (the shape of `notifications.sms`).
+
+settings.PAYMENTS_PROVIDER names the class (a dotted path): `billing.payments.development.DevelopmentProvider`
+— a provider inside the portal whose checkout page lets you choose success or failure, the default when
+DEBUG is on (`make run`, tests) — or `billing.payments.yookassa.YooKassaProvider` (YOOKASSA_SHOP_ID,
+YOOKASSA_SECRET_KEY). Empty: online payment is off and the cabinet says so.
+
+A provider creates a payment (with an idempotence key, so a retried request never creates two), fetches a
+payment back from its API, and reads a notification (webhook) only far enough to name the payment: the
+notification itself is never trusted — `billing.services.payments` fetches the payment and believes the API.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+SUCCEEDED, CANCELED, PENDING = "succeeded", "canceled", "pending"
+
+
+class ProviderError(Exception):
+    """The provider could not be reached or refused the request; the payment stays as it was."""
+
+
+class NotificationRefused(Exception):
+    """A notification that is not one (bad JSON, no payment id)."""
+
+
+@dataclass(frozen=True)
+class ProviderPayment:
+    id: str
+    status: str  # pending, waiting_for_capture, succeeded, canceled (YooKassa's words)
+    amount: Decimal
+    currency: str = "RUB"
+    confirmation_url: str = ""
+    metadata: dict = field(default_factory=dict)
+
+
+class PaymentProvider:
+    name = ""
+    # Where the pay form's POST is redirected to: the page's CSP form-action must allow it (browsers check
+    # form-action on the redirect after a form submission too).
+    checkout_origins: tuple[str, ...] = ()
+
+    def create(self, *, amount: Decimal, description: str, return_url: str, idempotence_key: str,
+               metadata: dict) -> ProviderPayment:  # fmt: skip
+        raise NotImplementedError
+
+    def fetch(self, provider_payment_id: str) -> ProviderPayment:
+        raise NotImplementedError
+
+    def notification_payment_id(self, body: bytes) -> str:
+        raise NotImplementedError
+
+
+def provider_configured() -> bool:
+    return bool(getattr(settings, "PAYMENTS_PROVIDER", ""))
+
+
+def get_provider(name: str | None = None) -> PaymentProvider:
+    """The configured provider, or (for a notification or a payment made earlier) the one called `name`."""
+    if not provider_configured():
+        raise ProviderError("online payments are not configured (PAYMENTS_PROVIDER)")
+    provider = import_string(settings.PAYMENTS_PROVIDER)()
+    if name is not None and provider.name != name:
+        raise ProviderError(f"payment provider {name!r} is not the configured one")
+    return provider

@@ -1,0 +1,187 @@
+"""The cabinet's money pages: what a resident and an organisation see, access (404 for others), query counts."""
+
+import io
+import zipfile
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from accounts.models import Membership
+from accounts.tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+from billing.models import Document
+from contracts.tests.factories import ContractFactory, OrganisationContractFactory, bind
+
+from .builders import make_history
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def resident():
+    user = UserFactory()
+    contract = ContractFactory()
+    bind(contract, user=user)
+    make_history(contract)
+    return user, contract
+
+
+@pytest.fixture
+def organisation():
+    organisation = OrganisationFactory()
+    admin = UserFactory()
+    MembershipFactory(user=admin, organisation=organisation, role=Membership.Role.ADMIN)
+    contracts = []
+    for _ in range(3):
+        contract = OrganisationContractFactory()
+        bind(contract, organisation=organisation)
+        make_history(contract, months=6, balance=Decimal("-100.00"))
+        contracts.append(contract)
+    return organisation, admin, contracts
+
+
+def test_a_resident_sees_balance_charges_chart_payments_and_documents(client, resident):
+    user, contract = resident
+    client.force_login(user)
+    response = client.get(reverse("billing:contract", args=[contract.number]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'data-balance="debt"' in html and "1\xa0620,70" in html and "30.11.2026" in html
+    assert html.count("data-amount") == 24
+    assert 'id="consumption-data"' in html and "1474.62" in html
+    assert html.count("data-document=") == 24
+    assert 'data-pay-button' in html
+
+
+def test_the_contract_page_runs_a_constant_number_of_queries(client, resident, django_assert_max_num_queries):
+    user, contract = resident
+    client.force_login(user)
+    url = reverse("billing:contract", args=[contract.number])
+    # Session, user, memberships, contract, five billing reads, the inbox count, the session's save.
+    with django_assert_max_num_queries(13):
+        assert client.get(url).status_code == 200
+
+
+def test_a_document_downloads_as_a_private_attachment(client, resident):
+    user, contract = resident
+    client.force_login(user)
+    document = Document.objects.filter(contract=contract).first()
+    response = client.get(reverse("billing:document", args=[contract.number, document.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert "attachment" in response["Content-Disposition"]
+    assert response["Cache-Control"] == "private, no-store"
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+    with pytest.raises(NotImplementedError):
+        document.file.url  # noqa: B018 - never a public URL
+
+
+def test_others_get_404_on_every_url(client, resident, organisation):
+    user, contract = resident
+    organisation_obj, admin, org_contracts = organisation
+    document = Document.objects.filter(contract=contract).first()
+    org_document = Document.objects.filter(contract=org_contracts[0]).first()
+    urls = [
+        reverse("billing:contract", args=[contract.number]),
+        reverse("billing:pay", args=[contract.number]),
+        reverse("billing:document", args=[contract.number, document.pk]),
+        reverse("billing:document", args=[org_contracts[0].number, org_document.pk]),
+        # The right contract with another's document id.
+        reverse("billing:document", args=[contract.number, org_document.pk]),
+        reverse("billing:organisation", args=[organisation_obj.pk]),
+        reverse("billing:organisation_documents", args=[organisation_obj.pk]),
+    ]
+    stranger = UserFactory()
+    client.force_login(stranger)
+    for url in urls:
+        assert client.get(url).status_code == 404, url
+    # A member of the organisation not allowed to see its finances: contract visible, money not.
+    member = UserFactory()
+    MembershipFactory(user=member, organisation=organisation_obj, role=Membership.Role.MEMBER)
+    client.force_login(member)
+    for url in urls[3:]:
+        assert client.get(url).status_code == 404, url
+    assert client.get(reverse("contracts:detail", args=[org_contracts[0].number])).status_code == 200
+    # The resident does not see the organisation's, the organisation's admin not the resident's.
+    client.force_login(user)
+    for url in urls[3:]:
+        assert client.get(url).status_code == 404, url
+    client.force_login(admin)
+    for url in urls[:3]:
+        assert client.get(url).status_code == 404, url
+    client.logout()
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"], url
+
+
+def test_a_member_allowed_to_see_finances(client, organisation):
+    organisation_obj, _admin, contracts = organisation
+    member = UserFactory()
+    MembershipFactory(user=member, organisation=organisation_obj, may_see_finances=True)
+    client.force_login(member)
+    assert client.get(reverse("billing:contract", args=[contracts[0].number])).status_code == 200
+    assert client.get(reverse("billing:organisation", args=[organisation_obj.pk])).status_code == 200
+
+
+def test_the_administrator_grants_and_withdraws_the_right(client, organisation):
+    organisation_obj, admin, _contracts = organisation
+    member = UserFactory()
+    membership = MembershipFactory(user=member, organisation=organisation_obj)
+    client.force_login(admin)
+    url = reverse("accounts:organisation_member_finances", args=[organisation_obj.pk, membership.pk])
+    client.post(url, {"allowed": "1"})
+    membership.refresh_from_db()
+    assert membership.may_see_finances
+    client.post(url, {"allowed": "0"})
+    membership.refresh_from_db()
+    assert not membership.may_see_finances
+    # A member cannot grant it to themselves.
+    client.force_login(member)
+    client.post(url, {"allowed": "1"})
+    membership.refresh_from_db()
+    assert not membership.may_see_finances
+
+
+def test_the_organisation_summary_in_constant_queries(client, organisation, django_assert_max_num_queries):
+    organisation_obj, admin, _contracts = organisation
+    client.force_login(admin)
+    url = reverse("billing:organisation", args=[organisation_obj.pk])
+    with django_assert_max_num_queries(10) as captured:
+        response = client.get(url)
+    first = len(captured.captured_queries)
+    html = response.content.decode()
+    assert html.count('data-balance="advance"') == 3 and "300,00" in html
+    for _ in range(5):
+        contract = OrganisationContractFactory()
+        bind(contract, organisation=organisation_obj)
+        make_history(contract, months=2, documents=False)
+    with django_assert_max_num_queries(first):
+        assert client.get(url).content.decode().count("data-billing-contract") == 8
+
+
+def test_a_period_of_documents_as_one_archive(client, organisation):
+    organisation_obj, admin, _contracts = organisation
+    client.force_login(admin)
+    url = reverse("billing:organisation_documents", args=[organisation_obj.pk])
+    page = client.get(url)
+    assert page.status_code == 200 and 'type="month"' in page.content.decode()
+    response = client.get(url, {"first": "2026-09", "last": "2026-11"})
+    assert response.status_code == 200 and response["Content-Type"] == "application/zip"
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    names = archive.namelist()
+    assert len(names) == 9  # 3 contracts × 3 months
+    assert all(name.endswith(".pdf") and "/" in name for name in names)
+    for bad in ({"first": "2026-13", "last": "2026-11"}, {"first": "2026-11", "last": "2026-09"},
+                {"first": "2020-01", "last": "2020-02"}):  # fmt: skip
+        response = client.get(url, bad)
+        assert response.status_code == 200 and "data-error" in response.content.decode(), bad
+
+
+def test_the_cabinet_home_shows_the_balance(client, resident):
+    user, contract = resident
+    client.force_login(user)
+    html = client.get(reverse("cabinet")).content.decode()
+    assert "data-cabinet-billing" in html and f'data-billing-contract="{contract.number}"' in html
+    overview = client.get(reverse("billing:overview")).content.decode()
+    assert f'data-billing-contract="{contract.number}"' in overview
