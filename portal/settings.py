@@ -143,6 +143,9 @@ if CACHE_URL:
     CACHES = {"default": env.cache_url_config(CACHE_URL)}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Rendered page fragments that are the same for everyone (the footer, the main menu: templates/includes/),
+# kept in each process: they change only with a deployment, which restarts the processes.
+CACHES["fragments"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "fragments"}
 
 # --- Accounts, passwords, sessions ----------------------------------------
 AUTH_USER_MODEL = "accounts.User"
