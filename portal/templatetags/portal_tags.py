@@ -28,7 +28,7 @@ def iso_datetime(value):
 
 @register.filter
 def crispy_field(field):
-    """`{{ form.x|crispy_field }}`: crispy-forms' `as_crispy_field` markup, without its templates (core/form_html.py)."""
+    """`{{ form.x|crispy_field }}`: crispy-forms' `as_crispy_field` markup without its templates (core/form_html)."""
     return render_field(field)
 
 
