@@ -46,8 +46,8 @@ def main(out):
                 continue
             p50 = [float(s["p50_ms"]) for s in c1.values()]
             ratios = [float(s["p50_ms"]) / float(floor[r]["p50_ms"]) for r, s in c1.items() if r in floor]
-            rps = [float(s["rps"]) for s in c8.values()]
-            p50_8 = [float(s["p50_ms"]) for s in c8.values()]
+            rps = [float(s["rps"]) for s in c8.values() if "rps" in s] or [0.0]
+            p50_8 = [float(s["p50_ms"]) for s in c8.values() if "p50_ms" in s] or [0.0]
             bad = sum(int(v) for s in [*c1.values(), *c8.values()] for k, v in s.items()
                       if k.startswith("status_") and k[7] not in "23")
             loads = [float(s.get("load", 0)) for s in c1.values()]
