@@ -62,11 +62,16 @@ def _plain_static_storage(settings):
 def _process_local_cache(settings):
     # Rate limits count in the cache, and tests clear it. With a shared Redis, two
     # xdist workers would clear each other's counters mid-test: give each test its own.
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}}
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"},
+        "fragments": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "fragments"},
+    }
     yield
-    from django.core.cache import cache
+    from django.core.cache import cache, caches
 
     cache.clear()
+    # Rendered fragments (the footer, the menu) hold settings a test may change: none outlives its test.
+    caches["fragments"].clear()
 
 
 @pytest.fixture(autouse=True)

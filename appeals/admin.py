@@ -21,7 +21,7 @@ from appeals.admin_actions import WORK_ACTIONS
 from appeals.forms import StaffRegisterForm
 from appeals.models import Appeal
 from appeals.views import serve_attachment
-from core.admin import choice_labels
+from core.choices import choice_label
 from core.forms import add_service_error
 from core.paginators import CappedCountPaginator
 from deadlines import services as deadline_services
@@ -84,12 +84,6 @@ class AssigneeFilter(admin.SimpleListFilter):
         return selectors.queue_by_assignee(queryset, self.value(), request.user)
 
 
-def _label(obj, field: str) -> str:
-    """A choice's label: from the page's one map when the changelist made it, else the model's own."""
-    labels = getattr(obj, "labels", None)
-    return labels[field] if labels else getattr(obj, f"get_{field}_display")()
-
-
 class ContractFilter(admin.SimpleListFilter):
     """Appeals about one contract or personal account (`?contract=<number>`), reached from an appeal's page.
 
@@ -119,11 +113,6 @@ class AppealChangeList(ChangeList):
         rows = list(self.result_list)
         if not rows:
             return
-        # `get_FOO_display()` hashes the field's whole (lazily translated) choices on every call:
-        # for 50 rows and three fields that was most of the page's Python time. One map per field.
-        labels = {name: choice_labels(Appeal, name) for name in ("kind", "topic", "status")}
-        for row in rows:
-            row.labels = {name: labels[name].get(getattr(row, name), getattr(row, name)) for name in labels}
         now = timezone.now()
         days_left = deadline_services.working_days_left_each([r.due_at for r in rows], now=now)
         for row, left in zip(rows, days_left, strict=True):
@@ -202,7 +191,7 @@ class AppealAdmin(admin.ModelAdmin):
     @admin.display(description=gettext_lazy("статус"), ordering="status")
     def status_label(self, obj):
         return format_html('<span class="appeal-status appeal-status-{}">{}</span>', obj.status,
-                           _label(obj, "status"))
+                           choice_label(obj, "status"))
 
     @admin.display(description=gettext_lazy("срок ответа"), ordering="due_at")
     def due(self, obj):
@@ -217,7 +206,7 @@ class AppealAdmin(admin.ModelAdmin):
 
     @admin.display(description=gettext_lazy("вид, тема"), ordering="kind")
     def kind_topic(self, obj):
-        return format_html("{}<br><small>{}</small>", _label(obj, "kind"), _label(obj, "topic"))
+        return format_html("{}<br><small>{}</small>", choice_label(obj, "kind"), choice_label(obj, "topic"))
 
     # --- permissions: never deleted, status never edited ---------------------------------
 

@@ -57,11 +57,7 @@ def appeal_page_for_customer(user, number: str) -> AppealPage:
         .exclude(kind=AppealEvent.Kind.MESSAGE)
         .order_by("created_at", "id")
     )
-    messages = list(
-        access.messages_visible_to_customer(appeal)
-        .select_related("author")
-        .order_by("created_at", "id")
-    )
+    messages = list(access.messages_visible_to_customer(appeal).order_by("created_at", "id"))
     files = list(access.files_visible_to_customer(appeal))
     by_message = {}
     for attachment in files:

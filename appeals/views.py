@@ -105,19 +105,22 @@ def _detail_context(request, number, **forms):
     page = selectors.appeal_page_for_customer(request.user, number)
     appeal = page.appeal
     now = timezone.now()
+    can_reply, can_write = workflow.can_reply(appeal), workflow.can_write(appeal)
+    can_rate, can_reopen = workflow.can_rate(appeal), workflow.can_reopen(appeal, now)
+    # Each action's form only when the page shows it (a form sent back with errors always is).
     context = {
         "page": page,
         "appeal": appeal,
-        "can_reply": workflow.can_reply(appeal),
-        "can_write": workflow.can_write(appeal),
+        "can_reply": can_reply,
+        "can_write": can_write,
         "can_withdraw": workflow.can_withdraw(appeal),
-        "can_rate": workflow.can_rate(appeal),
-        "can_reopen": workflow.can_reopen(appeal, now),
-        "info_request": page.info_request if workflow.can_reply(appeal) else None,
+        "can_rate": can_rate,
+        "can_reopen": can_reopen,
+        "info_request": page.info_request if can_reply else None,
         "due_explanation": selectors.due_explanation(page),
-        "reply_form": forms.get("reply_form") or ReplyForm(appeal=appeal),
-        "rate_form": forms.get("rate_form") or RateForm(),
-        "reopen_form": forms.get("reopen_form") or ReopenForm(appeal=appeal),
+        "reply_form": forms.get("reply_form") or (ReplyForm(appeal=appeal) if can_write else None),
+        "rate_form": forms.get("rate_form") or (RateForm() if can_rate else None),
+        "reopen_form": forms.get("reopen_form") or (ReopenForm(appeal=appeal) if can_reopen else None),
         "answers": [e for e in page.events if e.kind == e.Kind.ANSWER],
     }
     return context

@@ -20,7 +20,7 @@ from billing import access
 from billing.formatting import Formatter
 from billing.models import Balance, Charge, Document, OnlinePayment, Payment
 from contracts.models import Contract
-from core.admin import choice_labels
+from core.choices import choice_labels
 
 MONTHS = 24
 # An organisation's summary shows this many contracts a page.

@@ -21,7 +21,8 @@ from contracts import application_workflow as workflow
 from contracts import selectors_applications
 from contracts.models_applications import ContractApplication, RequiredDocument
 from contracts.services import application_staff as staff
-from core.admin import SafeChangeList, choice_labels
+from core.admin import SafeChangeList
+from core.choices import choice_labels
 from core.paginators import CappedCountPaginator
 from core.private_files import serve_private
 from deadlines import services as deadline_services

@@ -86,12 +86,3 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-
-def choice_labels(model, field_name: str) -> dict:
-    """{value: label} of a field's choices, translated once, for a list page that shows many rows.
-
-    `get_FOO_display()` rebuilds and hashes the whole (lazily translated) choices list on every
-    call; a changelist of 50 rows with three such columns spent most of its Python time there.
-    """
-    return {value: str(label) for value, label in model._meta.get_field(field_name).flatchoices}

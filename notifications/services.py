@@ -19,7 +19,7 @@ from functools import partial
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import BooleanField, CharField, F, Value
 from django.utils import timezone
 
 from notifications.errors import PermanentDeliveryError, ServerUnavailableError, TemporaryDeliveryError
@@ -77,18 +77,15 @@ def notify(
     event_type = get_event_type(event)
     legally_required = legally_required or event_type.legally_required
     now = now or timezone.now()
-    chosen = _channels_for(recipient, event_type, channels, legally_required)
-    if not chosen:
-        return []
-    already = set(
-        Notification.objects.filter(dedup_key=dedup_key, channel__in=chosen).values_list("channel", flat=True)
-    )
-    chosen = [c for c in chosen if c not in already]
-    if not chosen:
-        return []
-
-    language = _language_for(recipient)
     is_user = not isinstance(recipient, Address)
+    if is_user and not recipient.is_active and not legally_required:
+        return []
+    preferences, language = _switches_and_language(recipient, event_type.key)
+    chosen = _channels_for(recipient, event_type, channels, legally_required, preferences)
+    if not chosen:
+        return []
+    # No lookup of the key first: a new key (nearly every call) is simply inserted, and a key written
+    # before makes the insert fail on the unique constraint, after which _insert_new keeps the rest.
     name = recipient.get_short_name() if is_user else recipient.name
     message = render_message(
         event_type, context, language=language, recipient_name=name, link=link, recipient_has_account=is_user
@@ -129,7 +126,7 @@ def notify(
 
 
 def _insert_new(rows: list[Notification]) -> list[Notification]:
-    """Insert the rows in one statement; if a concurrent writer took a key meanwhile, keep the others."""
+    """Insert the rows in one statement; if a key was written before (a retry, a concurrent writer), keep the others."""
     try:
         with transaction.atomic():
             return Notification.objects.bulk_create(rows)
@@ -147,18 +144,32 @@ def _insert_new(rows: list[Notification]) -> list[Notification]:
     return created
 
 
-def _channels_for(recipient, event_type: EventType, channels, legally_required: bool) -> list[str]:
+def _switches_and_language(recipient, event_key: str) -> tuple[dict, str]:
+    """A person's switches for one event ({channel: enabled}) and the language of their notices, in one query."""
+    if isinstance(recipient, Address):
+        return {}, recipient.language or settings.LANGUAGE_CODE
+    switches = NotificationPreference.objects.filter(user=recipient, event=event_key).values_list(
+        "channel", "enabled", Value("switch", output_field=CharField())
+    )
+    profile = NotificationProfile.objects.filter(user=recipient).values_list(
+        "language", Value(True, output_field=BooleanField()), Value("language", output_field=CharField())
+    )
+    preferences, language = {}, ""
+    for value, enabled, row in switches.union(profile, all=True):
+        if row == "language":
+            language = value
+        else:
+            preferences[value] = enabled
+    return preferences, language or settings.LANGUAGE_CODE
+
+
+def _channels_for(recipient, event_type: EventType, channels, legally_required: bool, preferences) -> list[str]:
     candidates = [c for c in (channels if channels is not None else event_type.channels) if c in event_type.channels]
     if isinstance(recipient, Address):
         # Visitors have no inbox and no preferences: the event's defaults reach them.
         wanted = [c for c in candidates if c in event_type.default_channels and c != Channel.INAPP]
         return [c for c in wanted if (c != Channel.EMAIL or recipient.email) and (c != Channel.SMS or recipient.phone)]
 
-    if not recipient.is_active and not legally_required:
-        return []
-    preferences = dict(
-        NotificationPreference.objects.filter(user=recipient, event=event_type.key).values_list("channel", "enabled")
-    )
     result = []
     for channel in candidates:
         default = channel in event_type.default_channels

@@ -74,6 +74,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "accounts.middleware.AbsoluteSessionLifetimeMiddleware",
+    # Saves an active session at most once a minute (SESSION_RENEW_SECONDS) instead of on every request.
+    "accounts.middleware.SessionRenewalMiddleware",
     "portal.middleware.ExplicitLanguageMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -142,6 +144,9 @@ if CACHE_URL:
     CACHES = {"default": env.cache_url_config(CACHE_URL)}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Rendered page fragments that are the same for everyone (the footer, the main menu: templates/includes/),
+# kept in each process: they change only with a deployment, which restarts the processes.
+CACHES["fragments"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "fragments"}
 
 # --- Accounts, passwords, sessions ----------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -169,10 +174,12 @@ LOGIN_REDIRECT_URL = "cabinet"
 LOGOUT_REDIRECT_URL = "home"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # a day: links in mail are single-use anyway
 
-# Idle sessions end after 30 minutes (the cookie is renewed on every request);
-# AbsoluteSessionLifetimeMiddleware ends any session 12 hours after login.
+# Idle sessions end after 30 minutes: SessionRenewalMiddleware renews an active session (and its
+# cookie) at most once a minute rather than writing it on every request (issue 11: three queries a
+# page); AbsoluteSessionLifetimeMiddleware ends any session 12 hours after login.
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_RENEW_SECONDS = env.int("SESSION_RENEW_SECONDS", default=60)
 SESSION_ABSOLUTE_LIFETIME = env.int("SESSION_ABSOLUTE_SECONDS", default=12 * 60 * 60)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

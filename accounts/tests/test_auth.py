@@ -6,7 +6,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts import services
-from accounts.middleware import SESSION_STARTED_KEY
+from accounts.middleware import RENEWED_KEY, SESSION_STARTED_KEY
 from accounts.models import User
 from accounts.tests.conftest import last_link
 from accounts.tests.factories import DEFAULT_PASSWORD, UserFactory
@@ -158,8 +158,52 @@ class TestLogin:
 class TestSessions:
     def test_idle_and_absolute_limits(self, settings):
         assert settings.SESSION_COOKIE_AGE == 30 * 60
-        assert settings.SESSION_SAVE_EVERY_REQUEST is True
+        assert settings.SESSION_RENEW_SECONDS == 60
         assert settings.SESSION_ABSOLUTE_LIFETIME == 12 * 60 * 60
+
+    def _expire_date(self, client):
+        from django.contrib.sessions.models import Session
+
+        return Session.objects.get(session_key=client.session.session_key).expire_date
+
+    def test_an_active_session_is_renewed_at_most_once_a_minute(self, client, django_assert_num_queries):
+        UserFactory(email="ok@example.ru")
+        login(client, "ok@example.ru")
+        first = self._expire_date(client)
+        # Within the minute after the last renewal a page writes nothing: the session stays as it was.
+        client.get(reverse("cabinet"))
+        assert self._expire_date(client) == first
+        assert "sessionid" not in client.get(reverse("cabinet")).cookies
+        # A minute later the next page renews it: a later expiry, a fresh cookie.
+        session = client.session
+        session[RENEWED_KEY] = time.time() - 61
+        session.save()
+        before = self._expire_date(client)
+        response = client.get(reverse("cabinet"))
+        assert response.cookies["sessionid"]["max-age"] == 30 * 60
+        assert self._expire_date(client) >= before
+        assert time.time() - client.session[RENEWED_KEY] < 5
+
+    def test_a_session_idle_for_half_an_hour_has_ended(self, client):
+        from datetime import timedelta
+
+        from django.contrib.sessions.models import Session
+        from django.utils import timezone
+
+        UserFactory(email="ok@example.ru")
+        login(client, "ok@example.ru")
+        assert client.get(reverse("cabinet")).status_code == 200
+        # Its last renewal was 30 minutes ago: the stored session expired, the person logs in again.
+        Session.objects.filter(session_key=client.session.session_key).update(
+            expire_date=timezone.now() - timedelta(seconds=1)
+        )
+        response = client.get(reverse("cabinet"))
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("accounts:login"))
+
+    def test_a_visitor_without_a_session_gets_none(self, client):
+        response = client.get(reverse("home"))
+        assert "sessionid" not in response.cookies
 
     def test_session_ends_twelve_hours_after_login_however_active(self, client):
         UserFactory(email="ok@example.ru")

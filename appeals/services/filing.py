@@ -213,10 +213,9 @@ def appeal_submit(
     The same idempotency key returns the appeal it created the first time.
     """
     now = now_or(now)
-    if idempotency_key is not None:
-        existing = Appeal.objects.filter(idempotency_key=idempotency_key, author=author).first()
-        if existing is not None:
-            return existing, False
+    # A form sent again with its key (a double click, a reload) is not looked up first: nearly every
+    # key is new, and a repeated one fails the insert on its unique constraint (or meets the filing
+    # limit the first filing reached), after which the first filing is returned.
     if organisation is not None and not Membership.objects.filter(user=author, organisation=organisation).exists():
         raise ValidationError({"organisation": _("Вы не состоите в этой организации.")})
     # `contract`: the number of a contract bound to the author (filing personally) or to the organisation.
@@ -239,7 +238,7 @@ def appeal_submit(
             received_at=now, before=lambda: check_filing_rate(author=author, organisation=organisation, now=now),
         )
     except IntegrityError:
-        # The same form posted twice at the same moment: the other request won.
+        # The same form posted twice: the other request won.
         if idempotency_key is None:
             raise
         existing = Appeal.objects.filter(idempotency_key=idempotency_key, author=author).first()
@@ -247,6 +246,14 @@ def appeal_submit(
             # Someone else's key (a forged or replayed form): not an error worth a 500.
             raise ValidationError(_("Форма устарела. Обновите страницу и отправьте обращение ещё раз.")) from None
         return existing, False
+    except ValidationError as error:
+        # The repeat of a filing that reached the limit: that filing stands, the repeat is no new one.
+        limited = any(getattr(e, "code", None) == "rate_limited" for e in getattr(error, "error_list", []))
+        if idempotency_key is not None and limited:
+            existing = Appeal.objects.filter(idempotency_key=idempotency_key, author=author).first()
+            if existing is not None:
+                return existing, False
+        raise
     return appeal, True
 
 

@@ -1,5 +1,6 @@
 """An appeal about one of the customer's contracts: chosen when filing, seen and filtered by staff."""
 
+import re
 import uuid
 
 import pytest
@@ -77,7 +78,7 @@ def test_an_organisations_contract_goes_with_filing_for_the_organisation(client,
     contract("ЭС-000777", organisation=organisation, kind=Contract.Kind.SUPPLY)
     client.force_login(customer_a)
     page = client.get(NEW + "?contract=%D0%AD%D0%A1-000777").content.decode()
-    assert f'value="{organisation.pk}"  id="id_organisation_1" checked' in page
+    assert re.search(rf'value="{organisation.pk}"\s+id="id_organisation_1" checked', page)
     refused = client.post(NEW, form_data(contract="ЭС-000777", organisation=""))
     assert "Это договор организации" in refused.content.decode() and not Appeal.objects.exists()
     assert client.post(NEW, form_data(contract="ЭС-000777", organisation=str(organisation.pk))).status_code == 302

@@ -64,6 +64,16 @@ class TestFiling:
         assert first.pk == again.pk
         assert Appeal.objects.count() == 1
 
+    def test_the_repeat_of_the_filing_that_reached_the_limit_returns_that_filing(self, customer_a, settings):
+        settings.APPEALS_FILING_RATE_USER = "1/h"
+        key = uuid.uuid4()
+        first = submit(customer_a, idempotency_key=key)
+        assert submit(customer_a, idempotency_key=key).pk == first.pk
+        with pytest.raises(ValidationError) as refused:
+            submit(customer_a)  # a new filing is refused
+        assert refused.value.error_list[0].code == "rate_limited"
+        assert Appeal.objects.count() == 1
+
     def test_only_a_member_files_for_an_organisation(self, customer_a):
         organisation = OrganisationFactory()
         with pytest.raises(ValidationError) as refused:

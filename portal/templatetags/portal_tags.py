@@ -5,6 +5,9 @@ import datetime
 from django import template
 from django.utils import timezone
 
+from core.choices import choice_label as _choice_label
+from core.form_html import render_field, render_form
+
 register = template.Library()
 
 
@@ -21,3 +24,21 @@ def iso_datetime(value):
     if isinstance(value, datetime.date):
         return value.isoformat()
     return ""
+
+
+@register.filter
+def crispy_field(field):
+    """`{{ form.x|crispy_field }}`: crispy-forms' `as_crispy_field` markup without its templates (core/form_html)."""
+    return render_field(field)
+
+
+@register.filter
+def crispy_form(form):
+    """`{{ form|crispy_form }}`: crispy-forms' `|crispy` markup, without its templates (core/form_html.py)."""
+    return render_form(form)
+
+
+@register.filter
+def choice_label(obj, field_name):
+    """`{{ appeal|choice_label:"kind" }}`: what `get_kind_display` says, from one map per field (core/choices.py)."""
+    return _choice_label(obj, field_name)
