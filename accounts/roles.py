@@ -110,6 +110,8 @@ GROUP_PERMISSIONS: dict[str, list[str]] = {
         "notifications.change_reminderpolicy",
         # Supervisors decide on closure requests (152-ФЗ ст. 21 ч. 5).
         "accounts.change_closurerequest",
+        # The service-quality dashboard (monitoring/), every operator's figures.
+        "monitoring.view_dashboard",
     ],
     CONTENT_EDITORS: [
         "accounts.view_consentdocument",
@@ -141,6 +143,7 @@ GROUP_PERMISSIONS: dict[str, list[str]] = {
         "deadlines.change_deadlinerule",
         *_CONTRACTS_READ,
         *_CONTRACTS_EDIT,
+        "monitoring.view_dashboard",
     ],
 }
 

@@ -217,7 +217,7 @@ class TestListAndPage:
         client_a.get(url)
         # Session, user, organisations, the appeal, events, messages, files, the production calendar
         # (the due date explained), the notification bell, the session save (3).
-        with django_assert_num_queries(12) as captured:
+        with django_assert_num_queries(13) as captured:
             client_a.get(url)
         services.appeal_transition(appeal.pk, to="in_progress", actor=operator)
         for i in range(5):
@@ -272,7 +272,7 @@ class TestListAndPage:
         assert "Начисления исправлены." in page and "ответ.pdf" in page and "Оцените ответ" in page
         bad = client_a.post(reverse("appeals:rate", args=[appeal.number]), {"rating": "9"})
         assert bad.status_code == 400 and "rating" in bad.context["rate_form"].errors
-        client_a.post(reverse("appeals:rate", args=[appeal.number]), {"rating": "2", "comment": "Долго"})
+        client_a.post(reverse("appeals:rate", args=[appeal.number]), {"rating": "2", "solved": "no", "supply_rating": "4", "comment": "Долго"})
         appeal.refresh_from_db()
         assert appeal.rating == 2
         bad = client_a.post(reverse("appeals:reopen", args=[appeal.number]), {"comment": ""})
