@@ -60,7 +60,7 @@ def dashboard(request):
 def export(request, table, fmt):
     if fmt not in FORMATS:
         raise Http404
-    _form, valid, _personal, figures = _figures(request)
+    _form, _valid, _personal, figures = _figures(request)
     tables = build_tables(figures)
     if table not in tables:
         raise Http404

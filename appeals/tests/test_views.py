@@ -272,7 +272,9 @@ class TestListAndPage:
         assert "Начисления исправлены." in page and "ответ.pdf" in page and "Оцените ответ" in page
         bad = client_a.post(reverse("appeals:rate", args=[appeal.number]), {"rating": "9"})
         assert bad.status_code == 400 and "rating" in bad.context["rate_form"].errors
-        client_a.post(reverse("appeals:rate", args=[appeal.number]), {"rating": "2", "solved": "no", "supply_rating": "4", "comment": "Долго"})
+        client_a.post(reverse("appeals:rate", args=[appeal.number]), {
+            "rating": "2", "solved": "no", "supply_rating": "4", "comment": "Долго",
+        })
         appeal.refresh_from_db()
         assert appeal.rating == 2
         bad = client_a.post(reverse("appeals:reopen", args=[appeal.number]), {"comment": ""})

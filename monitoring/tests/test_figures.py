@@ -14,7 +14,7 @@ FEBRUARY = periods.period_for(periods.LAST_MONTH, TODAY)
 
 
 def test_periods():
-    assert FEBRUARY == periods.Period(date(2026, 2, 1), date(2026, 3, 1))
+    assert periods.Period(date(2026, 2, 1), date(2026, 3, 1)) == FEBRUARY
     assert FEBRUARY.previous() == periods.Period(date(2026, 1, 1), date(2026, 2, 1))
     quarter = periods.period_for(periods.QUARTER, TODAY)
     assert quarter == periods.Period(date(2026, 1, 1), date(2026, 4, 1))
