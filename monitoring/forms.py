@@ -6,7 +6,8 @@ from monitoring import periods
 
 
 class DashboardForm(forms.Form):
-    period = forms.ChoiceField(label=_("Период"), choices=periods.CHOICES, initial=periods.THIS_MONTH, required=False)
+    period = forms.ChoiceField(label=_("Период"), choices=periods.CHOICES, initial=periods.THIS_MONTH, required=False,
+                               widget=forms.RadioSelect)
     start = forms.DateField(label=_("С"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(label=_("По"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     operator = forms.ModelChoiceField(
