@@ -33,11 +33,12 @@ class Table:
 
 
 def _plain(cell):
+    """A cell as a file holds it: numbers stay numbers, everything else (lazy labels included) is text."""
     if cell is None:
         return ""
-    if isinstance(cell, Link):
-        return cell.text
-    return cell
+    if isinstance(cell, int | float):
+        return cell
+    return str(cell)
 
 
 def _dash(value):

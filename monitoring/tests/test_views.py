@@ -118,7 +118,7 @@ class TestPage:
 
         client.force_login(supervisor)
         client.get(URL, LAST_MONTH)
-        with django_assert_max_num_queries(20) as captured:
+        with django_assert_max_num_queries(25) as captured:
             client.get(URL, LAST_MONTH)
         for day in range(2, 26):
             submit(customer, now=msk(2, day), subject=f"Ещё {day}")
