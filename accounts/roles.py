@@ -124,6 +124,8 @@ GROUP_PERMISSIONS: dict[str, list[str]] = {
         "notifications.change_reminderpolicy",
         # Supervisors decide on closure requests (152-ФЗ ст. 21 ч. 5).
         "accounts.change_closurerequest",
+        # The service-quality dashboard (monitoring/), every operator's figures.
+        "monitoring.view_dashboard",
     ],
     CONTENT_EDITORS: [
         "accounts.view_consentdocument",
@@ -156,6 +158,7 @@ GROUP_PERMISSIONS: dict[str, list[str]] = {
         *_CONTRACTS_READ,
         *_CONTRACTS_EDIT,
         *_CONTRACT_APPLICATIONS_WORK,
+        "monitoring.view_dashboard",
     ],
 }
 

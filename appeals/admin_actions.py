@@ -14,7 +14,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from appeals import access, selectors, services
-from appeals.admin_forms import AnswerDraftForm, AnswerSendForm
+from appeals.admin_forms import (
+    AnswerDraftForm,
+    AnswerSendForm,
+    DecisionCancelForm,
+    DecisionDoneForm,
+    DecisionForm,
+)
 from appeals.forms import AssignForm, ExtendForm, RedirectForm, StaffMessageForm, TransitionForm
 
 
@@ -78,6 +84,22 @@ def _answer(appeal, user, data):
     return _("Ответ отправлен заявителю.")
 
 
+def _decision(appeal, user, data):
+    services.decision_record(appeal.pk, actor=user, action=data["decision_action"], description=data["description"],
+                             responsible=data["responsible"], due_on=data["due_on"], expected_version=data["version"])
+    return _("Решение записано. Заявитель видит его на странице обращения.")
+
+
+def _decision_done(appeal, user, data):
+    services.decision_complete(appeal.pk, data["decision"], actor=user, note=data["note"], done_on=data["done_on"])
+    return _("Решение отмечено выполненным; заявитель уведомлён.")
+
+
+def _decision_cancel(appeal, user, data):
+    services.decision_cancel(appeal.pk, data["decision"], actor=user, reason=data["reason"])
+    return _("Решение отменено.")
+
+
 # In the order the forms appear on the page.
 WORK_ACTIONS = {
     "assign": WorkAction(
@@ -114,6 +136,23 @@ WORK_ACTIONS = {
         ),
         _draft,
         _after_draft,
+    ),
+    "decision": WorkAction(
+        lambda appeal, request, data, files: DecisionForm(
+            data, initial=_initial(appeal, responsible=appeal.assignee_id or request.user.pk), prefix="decision",
+            responsible=selectors.assignees_for(request.user),
+        ),
+        _decision,
+    ),
+    "decision_done": WorkAction(
+        lambda appeal, request, data, files: DecisionDoneForm(
+            data, initial={"done_on": timezone.localdate()}, prefix="decision_done",
+        ),
+        _decision_done,
+    ),
+    "decision_cancel": WorkAction(
+        lambda appeal, request, data, files: DecisionCancelForm(data, prefix="decision_cancel"),
+        _decision_cancel,
     ),
     # Sent from the preview page: the draft exactly as previewed (its digest), with the letter.
     "answer": WorkAction(

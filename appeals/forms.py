@@ -171,8 +171,21 @@ class WithdrawForm(ShownStatusForm):
 class RateForm(ShownStatusForm):
     id_prefix = "rate"
     rating = forms.TypedChoiceField(
-        label=_("Оценка ответа"), coerce=int, choices=[(i, str(i)) for i in range(5, 0, -1)],
+        label=_("Как вы оцениваете ответ и работу с обращением?"), coerce=int,
+        choices=[(i, str(i)) for i in range(5, 0, -1)],
         widget=forms.RadioSelect, help_text=_("5 — отлично, 1 — очень плохо."),
+        error_messages={"required": _("Поставьте оценку от 1 до 5.")},
+    )
+    solved = forms.TypedChoiceField(
+        label=_("Ваш вопрос решён?"), choices=[("yes", _("да")), ("no", _("нет"))],
+        coerce=lambda value: value == "yes", widget=forms.RadioSelect,
+        error_messages={"required": _("Ответьте, решён ли вопрос: да или нет.")},
+    )
+    supply_rating = forms.TypedChoiceField(
+        label=_("Как вы оцениваете электроснабжение: надёжность и качество электроэнергии?"), coerce=int,
+        choices=[(i, str(i)) for i in range(5, 0, -1)],
+        widget=forms.RadioSelect, help_text=_("5 — отлично, 1 — очень плохо."),
+        error_messages={"required": _("Оцените электроснабжение от 1 до 5.")},
     )
     comment = forms.CharField(
         label=_("Комментарий"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})

@@ -163,6 +163,9 @@ class Appeal(models.Model):
     rating = models.PositiveSmallIntegerField(_("оценка"), null=True, blank=True, editable=False)
     rating_comment = models.TextField(_("комментарий к оценке"), blank=True, editable=False)
     rated_at = models.DateTimeField(_("оценено"), null=True, blank=True, editable=False)
+    # The company's first public word on the appeal (a message, a request for information, an extension,
+    # a redirect or the answer), set once by the service that records it: the dashboard's response times.
+    first_response_at = models.DateTimeField(_("первый ответ сотрудника"), null=True, blank=True, editable=False)
     reopened_count = models.PositiveSmallIntegerField(_("возобновлялось раз"), default=0, editable=False)
     closed_at = models.DateTimeField(_("закрыто"), null=True, blank=True, editable=False)
 
@@ -211,6 +214,22 @@ class Appeal(models.Model):
             ),
             # A visitor's status check and staff search by email.
             models.Index(fields=["contact_email"], name="appeal_contact_email"),
+            # The supervisors' dashboard (monitoring/selectors.py): each figure reads a period's rows of one
+            # of these, index-only (every column it needs is in the key), whatever the table's size.
+            models.Index(
+                fields=["registered_at", "assignee", "status", "topic", "kind", "reopened_count"],
+                name="appeal_figures_registered",
+            ),
+            models.Index(
+                fields=["answered_at", "assignee", "due_at", "registered_at"],
+                name="appeal_figures_answered",
+                condition=Q(answered_at__isnull=False),
+            ),
+            models.Index(
+                fields=["first_response_at", "assignee", "registered_at"],
+                name="appeal_figures_first_response",
+                condition=Q(first_response_at__isnull=False),
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -255,12 +274,20 @@ class AppealEvent(models.Model):
         REDIRECT = "redirect", _("перенаправление")
         ANSWER = "answer", _("ответ")
         RATING = "rating", _("оценка")
+        DECISION = "decision", _("принято решение по жалобе")
+        DECISION_DONE = "decision_done", _("решение выполнено")
+        DECISION_CANCELLED = "decision_cancel", _("решение отменено")
 
     # Kinds a customer may see in their appeal's history.
-    PUBLIC_KINDS = (Kind.TRANSITION, Kind.MESSAGE, Kind.EXTENSION, Kind.REDIRECT, Kind.ANSWER, Kind.RATING)
+    PUBLIC_KINDS = (
+        Kind.TRANSITION, Kind.MESSAGE, Kind.EXTENSION, Kind.REDIRECT, Kind.ANSWER, Kind.RATING,
+        Kind.DECISION, Kind.DECISION_DONE, Kind.DECISION_CANCELLED,
+    )
+    # The company's public word to the customer: the first of these sets Appeal.first_response_at.
+    RESPONSE_KINDS = (Kind.MESSAGE, Kind.EXTENSION, Kind.REDIRECT, Kind.ANSWER)
 
     appeal = models.ForeignKey(Appeal, on_delete=models.PROTECT, related_name="events", db_index=False)
-    kind = models.CharField(_("событие"), max_length=12, choices=Kind.choices)
+    kind = models.CharField(_("событие"), max_length=16, choices=Kind.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -277,6 +304,64 @@ class AppealEvent(models.Model):
 
     def __str__(self):
         return f"{self.appeal_id}: {self.get_kind_display()}"
+
+class AppealDecision(models.Model):
+    """An action an answer promised (recalculate a bill, check a meter…): who does it, by when, and its outcome.
+
+    Created, completed and cancelled by appeals.services.decisions only, under the row lock, each with
+    an event on the appeal; the reminder scan follows the planned ones to their due date and past it.
+    """
+
+    class Action(models.TextChoices):
+        RECALCULATION = "recalculation", _("перерасчёт начислений")
+        METER_REPLACEMENT = "meter_replacement", _("замена прибора учёта")
+        METER_CHECK = "meter_check", _("проверка прибора учёта")
+        POWER_QUALITY = "power_quality", _("проверка качества электроэнергии")
+        OTHER = "other", _("другое")
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("запланировано")
+        DONE = "done", _("выполнено")
+        CANCELLED = "cancelled", _("отменено")
+
+    appeal = models.ForeignKey(Appeal, on_delete=models.PROTECT, related_name="decisions", verbose_name=_("обращение"))
+    action = models.CharField(_("что сделать"), max_length=20, choices=Action.choices)
+    description = models.TextField(_("описание"), max_length=2000)
+    responsible = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="appeal_decisions",
+        verbose_name=_("ответственный"),
+    )
+    due_on = models.DateField(_("срок исполнения"))
+    status = models.CharField(_("состояние"), max_length=10, choices=Status.choices, default=Status.PLANNED)
+    done_on = models.DateField(_("выполнено"), null=True, blank=True)
+    result_note = models.TextField(_("что сделано"), blank=True)
+    cancel_reason = models.TextField(_("причина отмены"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("записано"))
+    closed_at = models.DateTimeField(_("закрыто"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("решение по жалобе")
+        verbose_name_plural = _("решения по жалобам")
+        ordering = ["due_on", "id"]
+        indexes = [
+            # The reminder scan and the dashboard's overdue list read planned decisions only.
+            models.Index(fields=["due_on"], name="appeal_decision_planned_due",
+                         condition=Q(status="planned")),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="done") | Q(done_on__isnull=False), name="appeal_decision_done_has_date"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_action_display()}: {self.due_on:%d.%m.%Y}"
+
+    @property
+    def is_planned(self):
+        return self.status == self.Status.PLANNED
+
 
 class AppealMessage(models.Model):
     """A public message in the conversation or a staff-only note."""

@@ -123,6 +123,31 @@ DIGEST = register(EventType(
     optional_channels=(Channel.INAPP,),
 ))
 
+# Satisfaction and decisions taken on complaints (appeals/services/rating.py, decisions.py).
+LOW_RATING = register(EventType(
+    key="appeals.low_rating",
+    label=_("Руководителю: низкая оценка ответа (1–2)"),
+    template="appeals/notifications/low_rating",
+    audience=STAFF,
+))
+DECISION_DONE = register(EventType(
+    key="appeals.decision_done",
+    label=_("Выполнено решение, принятое по обращению"),
+    template="appeals/notifications/decision_done",
+))
+DECISION_DUE_SOON = register(EventType(
+    key="appeals.decision_due_soon",
+    label=_("Ответственному: срок решения по жалобе скоро"),
+    template="appeals/notifications/decision_due_soon",
+    audience=STAFF,
+))
+DECISION_OVERDUE = register(EventType(
+    key="appeals.decision_overdue",
+    label=_("Руководителю и ответственному: решение по жалобе просрочено"),
+    template="appeals/notifications/decision_overdue",
+    audience=STAFF,
+))
+
 # --- the reminder ladder staff can tune in the admin ---------------------------------------
 
 POLICY_ASSIGNEE_DAYS = register_reminder_policy(ReminderPolicySpec(
@@ -154,6 +179,18 @@ POLICY_DIGEST = register_reminder_policy(ReminderPolicySpec(
     label=_("Руководителям — утренняя сводка"),
     help_text=_("Час (по времени компании), с которого отправляется сводка в рабочий день."),
     default_values=(8,), min_value=0, max_value=23, value_count=1,
+))
+POLICY_DECISION_DAYS = register_reminder_policy(ReminderPolicySpec(
+    key="appeals.decision_before_due",
+    label=_("Ответственному за решение по жалобе — за N рабочих дней до срока"),
+    help_text=_("Рабочие дни до срока исполнения решения, например: 3,1."),
+    default_values=(3, 1), min_value=1, max_value=30,
+))
+POLICY_DECISION_OVERDUE = register_reminder_policy(ReminderPolicySpec(
+    key="appeals.decision_overdue",
+    label=_("Руководителям и ответственному — решение просрочено, затем повторно"),
+    help_text=_("Через сколько календарных дней повторять, пока решение не выполнено или не отменено."),
+    default_values=(1,), min_value=1, max_value=30, value_count=1,
 ))
 POLICY_HOURS = register_reminder_policy(ReminderPolicySpec(
     key="appeals.reminder_hours",
@@ -371,3 +408,58 @@ def _to_distributors(event, appeal):
             link=staff_link(appeal),
             now=event.created_at,
         )
+
+
+# --- satisfaction and decisions ----------------------------------------------------------------
+
+
+def low_rating(appeal, survey, *, event) -> None:
+    """A rating of 1–2: every supervisor hears of it, with the comment, linking to the appeal's admin page."""
+    from appeals.reminders import list_supervisors
+
+    unknown = _("не указано")
+    context = appeal_context(
+        appeal,
+        service_rating=survey.service_rating,
+        supply_rating=_("%(n)s из 5") % {"n": survey.supply_rating} if survey.supply_rating else unknown,
+        solved={True: _("да"), False: _("нет")}.get(survey.solved, unknown),
+        rating_comment=survey.comment,
+        assignee=str(appeal.assignee) if appeal.assignee_id else "—",
+    )
+    for supervisor in list_supervisors():
+        notify(
+            recipient=supervisor,
+            event=LOW_RATING.key,
+            context=context,
+            dedup_key=f"appeals.event:{event.pk}:low_rating:user:{supervisor.pk}",
+            link=staff_link(appeal),
+            now=event.created_at,
+        )
+
+
+def decision_context(appeal, decision, **extra) -> dict:
+    return appeal_context(
+        appeal,
+        decision=f"{_choice_label(decision.Action, decision.action)} — {decision.description}",
+        decision_due=decision.due_on.strftime("%d.%m.%Y"),
+        responsible=str(decision.responsible),
+        **extra,
+    )
+
+
+def decision_done(appeal, decision, *, event) -> None:
+    """The customer hears that what the answer promised has been done."""
+    recipient = customer_of(appeal)
+    if recipient is None:
+        return
+    notify(
+        recipient=recipient,
+        event=DECISION_DONE.key,
+        context=decision_context(
+            appeal, decision, done_on=decision.done_on.strftime("%d.%m.%Y"), result_note=decision.result_note,
+            has_account=bool(appeal.author_id),
+        ),
+        dedup_key=f"appeals.event:{event.pk}:{recipient_key(recipient)}",
+        link=customer_link(appeal),
+        now=event.created_at,
+    )

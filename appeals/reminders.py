@@ -14,7 +14,10 @@ The ladder (staff can tune it in the admin under «Правила напомин
 - the supervisors, when an appeal is due today and has no assignee;
 - the supervisors, when an appeal is overdue, and again every day until answered;
 - the customer, when the appeal has waited 5 days for their information;
-- each supervisor, a morning digest with counts and the oldest overdue appeals.
+- each supervisor, a morning digest with counts and the oldest overdue appeals;
+- decisions taken on complaints: the one responsible at 3 and 1 working days before the decision's due
+  date, then the supervisors and the responsible when it is late, again every day until done or cancelled
+  (ledger subject "appeals.decision").
 The key of every rung contains the due date, so when a deadline moves
 (extension, reopening) the ladder follows the new date. Nothing is sent on a
 day off by the production calendar, nor outside the sending hours in the
@@ -34,7 +37,7 @@ from django.utils import timezone
 
 from accounts.selectors import staff_with_permission
 from appeals import notifying
-from appeals.models import Appeal, AppealEvent
+from appeals.models import Appeal, AppealDecision, AppealEvent
 from deadlines.arithmetic import end_of_day, working_days_left
 from deadlines.services import calendar_for
 from notifications.rendering import absolute_url
@@ -44,6 +47,7 @@ from notifications.services import notify, reminder_policies, reminder_record, r
 logger = logging.getLogger(__name__)
 
 SUBJECT = "appeals.appeal"
+DECISION_SUBJECT = "appeals.decision"
 DIGEST_SUBJECT = "appeals.digest"
 DIGEST_ITEMS = 10
 S = Appeal.Status
@@ -55,6 +59,8 @@ POLICY_KEYS = [
     notifying.POLICY_CUSTOMER.key,
     notifying.POLICY_DIGEST.key,
     notifying.POLICY_HOURS.key,
+    notifying.POLICY_DECISION_DAYS.key,
+    notifying.POLICY_DECISION_OVERDUE.key,
 ]
 
 
@@ -112,6 +118,8 @@ def appeal_reminders_scan(*, now: datetime | None = None, limit: int | None = No
                 item.extra["supervisors"] = supervisors
             if _send(item, now):
                 result.count(item.kind)
+        decision_reminders_scan(now=now, calendar=calendar, policies=policies, result=result,
+                                limit=max(limit - result.total, 0))
     _digests(now, local, calendar, policies, result)
     return result
 
@@ -297,6 +305,86 @@ def list_supervisors():
     permission names the supervisors' duty, the superuser flag only IT access.
     """
     return list(staff_with_permission("appeals.view_all_appeals").order_by("pk"))
+
+
+# --- decisions taken on complaints -----------------------------------------------------------
+
+
+def decision_reminders_scan(*, now, calendar, policies, result, limit):
+    """Remind the responsible before a planned decision's due date, escalate when it is late.
+
+    Reads planned decisions only, through their partial due-date index; each reminder is a ledger row
+    written with its notices under the decision's row lock, re-checked there (done or cancelled a moment
+    ago means nothing is sent).
+    """
+    tz = timezone.get_default_timezone()
+    today = now.astimezone(tz).date()
+    planned = AppealDecision.objects.filter(status=AppealDecision.Status.PLANNED)
+    due = []
+    days_policy = policies[notifying.POLICY_DECISION_DAYS.key]
+    if days_policy.enabled and days_policy.values:
+        rungs = sorted(days_policy.values, reverse=True)
+        last_day = calendar.add_working_days(today, max(rungs))
+        soon = list(
+            planned.filter(due_on__gte=today, due_on__lte=last_day).only("pk", "due_on").order_by("due_on", "pk")
+        )
+        done = reminders_recorded(subject=DECISION_SUBJECT, object_ids=[d.pk for d in soon])
+        for decision in soon:
+            days_left = working_days_left(now, end_of_day(decision.due_on, tz), calendar, tz)
+            rung = _rung_for(days_left, rungs)
+            kind = f"responsible_{rung}d"
+            if rung is not None and (decision.pk, kind, decision.due_on) not in done:
+                due.append((decision.pk, kind, decision.due_on, {"days_left": days_left}))
+    overdue_policy = policies[notifying.POLICY_DECISION_OVERDUE.key]
+    if overdue_policy.enabled:
+        since = today - timedelta(days=overdue_policy.values[0] - 1)
+        late = (
+            planned.filter(due_on__lt=today)
+            .filter(~reminder_recorded(subject=DECISION_SUBJECT, kind="overdue", since=since))
+            .only("pk").order_by("due_on", "pk")[:limit]
+        )
+        due += [(decision.pk, "overdue", today, {}) for decision in late]
+    supervisors = None
+    for decision_id, kind, due_on, extra in due[:limit]:
+        if kind == "overdue" and supervisors is None:
+            supervisors = list_supervisors()
+        if _send_decision_reminder(decision_id, kind, due_on, now, supervisors, **extra):
+            result.count(f"decision_{kind}")
+
+
+def _send_decision_reminder(decision_id, kind, due_on, now, supervisors, days_left=None) -> bool:
+    with transaction.atomic():
+        decision = (
+            AppealDecision.objects.select_for_update(of=("self",))
+            .select_related("appeal", "appeal__deadline_rule", "responsible")
+            .filter(pk=decision_id, status=AppealDecision.Status.PLANNED)
+            .first()
+        )
+        if decision is None:
+            return False
+        if not reminder_record(subject=DECISION_SUBJECT, object_id=decision.pk, kind=kind, due_on=due_on, now=now):
+            return False
+        appeal = decision.appeal
+        if kind == "overdue":
+            recipients = list(supervisors or [])
+            if decision.responsible.is_active and all(s.pk != decision.responsible_id for s in recipients):
+                recipients.append(decision.responsible)
+            event = notifying.DECISION_OVERDUE.key
+            context = notifying.decision_context(appeal, decision)
+        else:
+            recipients = [decision.responsible] if decision.responsible.is_active else []
+            event = notifying.DECISION_DUE_SOON.key
+            context = notifying.decision_context(appeal, decision, days_left=days_left)
+        for user in recipients:
+            notify(
+                recipient=user,
+                event=event,
+                context=context,
+                dedup_key=f"appeals.decision_reminder:{decision.pk}:{kind}:{due_on.isoformat()}:user:{user.pk}",
+                link=notifying.staff_link(appeal),
+                now=now,
+            )
+    return True
 
 
 # --- the customer who was asked for information ----------------------------------------------

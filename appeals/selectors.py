@@ -40,6 +40,7 @@ class AppealPage:
     messages: list = field(default_factory=list)
     attachments: list = field(default_factory=list)  # filed with the appeal
     answer_letters: list = field(default_factory=list)
+    decisions: list = field(default_factory=list)  # what was decided on the appeal, and when it was done
 
     @property
     def info_request(self):
@@ -71,6 +72,7 @@ def appeal_page_for_customer(user, number: str) -> AppealPage:
         messages=messages,
         attachments=[a for a in files if a.purpose == Attachment.Purpose.APPEAL],
         answer_letters=[a for a in files if a.purpose == Attachment.Purpose.ANSWER_LETTER],
+        decisions=list(appeal.decisions.order_by("created_at", "id")),
     )
 
 
@@ -179,10 +181,11 @@ class WorkPage:
     events: list
     conversation: list  # every message and note, each with its `files`
     appeal_files: list  # filed with the appeal
+    decisions: list = field(default_factory=list)  # decisions taken on it, each with its responsible
 
 
 def work_page_for_staff(appeal) -> WorkPage:
-    """Everything staff see on one appeal (fetched through `access.access_appeal_for_staff`): three queries."""
+    """Everything staff see on one appeal (fetched through `access.access_appeal_for_staff`): four queries."""
     events = list(AppealEvent.objects.filter(appeal=appeal).select_related("actor").order_by("created_at", "id"))
     conversation = list(
         AppealMessage.objects.filter(appeal=appeal).select_related("author").order_by("created_at", "id")
@@ -190,7 +193,8 @@ def work_page_for_staff(appeal) -> WorkPage:
     files = list(Attachment.objects.filter(appeal=appeal).order_by("created_at", "id"))
     for message in conversation:
         message.files = [a for a in files if a.message_id == message.pk]
-    return WorkPage(events=events, conversation=conversation, appeal_files=[a for a in files if a.message_id is None])
+    return WorkPage(events=events, conversation=conversation, appeal_files=[a for a in files if a.message_id is None],
+                    decisions=list(appeal.decisions.select_related("responsible").order_by("due_on", "id")))
 
 
 def assignees_for(actor):

@@ -228,7 +228,8 @@ def appeal_rate(request, number):
     return _act(
         request, number, RateForm, "rate_form",
         lambda appeal, data: services.appeal_rate(
-            appeal.pk, actor=request.user, rating=data["rating"], comment=data["comment"]
+            appeal.pk, actor=request.user, rating=data["rating"], comment=data["comment"],
+            supply_rating=data["supply_rating"], solved=data["solved"],
         ),
         _("Спасибо за оценку."),
     )

@@ -47,6 +47,7 @@ from bench import bench_totp
 from contracts.codes import hash_binding_code
 from contracts.models import Contract, ContractBinding, Meter, Reading, SupplyPoint, Tariff
 from deadlines import services as deadline_services
+from surveys.models import Survey
 
 S = Appeal.Status
 
@@ -68,8 +69,8 @@ LAST_NAMES = ["Иванов", "Смирнов", "Кузнецов", "Попов"
               "Фёдоров", "Морозов", "Волков", "Алексеев", "Лебедев", "Семёнов", "Егоров", "Павлов", "Козлов"]
 FIRST_NAMES = ["Александр", "Мария", "Дмитрий", "Анна", "Сергей", "Елена", "Андрей", "Ольга", "Алексей", "Наталья"]
 OPEN = set(Appeal.OPEN_STATUSES)
-TABLES = (User, Organisation, Membership, Appeal, AppealEvent, Contract, ContractBinding, SupplyPoint, Meter,
-          Reading)
+TABLES = (User, Organisation, Membership, Appeal, AppealEvent, Survey, Contract, ContractBinding, SupplyPoint,
+          Meter, Reading)
 BENCH_BINDING_CODE = "BENCH234"
 STREETS = ["Ленина", "Тверская", "Садовая", "Мира", "Гагарина", "Пушкина", "Победы", "Молодёжная"]
 
@@ -300,6 +301,8 @@ class Command(BaseCommand):
         first_event = (AppealEvent.objects.aggregate(m=Max("id"))["m"] or 0) + 1
         appeals = TableWriter(Appeal, sorted(expected), options["batch_size"])
         events = TableWriter(AppealEvent, _columns(AppealEvent), options["batch_size"] * 2)
+        # The satisfaction survey of each rating (the dashboard reads these), ids from the sequence.
+        surveys = TableWriter(Survey, [c for c in _columns(Survey) if c != "id"], options["batch_size"])
         counters = {}
         event_id = first_event
         for n, registered in enumerate(moments):
@@ -359,6 +362,7 @@ class Command(BaseCommand):
                 "rating": rng.choice((5, 5, 5, 4, 4, 3, 2, 1)) if rated else None,
                 "rating_comment": "",
                 "rated_at": answered_at if rated else None,
+                "first_response_at": answered_at if answered else None,
                 "reopened_count": 1 if status == S.REOPENED else 0,
                 "closed_at": closed_at,
                 "idempotency_key": uuid.UUID(int=rng.getrandbits(128)) if ch == "cabinet" else None,
@@ -372,6 +376,10 @@ class Command(BaseCommand):
             if n == 0 and set(row) != expected:
                 raise CommandError(f"seed_bench is out of date with the Appeal model: {set(row) ^ expected}")
             appeals.add(row)
+            if rated:
+                surveys.add({"subject": "appeals.appeal", "object_id": row["id"], "respondent_id": user_id,
+                             "service_rating": row["rating"], "supply_rating": rng.choice((5, 5, 4, 4, 3, 2)),
+                             "solved": rng.random() < 0.8, "comment": "", "created_at": answered_at})
             events.add({"id": event_id, "appeal_id": row["id"], "kind": "transition", "actor_id": user_id,
                         "created_at": registered, "from_status": "", "to_status": S.REGISTERED, "comment": ""})
             event_id += 1
@@ -388,9 +396,11 @@ class Command(BaseCommand):
             if (n + 1) % 100000 == 0:
                 appeals.flush()
                 events.flush()
+                surveys.flush()
                 self.stdout.write(f"  {n + 1} appeals")
         appeals.flush()
         events.flush()
+        surveys.flush()
         for year, last in counters.items():
             AppealNumberCounter.objects.update_or_create(year=year, defaults={"last_value": last})
         return appeals.count

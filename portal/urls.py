@@ -32,5 +32,7 @@ urlpatterns = [
     path("contracts/", include("contracts.urls")),
     path("billing/", include("billing.urls")),
     path("staff/second-factor/", include("staffauth.urls")),
+    # The supervisors' dashboard lives in the admin (before the admin's own catch-all patterns).
+    path("admin/monitoring/", include("monitoring.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -4,7 +4,8 @@
 - `transitions`: the one status writer (`appeal_transition`, withdraw, reopen);
 - `messages`: the conversation and internal notes;
 - `staff`: assigning, extending, redirecting, answering (a draft first, then sent);
-- `rating`: the customer's assessment;
+- `rating`: the customer's assessment (a satisfaction survey);
+- `decisions`: decisions taken on complaints, planned → done | cancelled;
 - `common` (lock, version check, the audit row that queues notices), `numbering`, `attachments`.
 
 Each public function runs in a transaction, locks the appeal row before it reads the
@@ -12,6 +13,7 @@ state it changes, asks `appeals.access` in which role the actor acts, and record
 happened through `common.record_event`. Callers use the names re-exported here.
 """
 
+from appeals.services.decisions import decision_cancel, decision_complete, decision_record
 from appeals.services.filing import (
     appeal_register_by_staff,
     appeal_submit,
@@ -47,6 +49,9 @@ __all__ = [
     "appeal_submit_for_visitor",
     "appeal_transition",
     "appeal_withdraw",
+    "decision_cancel",
+    "decision_complete",
+    "decision_record",
     "draft_digest",
     "redirect_due_at",
     "registration_late",

@@ -38,8 +38,17 @@ def record_event(appeal, *, kind, actor, role, now, from_status="", to_status=""
     )
     if kind in AppealEvent.PUBLIC_KINDS:
         appeal.last_activity_at = now
+    if appeal.first_response_at is None and role == access.STAFF and is_response(kind, to_status):
+        # Written at once (not left to the caller's save): every service that responds gets it.
+        appeal.first_response_at = now
+        Appeal.objects.filter(pk=appeal.pk).update(first_response_at=now)
     notifying.appeal_event_recorded(event, role=role)
     return event
+
+
+def is_response(kind, to_status="") -> bool:
+    """The company's public word to the customer: what the dashboard's time to first response measures."""
+    return kind in AppealEvent.RESPONSE_KINDS or (kind == Event.TRANSITION and to_status == S.WAITING_FOR_CUSTOMER)
 
 
 def lock(appeal_id) -> Appeal:

@@ -65,7 +65,9 @@ def test_resident_files_operator_answers_resident_rates(seeded_deadlines, live_s
 
     customer.goto(base + f"/appeals/{number}/")
     assert "Повторное начисление сторнировано" in customer.locator("[data-appeal-answer]").inner_text()
-    customer.get_by_label("5", exact=True).check()
+    customer.locator("input[name=rating][value='5']").check()
+    customer.get_by_label("да", exact=True).check()
+    customer.locator("input[name=supply_rating][value='4']").check()
     customer.get_by_label("Комментарий").fill("Быстро и понятно")
     customer.get_by_role("button", name="Оценить").click()
     customer.get_by_text("Спасибо за оценку.").wait_for()

@@ -208,7 +208,7 @@ def test_reminded_appeals_cost_the_scan_no_extra_queries(customer_a, operator, d
     appeal_reminders_scan(now=at(6, 12))
     with django_assert_num_queries(len(few.captured_queries)):
         appeal_reminders_scan(now=at(6, 13))
-    assert len(few.captured_queries) <= 7
+    assert len(few.captured_queries) <= 9  # with the two reads of planned decisions (due soon, overdue)
 
 
 @pytest.fixture

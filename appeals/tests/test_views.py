@@ -227,8 +227,8 @@ class TestListAndPage:
         url = reverse("appeals:detail", args=[appeal.number])
         client_a.get(url)
         # Session, user, organisations, the appeal, events, messages, files, the production calendar
-        # (the due date explained), the notification bell: 9.
-        with django_assert_num_queries(9) as captured:
+        # (the due date explained), the notification bell, the appeal's decisions: 10.
+        with django_assert_num_queries(10) as captured:
             client_a.get(url)
         services.appeal_transition(appeal.pk, to="in_progress", actor=operator)
         for i in range(5):
@@ -283,7 +283,9 @@ class TestListAndPage:
         assert "Начисления исправлены." in page and "ответ.pdf" in page and "Оцените ответ" in page
         bad = client_a.post(reverse("appeals:rate", args=[appeal.number]), {"rating": "9"})
         assert bad.status_code == 400 and "rating" in bad.context["rate_form"].errors
-        client_a.post(reverse("appeals:rate", args=[appeal.number]), {"rating": "2", "comment": "Долго"})
+        client_a.post(reverse("appeals:rate", args=[appeal.number]), {
+            "rating": "2", "solved": "no", "supply_rating": "4", "comment": "Долго",
+        })
         appeal.refresh_from_db()
         assert appeal.rating == 2
         bad = client_a.post(reverse("appeals:reopen", args=[appeal.number]), {"comment": ""})

@@ -133,7 +133,8 @@ def _is_login_redirect(response, name):
     if response.status_code != 302:
         return False
     target = urlparse(response["Location"]).path
-    login = reverse("admin:login") if name.startswith("admin:") else reverse(settings.LOGIN_URL)
+    # The supervisors' dashboard is an admin page: the admin's login guards it.
+    login = reverse("admin:login") if name.startswith(("admin:", "monitoring:")) else reverse(settings.LOGIN_URL)
     return target == login
 
 
