@@ -1,4 +1,4 @@
-"""Benchmark: the month's readings export for billing (CSV streamed, XLSX write-only) and one submission.
+"""Benchmark: the month's readings export for billing (CSV streamed, XLSX in constant memory) and one submission.
 
 On an empty, migrated PostgreSQL database (it adds its own rows, tagged `BENCH-`):
 
