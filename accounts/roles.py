@@ -131,6 +131,10 @@ GROUP_PERMISSIONS: dict[str, list[str]] = {
     ],
     ADMINISTRATORS: [
         *_ACCOUNTS_READ,
+        # The journals (152-ФЗ): who looked at a customer's data, security events, bulk changes.
+        "audit.view_personaldataread",
+        "audit.view_securityevent",
+        "audit.view_bulkchange",
         "accounts.add_user",
         "accounts.change_user",
         "accounts.change_organisation",

@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "notifications",
     "pages",
     "cabinet",
+    "audit",
+    "simple_history",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -78,6 +80,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Keeps the request for the history rows: who changed a record, from which address.
+    "simple_history.middleware.HistoryRequestMiddleware",
     # Staff pages (the admin) only after the second factor: enrolment or a code.
     "staffauth.middleware.StaffSecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -179,6 +183,9 @@ SESSION_COOKIE_SAMESITE = "Lax"
 # django-axes: 5 wrong passwords lock the pair (account, client address) for 30 minutes.
 # A stranger's guesses lock only the stranger: the owner, from their own address, still
 # logs in. Guessing from many addresses is slowed per account instead (accounts/login_guard.py).
+# The change history is looked at, never rolled back from the admin (audit.admin.HistoryAdmin).
+SIMPLE_HISTORY_REVERT_DISABLED = True
+
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=30)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
