@@ -46,7 +46,9 @@ def supervisor():
 
 
 def _admin_url_names():
-    return [getattr(p, "name", "") or "" for model_admin in admin.site._registry.values() for p in model_admin.get_urls()]
+    return [
+        getattr(p, "name", "") or "" for model_admin in admin.site._registry.values() for p in model_admin.get_urls()
+    ]
 
 
 class TestHistory:
