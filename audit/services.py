@@ -2,8 +2,14 @@
 
 from axes.helpers import get_client_ip_address
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from .models import BulkChange, PersonalDataRead, SecurityEvent
+
+
+def current_request():
+    """The request being served (simple-history's middleware keeps it), None in tasks and commands."""
+    return getattr(HistoricalRecords.context, "request", None)
 
 
 def request_ip(request) -> str | None:
@@ -51,6 +57,8 @@ def security_event_record(
 
 
 def bulk_change_record(*, what: str, summary: dict, actor=None, request=None, now=None) -> BulkChange:
+    """A bulk write (bulk_create, UPDATE … FROM) records itself once, with its totals, not per row."""
+    request = request or current_request()
     if actor is None and request is not None:
         actor = _user_or_none(getattr(request, "user", None))
     return BulkChange.objects.create(

@@ -10,19 +10,13 @@ from django.contrib.auth.models import Group
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db.models.signals import m2m_changed, post_init, post_save, pre_save
 from django.dispatch import receiver
-from simple_history.models import HistoricalRecords
 from simple_history.signals import pre_create_historical_record
 
 from .models import SecurityEvent
-from .services import request_ip, security_event_record
+from .services import current_request, request_ip, security_event_record
 
 User = get_user_model()
 WATCHED = ("email", "is_staff", "is_superuser", "is_active")
-
-
-def current_request():
-    """The request being served (simple-history's middleware keeps it), None in tasks and commands."""
-    return getattr(HistoricalRecords.context, "request", None)
 
 
 @receiver(pre_create_historical_record)

@@ -242,3 +242,19 @@ class TestSecurityEvents:
         client.force_login(supervisor)
         assert client.get(reverse("admin:audit_securityevent_changelist")).status_code == 403
 
+
+
+class TestBulkChanges:
+    def test_a_billing_import_is_one_audit_entry_with_its_totals_not_a_history_row_each(self):
+        from audit.models import BulkChange
+        from contracts.imports import import_billing_file
+        from contracts.models import Contract
+        from contracts.tests.factories_import import example
+
+        report = import_billing_file(example("contracts.csv"))
+        assert report.saved
+        entry = BulkChange.objects.get()
+        assert entry.what == "billing import: contracts" and entry.summary["created"] == Contract.objects.count()
+        assert Contract.history.count() == 0
+        import_billing_file(example("contracts.csv"), dry_run=True)
+        assert BulkChange.objects.count() == 1
