@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "notifications",
     "pages",
     "cabinet",
+    "privacy",
     "audit",
     "simple_history",
     "django.contrib.admin",

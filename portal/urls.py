@@ -30,6 +30,7 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("appeals/", include("appeals.urls")),
     path("contracts/", include("contracts.urls")),
+    path("personal-data/", include("privacy.urls")),
     path("staff/second-factor/", include("staffauth.urls")),
     path("admin/", admin.site.urls),
 ]
