@@ -480,4 +480,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": env.int("CONTRACT_APPLICATIONS_REMINDER_SCAN_SECONDS", default=15 * 60),
         "options": {"expires": 14 * 60},
     },
+    # Data-subject requests (152-ФЗ): 3 and 1 working days before the due, overdue daily (privacy/reminders.py).
+    "privacy-request-reminders": {
+        "task": "privacy.tasks.scan_subject_request_reminders",
+        "schedule": env.int("PRIVACY_REMINDER_SCAN_SECONDS", default=30 * 60),
+        "options": {"expires": 29 * 60},
+    },
 }

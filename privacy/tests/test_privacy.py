@@ -183,3 +183,26 @@ class TestErasure:
         services.subject_request_erase(request_id=deletion.pk, actor=staff)
         with pytest.raises(ValidationError):
             services.subject_request_erase(request_id=deletion.pk, actor=staff)
+
+
+class TestReminders:
+    def test_staff_are_reminded_before_the_due_date_and_once_overdue_only_once(self, customer, staff):
+        from datetime import timedelta
+
+        from privacy.reminders import request_reminders_scan
+
+        received = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # Monday; due 17.03.2026
+        filed = services.subject_request_file(user=customer, kind="access", received_at=received, now=received)
+        early = request_reminders_scan(now=datetime(2026, 3, 5, 9, 0, tzinfo=UTC))
+        assert early == {"due_soon": 0, "overdue": 0}
+        three_days = datetime(2026, 3, 12, 9, 0, tzinfo=UTC)  # Thursday: 3 working days left
+        assert request_reminders_scan(now=three_days)["due_soon"] == 1
+        assert request_reminders_scan(now=three_days)["due_soon"] == 0  # run twice: sent once
+        notices = Notification.objects.filter(recipient=staff, channel="inapp")
+        assert notices.filter(event="privacy.request_due_soon").count() == 1
+        late = filed.due_at + timedelta(days=1)
+        assert request_reminders_scan(now=late)["overdue"] == 1
+        assert request_reminders_scan(now=late)["overdue"] == 0
+        assert notices.filter(event="privacy.request_overdue").count() == 1
+        services.subject_request_answer(request_id=filed.pk, actor=staff, answer="Ответ")
+        assert request_reminders_scan(now=late + timedelta(days=1)) == {"due_soon": 0, "overdue": 0}
