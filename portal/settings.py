@@ -481,6 +481,12 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": 14 * 60},
     },
     # Data-subject requests (152-ФЗ): 3 and 1 working days before the due, overdue daily (privacy/reminders.py).
+    # The retention rules (privacy.RetentionRule), nightly: each run is one audit.BulkChange with its totals.
+    "privacy-retention": {
+        "task": "privacy.tasks.apply_retention_rules",
+        "schedule": env.int("PRIVACY_RETENTION_SECONDS", default=24 * 60 * 60),
+        "options": {"expires": 60 * 60},
+    },
     "privacy-request-reminders": {
         "task": "privacy.tasks.scan_subject_request_reminders",
         "schedule": env.int("PRIVACY_REMINDER_SCAN_SECONDS", default=30 * 60),

@@ -14,7 +14,7 @@ from audit.models import PersonalDataRead
 from audit.services import read_record
 
 from . import services
-from .models import SubjectRequest
+from .models import RetentionRule, SubjectRequest
 
 
 class PaperRequestForm(forms.ModelForm):
@@ -120,3 +120,15 @@ class SubjectRequestAdmin(HistoryAdmin):
         response["Content-Disposition"] = f'attachment; filename="act-{subject_request.pk}.pdf"'
         response["Cache-Control"] = "no-store"
         return response
+
+
+@admin.register(RetentionRule)
+class RetentionRuleAdmin(HistoryAdmin):
+    list_display = ("code", "title", "keep_days", "action", "is_active")
+    readonly_fields = ("code",)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False  # a rule does something only with its code's applier (privacy.retention)

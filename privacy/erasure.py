@@ -54,13 +54,31 @@ def _anonymise(model_label: str, pks: list[int]) -> int:
     return len(pks)
 
 
+def _anonymise_appeals(appeal_ids: list[int]) -> tuple[int, int, int]:
+    """Appeals (and their messages, and the history of both) keep their registration data only; files go."""
+    from appeals.models import AppealMessage, Attachment
+
+    message_ids = list(AppealMessage.objects.filter(appeal_id__in=appeal_ids).values_list("pk", flat=True))
+    attachments = list(Attachment.objects.filter(appeal_id__in=appeal_ids))
+    for attachment in attachments:
+        attachment.file.delete(save=False)
+    Attachment.objects.filter(pk__in=[a.pk for a in attachments]).delete()
+    return (_anonymise("appeals.Appeal", appeal_ids), _anonymise("appeals.AppealMessage", message_ids),
+            len(attachments))
+
+
+def anonymise_appeals(appeal_ids: list[int]) -> int:
+    with transaction.atomic():
+        return _anonymise_appeals(appeal_ids)[0]
+
+
 KEEP_APPEAL = gettext_lazy("хранится 5 лет (перечень типовых архивных документов), обезличено")
 
 
 def erase_person(user_id: int) -> list[Line]:
     """Destroy one person's data; returns what was done, line by line, for the act."""
     from accounts.models import Membership, User
-    from appeals.models import Appeal, AppealMessage, Attachment
+    from appeals.models import Appeal
     from contracts.models import ContractBinding
     from notifications.models import Notification
 
@@ -69,17 +87,11 @@ def erase_person(user_id: int) -> list[Line]:
     lines: list[Line] = []
     with transaction.atomic():
         appeal_ids = list(Appeal.objects.filter(author_id=user_id).values_list("pk", flat=True))
-        message_ids = list(AppealMessage.objects.filter(appeal_id__in=appeal_ids).values_list("pk", flat=True))
-        attachments = list(Attachment.objects.filter(appeal_id__in=appeal_ids))
-        for attachment in attachments:
-            attachment.file.delete(save=False)
-        Attachment.objects.filter(pk__in=[a.pk for a in attachments]).delete()
-        lines.append(Line(_("обращения: заявитель, контакты, предмет и текст"),
-                          _anonymise("appeals.Appeal", appeal_ids), _("обезличены"), str(KEEP_APPEAL)))
-        lines.append(Line(_("сообщения по обращениям"), _anonymise("appeals.AppealMessage", message_ids),
-                          _("тексты заменены"), str(KEEP_APPEAL)))
-        lines.append(Line(_("файлы обращений"), len(attachments), _("уничтожены"),
-                          _("иного основания хранения нет")))
+        appeals, messages, files = _anonymise_appeals(appeal_ids)
+        lines.append(Line(_("обращения: заявитель, контакты, предмет и текст"), appeals, _("обезличены"),
+                          str(KEEP_APPEAL)))
+        lines.append(Line(_("сообщения по обращениям"), messages, _("тексты заменены"), str(KEEP_APPEAL)))
+        lines.append(Line(_("файлы обращений"), files, _("уничтожены"), _("иного основания хранения нет")))
         bindings = ContractBinding.objects.filter(user_id=user_id).delete()[0]
         lines.append(Line(_("привязки лицевых счетов"), bindings, _("удалены"), _("иного основания хранения нет")))
         memberships = Membership.objects.filter(user_id=user_id).delete()[0]

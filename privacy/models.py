@@ -57,3 +57,32 @@ class SubjectRequest(models.Model):
 
 
 audit_history.register(SubjectRequest, exclude=("act_pdf",))
+
+
+class RetentionRule(models.Model):
+    """How long a kind of record is kept, as data (like the deadline rules): the law changes.
+
+    The periodic job (privacy.retention) applies each active rule and records what it did.
+    """
+
+    class Action(models.TextChoices):
+        ANONYMISE = "anonymise", _("обезличить")
+
+    code = models.CharField(_("код"), max_length=40, unique=True)
+    title = models.CharField(_("что хранится"), max_length=200)
+    keep_days = models.PositiveIntegerField(_("срок хранения, дней"))
+    action = models.CharField(_("что сделать по истечении"), max_length=12, choices=Action.choices,
+                              default=Action.ANONYMISE)
+    legal_basis = models.TextField(_("правовое основание"))
+    is_active = models.BooleanField(_("действует"), default=True)
+
+    class Meta:
+        verbose_name = _("правило хранения")
+        verbose_name_plural = _("Правила хранения данных")
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.title
+
+
+audit_history.register(RetentionRule)

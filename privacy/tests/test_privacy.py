@@ -206,3 +206,26 @@ class TestReminders:
         assert notices.filter(event="privacy.request_overdue").count() == 1
         services.subject_request_answer(request_id=filed.pk, actor=staff, answer="Ответ")
         assert request_reminders_scan(now=late + timedelta(days=1)) == {"due_soon": 0, "overdue": 0}
+
+
+class TestRetention:
+    def test_old_closed_appeals_are_anonymised_once_and_stay_countable(self, customer, staff):
+        from datetime import timedelta
+
+        from audit.models import BulkChange
+        from privacy.retention import retention_apply
+
+        old = submit(customer, now=None, subject=f"Старое {NAME}", files=[upload()])
+        fresh = submit(customer, now=None, subject=f"Новое {NAME}")
+        # Six years ago and closed long since: the clock is what this test moves, not the workflow.
+        Appeal.objects.filter(pk=old.pk).update(status=Appeal.Status.CLOSED,
+                                                registered_at=old.registered_at - timedelta(days=6 * 365))
+        total = Appeal.objects.count()
+        assert retention_apply() == {"appeals.closed": 1}
+        old.refresh_from_db()
+        fresh.refresh_from_db()
+        assert old.contact_name == "Удалено" and NAME not in old.subject and not old.attachments.exists()
+        assert NAME in fresh.subject and Appeal.objects.count() == total
+        assert BulkChange.objects.get().summary == {"appeals.closed": 1}
+        assert retention_apply() == {"appeals.closed": 0}
+        assert BulkChange.objects.count() == 1
