@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.apps import apps
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -20,6 +21,8 @@ PERSONAL_FIELDS: dict[str, tuple[str, ...]] = {
     "appeals.Appeal": ("contact_name", "contact_email", "contact_phone", "subject", "text", "postal_address"),
     "appeals.AppealMessage": ("text",),
     "privacy.SubjectRequest": ("text",),
+    # The name typed at a login is the e-mail: the security journal keeps the event, not the address.
+    "audit.SecurityEvent": ("username",),
 }
 
 
@@ -77,8 +80,11 @@ KEEP_APPEAL = gettext_lazy("хранится 5 лет (перечень типо
 
 def erase_person(user_id: int) -> list[Line]:
     """Destroy one person's data; returns what was done, line by line, for the act."""
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
     from accounts.models import Membership, User
     from appeals.models import Appeal
+    from audit.models import SecurityEvent
     from contracts.models import ContractBinding
     from notifications.models import Notification
 
@@ -98,6 +104,11 @@ def erase_person(user_id: int) -> list[Line]:
         lines.append(Line(_("участие в организациях"), memberships, _("удалено"), _("иного основания хранения нет")))
         notices = Notification.objects.filter(recipient_id=user_id).delete()[0]
         lines.append(Line(_("уведомления"), notices, _("удалены"), _("иного основания хранения нет")))
+        email = User.objects.filter(pk=user_id).values_list("email", flat=True).first() or ""
+        SecurityEvent.objects.filter(Q(user_id=user_id) | Q(username__iexact=email)).update(username="")
+        AccessAttempt.objects.filter(username__iexact=email).delete()
+        AccessLog.objects.filter(username__iexact=email).delete()
+        AccessFailureLog.objects.filter(username__iexact=email).delete()
         request_ids = list(SubjectRequest.objects.filter(user_id=user_id).values_list("pk", flat=True))
         _anonymise("privacy.SubjectRequest", request_ids)
         _anonymise("accounts.User", [user_id])

@@ -17,6 +17,7 @@ from accounts.tests.factories import StaffFactory, UserFactory
 from appeals import services as appeal_services
 from appeals.models import Appeal, Attachment
 from appeals.tests.factories import submit, upload
+from audit.models import SecurityEvent
 from notifications.models import Notification
 from privacy import services
 from privacy.erasure import PERSONAL_FIELDS
@@ -153,6 +154,8 @@ class TestErasure:
         appeal_services.appeal_add_message(appeal.pk, actor=customer, text=f"Звоните {PHONE}")
         Appeal.objects.filter(pk=appeal.pk).update(contact_phone=PHONE)
         other = submit(UserFactory(), now=None)
+        client.post(reverse("accounts:login"), {"username": EMAIL, "password": "wrong-password-123"})
+        assert SecurityEvent.objects.filter(username=EMAIL).exists()
         filed = services.subject_request_file(user=customer, kind="deletion", text=f"Удалите всё, {NAME}")
         by_status = dict(Appeal.objects.values_list("status").annotate(n=Count("pk")))
         client.force_login(staff)
