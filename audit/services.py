@@ -48,7 +48,7 @@ def security_event_record(
     return SecurityEvent.objects.create(
         at=now or timezone.now(),
         kind=kind,
-        user=_user_or_none(user) if user is not None and hasattr(user, "is_authenticated") else user,
+        user=user,
         username=(username or getattr(user, "email", "") or "")[:254],
         actor=actor,
         ip_address=request_ip(request),

@@ -44,7 +44,8 @@ def subject_request_file(*, user, kind: str, text: str = "", channel=SubjectRequ
 
 
 def _lock_open(request_id: int) -> SubjectRequest:
-    request = SubjectRequest.objects.select_for_update().select_related("deadline_rule", "user").get(pk=request_id)
+    rows = SubjectRequest.objects.select_for_update(of=("self",)).select_related("deadline_rule", "user")
+    request = rows.get(pk=request_id)
     if request.status != SubjectRequest.Status.OPEN:
         raise ValidationError(_("По этому запросу ответ уже дан."), code="closed")
     return request
