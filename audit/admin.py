@@ -64,7 +64,7 @@ def _csv_line(values) -> str:
 class PersonalDataReadAdmin(ReadOnlyAdmin):
     """«Кто смотрел данные клиента»: filter by the customer (search by e-mail or id) and a period, download CSV.
 
-    A period: the date hierarchy (a month, a day) or `?at__gte=2026-11-01&at__lt=2026-12-01` in the address.
+    A period: the date hierarchy (a month, a day) or `?at__gte=…&at__lt=…` (with the zone offset) in the address.
     """
 
     list_display = ("at", "staff", "ip_address", "kind", "subject", "organisation", "reference")

@@ -157,10 +157,10 @@ class TestPersonalDataReads:
         page = client.get(listing, {"q": "c@example.ru"})
         assert page.status_code == 200 and len(page.context["cl"].result_list) == 1
         exported = client.get(reverse("admin:audit_personaldataread_export"),
-                              {"q": "c@example.ru", "at__gte": "2000-01-01"})
+                              {"q": "c@example.ru", "at__gte": "2000-01-01T00:00:00+03:00"})
         body = b"".join(exported.streaming_content).decode()
         assert body.startswith("\ufeff") and "supervisor@example.ru" in body and body.count("\n") == 2
-        empty = client.get(reverse("admin:audit_personaldataread_export"), {"at__gte": "2999-01-01"})
+        empty = client.get(reverse("admin:audit_personaldataread_export"), {"at__gte": "2999-01-01T00:00:00+03:00"})
         assert b"".join(empty.streaming_content).decode().count("\n") == 1
 
     def test_the_journal_is_for_administrators_only_and_never_editable(self, client, supervisor, auditor):
