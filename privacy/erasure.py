@@ -86,6 +86,7 @@ def erase_person(user_id: int) -> list[Line]:
     from appeals.models import Appeal
     from audit.models import SecurityEvent
     from contracts.models import ContractBinding
+    from contracts.models_applications import ContractApplication
     from notifications.models import Notification
 
     from .models import SubjectRequest
@@ -98,6 +99,11 @@ def erase_person(user_id: int) -> list[Line]:
                           str(KEEP_APPEAL)))
         lines.append(Line(_("сообщения по обращениям"), messages, _("тексты заменены"), str(KEEP_APPEAL)))
         lines.append(Line(_("файлы обращений"), files, _("уничтожены"), _("иного основания хранения нет")))
+        # Contracts are billing's records, and applications are part of the contract's file: kept on
+        # that basis (152-ФЗ ст. 6 ч. 1 п. 5), and the act says so rather than staying silent.
+        applications = ContractApplication.objects.filter(author_id=user_id).count()
+        lines.append(Line(_("заявки на договор"), applications, _("сохранены"),
+                          _("иное законное основание: договор энергоснабжения (152-ФЗ, ст. 6 ч. 1 п. 5)")))
         bindings = ContractBinding.objects.filter(user_id=user_id).delete()[0]
         lines.append(Line(_("привязки лицевых счетов"), bindings, _("удалены"), _("иного основания хранения нет")))
         memberships = Membership.objects.filter(user_id=user_id).delete()[0]
