@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import services, validators
 from accounts.models import ClosureRequest, Consent, ConsentDocument, Invitation, Membership, Organisation, User
+from audit.admin import HistoryAdmin, RecordsPersonalDataReads
+from audit.models import PersonalDataRead
 from core.admin import ReadOnlyAdmin
 
 
@@ -93,7 +95,7 @@ class MembershipInline(CheckedAutocompleteMixin, admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(admin.ModelAdmin):
+class UserAdmin(RecordsPersonalDataReads, HistoryAdmin):
     list_display = ["email", "last_name", "first_name", "patronymic", "is_staff", "is_active", "email_confirmed_at"]
     list_filter = ["is_staff", "is_active", "groups"]
     search_fields = ["email", "last_name", "first_name", "patronymic"]
@@ -189,7 +191,8 @@ class OrganisationAdminForm(forms.ModelForm):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(RecordsPersonalDataReads, HistoryAdmin):
+    personal_data_kind = PersonalDataRead.Kind.ORGANISATION
     form = OrganisationAdminForm
     list_display = ["name", "kind", "inn", "kpp", "ogrn", "created_at"]
     list_filter = ["kind"]
@@ -197,9 +200,12 @@ class OrganisationAdmin(admin.ModelAdmin):
     readonly_fields = ["created_at"]
     inlines = [OrganisationMembershipInline]
 
+    def personal_data_subject(self, obj):
+        return {"organisation_id": obj.pk}
+
 
 @admin.register(Membership)
-class MembershipAdmin(CheckedAutocompleteMixin, admin.ModelAdmin):
+class MembershipAdmin(CheckedAutocompleteMixin, HistoryAdmin):
     list_display = ["user", "organisation", "role", "created_at"]
     list_filter = ["role"]
     search_fields = ["user__email", "user__last_name", "organisation__name", "=organisation__inn"]
@@ -230,7 +236,7 @@ class InvitationAdmin(admin.ModelAdmin):
 
 
 @admin.register(ConsentDocument)
-class ConsentDocumentAdmin(admin.ModelAdmin):
+class ConsentDocumentAdmin(HistoryAdmin):
     list_display = ["version", "title", "published_at"]
     search_fields = ["version", "title"]
 
@@ -252,7 +258,7 @@ class ConsentAdmin(ReadOnlyAdmin):
 
 
 @admin.register(ClosureRequest)
-class ClosureRequestAdmin(admin.ModelAdmin):
+class ClosureRequestAdmin(HistoryAdmin):
     list_display = ["user", "status", "created_at", "due_at", "is_overdue", "resolved_at", "resolved_by"]
     list_filter = ["status"]
     search_fields = ["user__email", "user__last_name"]

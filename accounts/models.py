@@ -9,6 +9,8 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
+from audit import history as audit_history
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -245,3 +247,13 @@ class ClosureRequest(models.Model):
 
     def __str__(self):
         return f"{self.user} ({self.get_status_display()})"
+
+
+# The audit trail (audit.history): who changed these, when, from where, before → after.
+# The password hash and the last login stay out of it: secrets, and not a change anyone made.
+audit_history.register(User, exclude=("password", "last_login"))
+audit_history.register(Organisation)
+audit_history.register(Membership)
+audit_history.register(ConsentDocument)
+audit_history.register(Consent)
+audit_history.register(ClosureRequest)

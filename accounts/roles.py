@@ -133,6 +133,16 @@ GROUP_PERMISSIONS: dict[str, list[str]] = {
     ],
     ADMINISTRATORS: [
         *_ACCOUNTS_READ,
+        # The journals (152-ФЗ): who looked at a customer's data, security events, bulk changes.
+        "audit.view_personaldataread",
+        "audit.view_securityevent",
+        "audit.view_bulkchange",
+        # Data-subject requests (152-ФЗ ст. 14, 20, 21): registering paper ones, answering, erasing.
+        "privacy.view_subjectrequest",
+        "privacy.add_subjectrequest",
+        "privacy.change_subjectrequest",
+        "privacy.view_retentionrule",
+        "privacy.change_retentionrule",
         "accounts.add_user",
         "accounts.change_user",
         "accounts.change_organisation",

@@ -21,6 +21,9 @@ from appeals.admin_actions import WORK_ACTIONS
 from appeals.forms import StaffRegisterForm
 from appeals.models import Appeal
 from appeals.views import serve_attachment
+from audit.admin import HistoryAdmin
+from audit.models import PersonalDataRead
+from audit.services import read_record
 from core.choices import choice_label
 from core.forms import add_service_error
 from core.paginators import CappedCountPaginator
@@ -126,7 +129,7 @@ class AppealChangeList(ChangeList):
 
 
 @admin.register(Appeal)
-class AppealAdmin(admin.ModelAdmin):
+class AppealAdmin(HistoryAdmin):
     # The most urgent first, in the row and in the list: what is left, the due moment, then whose and what.
     list_display = ("time_left_label", "due", "number_label", "status_label", "customer", "kind_topic", "assignee")
     list_display_links = ("number_label",)
@@ -240,6 +243,9 @@ class AppealAdmin(admin.ModelAdmin):
         attachment = access.access_attachment_for_staff(request.user, object_id, attachment_id)
         if not self.has_view_or_change_permission(request, attachment.appeal):
             raise Http404
+        appeal = attachment.appeal
+        read_record(request, kind=PersonalDataRead.Kind.DOCUMENT, subject_id=appeal.author_id,
+                    organisation_id=appeal.organisation_id, reference=f"{appeal.number}/{attachment.pk}")
         return serve_attachment(attachment)
 
     # --- registering an appeal that came by mail, phone or in person -------------------
@@ -302,6 +308,9 @@ class AppealAdmin(admin.ModelAdmin):
             return self._taken_by_a_colleague(request, number)
         if not self.has_view_or_change_permission(request, appeal):
             raise Http404
+        if request.method == "GET":
+            read_record(request, kind=PersonalDataRead.Kind.APPEAL, subject_id=appeal.author_id,
+                        organisation_id=appeal.organisation_id, reference=appeal.number)
         can_change = self.has_change_permission(request, appeal)
         bound = {}
         if request.method == "POST":

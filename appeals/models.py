@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from audit import history as audit_history
 from core.uploads import PrivateFileStorage, random_stored_name
 
 NUMBER_PATTERN = r"\d{4}-\d{6}"
@@ -431,3 +432,9 @@ class Attachment(models.Model):
     @property
     def is_internal(self):
         return self.message_id is not None and self.message.is_internal
+
+
+# The audit trail (audit.history). Events are an append-only record already.
+audit_history.register(Appeal)
+audit_history.register(AppealMessage)
+audit_history.register(AppealDecision)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
+from audit.admin import HistoryAdmin
 from contracts import codes
 from contracts.admin_forms import (
     BillingImportForm,
@@ -72,7 +73,7 @@ class BindingInline(admin.TabularInline):
 
 
 @admin.register(Contract)
-class ContractAdmin(admin.ModelAdmin):
+class ContractAdmin(HistoryAdmin):
     form = ContractAdminForm
     change_list_template = "admin/contracts/contract/change_list.html"
     change_form_template = "admin/contracts/contract/change_form.html"
@@ -204,7 +205,7 @@ class ContractAdmin(admin.ModelAdmin):
 
 
 @admin.register(SupplyPoint)
-class SupplyPointAdmin(admin.ModelAdmin):
+class SupplyPointAdmin(HistoryAdmin):
     form = SupplyPointAdminForm
     list_display = ("address", "contract", "max_power_kw", "voltage", "grid_company", "billing_id")
     list_filter = ("voltage",)
@@ -253,7 +254,7 @@ class InServiceFilter(admin.SimpleListFilter):
 
 
 @admin.register(Meter)
-class MeterAdmin(admin.ModelAdmin):
+class MeterAdmin(HistoryAdmin):
     form = MeterAdminForm
     list_display = (
         "serial_number", "model", "zones", "remote", "supply_point", "next_verification_on", "removed_on",
@@ -270,7 +271,7 @@ class MeterAdmin(admin.ModelAdmin):
 
 
 @admin.register(TariffZone)
-class TariffZoneAdmin(admin.ModelAdmin):
+class TariffZoneAdmin(HistoryAdmin):
     """Zone hours are data (design §2.4): regions differ. The set of zones is fixed by the tariffs."""
 
     form = TariffZoneAdminForm

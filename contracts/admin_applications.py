@@ -17,6 +17,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from audit.admin import HistoryAdmin
+from audit.models import PersonalDataRead
+from audit.services import read_record
 from contracts import application_workflow as workflow
 from contracts import selectors_applications
 from contracts.models_applications import ContractApplication, RequiredDocument
@@ -33,7 +36,7 @@ SOON_WORKING_DAYS = 3
 
 
 @admin.register(RequiredDocument)
-class RequiredDocumentAdmin(admin.ModelAdmin):
+class RequiredDocumentAdmin(HistoryAdmin):
     list_display = ("title", "kind", "customer_kind", "position", "is_active")
     list_filter = ("kind", "customer_kind", "is_active")
     list_editable = ("position", "is_active")
@@ -201,7 +204,7 @@ FORMS = {"take": forms.Form, "request": CommentForm, "resume": forms.Form, "reje
 
 
 @admin.register(ContractApplication)
-class ContractApplicationAdmin(admin.ModelAdmin):
+class ContractApplicationAdmin(HistoryAdmin):
     # The most urgent first: what is left, the due date, then whose and what.
     list_display = ("time_left_label", "due", "number_label", "status_label", "kind_label", "customer",
                     "assignee")
@@ -290,6 +293,7 @@ class ContractApplicationAdmin(admin.ModelAdmin):
         document = application.documents.filter(pk=document_id).first()
         if document is None:
             raise Http404
+        self._record_read(request, application, PersonalDataRead.Kind.DOCUMENT, f"{application.pk}/{document.pk}")
         return serve_private(document.file, filename=document.original_name, content_type=document.content_type)
 
     def file_view(self, request, object_id, which):
@@ -297,12 +301,21 @@ class ContractApplicationAdmin(admin.ModelAdmin):
         field = {"draft": application.draft_file, "signed": application.signed_file}.get(which)
         if field is None:
             raise Http404
+        self._record_read(request, application, PersonalDataRead.Kind.DOCUMENT, f"{application.pk}/{which}")
         return serve_private(field, filename=f"{which}-{application.number}.pdf", content_type="application/pdf")
 
     # --- one application: read everything, act through services --------------------------------
 
+    @staticmethod
+    def _record_read(request, application, kind, reference):
+        read_record(request, kind=kind, subject_id=application.author_id, organisation_id=application.organisation_id,
+                    reference=reference)
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         application = self._application(request, object_id)
+        if request.method == "GET":
+            reference = application.number or application.pk
+            self._record_read(request, application, PersonalDataRead.Kind.APPLICATION, reference)
         can_change = self.has_change_permission(request, application) and request.user.has_perm(
             "contracts.review_contractapplication")
         bound = {}

@@ -27,6 +27,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from audit.admin import HistoryAdmin
+from audit.models import PersonalDataRead
+from audit.services import read_record
 from contracts.models import Meter, Reading
 from contracts.services.readings import FIELDS, reading_window, submit_reading
 from core.exports import XLSX_TYPE, csv_lines
@@ -186,7 +189,7 @@ class ReadingInline(admin.TabularInline):
 
 
 @admin.register(Reading)
-class ReadingAdmin(admin.ModelAdmin):
+class ReadingAdmin(HistoryAdmin):
     list_display = [
         "meter", "contract_number", "period_display", "t1", "t2", "t3", "source", "submitted_at", "needs_review",
     ]
@@ -275,6 +278,7 @@ class ReadingAdmin(admin.ModelAdmin):
         if form.is_bound and form.is_valid():
             period, kind = form.cleaned_data["month"], form.cleaned_data["format"]
             name = f"readings-{period:%Y-%m}.{kind}"
+            read_record(request, kind=PersonalDataRead.Kind.EXPORT, reference=name)
             if kind == "csv":
                 response = StreamingHttpResponse(stream_csv(period), content_type="text/csv; charset=utf-8")
                 response["Content-Disposition"] = f'attachment; filename="{name}"'

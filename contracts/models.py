@@ -16,6 +16,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from audit import history as audit_history
+
 
 class Tariff(models.TextChoices):
     SINGLE = "single", _("одноставочный (круглосуточный)")
@@ -334,3 +336,11 @@ from contracts.models_applications import (  # noqa: E402,F401
     ContractApplication,
     RequiredDocument,
 )
+
+# The audit trail (audit.history). The billing import's bulk writes record one audit.BulkChange instead.
+audit_history.register(Contract)
+audit_history.register(ContractBinding)
+audit_history.register(SupplyPoint)
+audit_history.register(Meter)
+audit_history.register(Reading)
+audit_history.register(TariffZone)

@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from audit import history as audit_history
 from contracts.models import Contract, SupplyPoint, Tariff
 from core.uploads import PrivateFileStorage, random_stored_name
 
@@ -329,3 +330,9 @@ class ApplicationNumberCounter(models.Model):
 
     def __str__(self):
         return f"{self.year}: {self.last_value}"
+
+
+# The audit trail (audit.history). Events are an append-only record already.
+audit_history.register(ContractApplication)
+audit_history.register(ApplicationSupplyPoint)
+audit_history.register(RequiredDocument)

@@ -6,6 +6,7 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from audit.admin import HistoryAdmin
 from deadlines.calendar import weekdays_in_year
 from deadlines.models import CalendarDay, CalendarYear, DeadlineRule
 from deadlines.services import calendar_year_prefill_from_package, rule_change_refusal
@@ -42,7 +43,7 @@ class CalendarYearForm(forms.ModelForm):
 
 
 @admin.register(CalendarYear)
-class CalendarYearAdmin(admin.ModelAdmin):
+class CalendarYearAdmin(HistoryAdmin):
     form = CalendarYearForm
     inlines = [CalendarDayInline]
     list_display = ("year", "decree", "nonworking_count", "working_weekend_count", "shortened_count", "working_days")
@@ -153,7 +154,7 @@ class CalendarDayForm(forms.ModelForm):
 
 
 @admin.register(CalendarDay)
-class CalendarDayAdmin(admin.ModelAdmin):
+class CalendarDayAdmin(HistoryAdmin):
     form = CalendarDayForm
     list_display = ("day", "weekday", "kind", "note")
     list_filter = ("kind", "calendar_year")
@@ -198,7 +199,7 @@ class DeadlineRuleForm(forms.ModelForm):
 
 
 @admin.register(DeadlineRule)
-class DeadlineRuleAdmin(admin.ModelAdmin):
+class DeadlineRuleAdmin(HistoryAdmin):
     form = DeadlineRuleForm
     list_display = ("title", "code", "topic_or_any", "term_display", "start_event", "extension_display", "is_active")
     list_filter = ("is_active", "unit", "start_event", "extension_allowed", "code")

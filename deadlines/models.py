@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from audit import history as audit_history
 from deadlines.arithmetic import Term, Unit
 
 WEEKDAY_NAMES = (
@@ -205,3 +206,9 @@ class DeadlineRule(models.Model):
                 )
         if errors:
             raise ValidationError(errors)
+
+
+# The audit trail (audit.history): the rules and the calendar decide every due date.
+audit_history.register(DeadlineRule)
+audit_history.register(CalendarYear)
+audit_history.register(CalendarDay)

@@ -51,6 +51,9 @@ INSTALLED_APPS = [
     "pages",
     "cabinet",
     "monitoring",
+    "privacy",
+    "audit",
+    "simple_history",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -83,6 +86,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Keeps the request for the history rows: who changed a record, from which address.
+    "simple_history.middleware.HistoryRequestMiddleware",
     # Staff pages (the admin) only after the second factor: enrolment or a code.
     "staffauth.middleware.StaffSecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -189,6 +194,9 @@ SESSION_COOKIE_SAMESITE = "Lax"
 # django-axes: 5 wrong passwords lock the pair (account, client address) for 30 minutes.
 # A stranger's guesses lock only the stranger: the owner, from their own address, still
 # logs in. Guessing from many addresses is slowed per account instead (accounts/login_guard.py).
+# The change history is looked at, never rolled back from the admin (audit.admin.HistoryAdmin).
+SIMPLE_HISTORY_REVERT_DISABLED = True
+
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=30)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -498,5 +506,17 @@ CELERY_BEAT_SCHEDULE = {
         "task": "contracts.tasks.scan_application_reminders",
         "schedule": env.int("CONTRACT_APPLICATIONS_REMINDER_SCAN_SECONDS", default=15 * 60),
         "options": {"expires": 14 * 60},
+    },
+    # Data-subject requests (152-ФЗ): 3 and 1 working days before the due, overdue daily (privacy/reminders.py).
+    # The retention rules (privacy.RetentionRule), nightly: each run is one audit.BulkChange with its totals.
+    "privacy-retention": {
+        "task": "privacy.tasks.apply_retention_rules",
+        "schedule": env.int("PRIVACY_RETENTION_SECONDS", default=24 * 60 * 60),
+        "options": {"expires": 60 * 60},
+    },
+    "privacy-request-reminders": {
+        "task": "privacy.tasks.scan_subject_request_reminders",
+        "schedule": env.int("PRIVACY_REMINDER_SCAN_SECONDS", default=30 * 60),
+        "options": {"expires": 29 * 60},
     },
 }

@@ -31,6 +31,7 @@ urlpatterns = [
     path("appeals/", include("appeals.urls")),
     path("contracts/", include("contracts.urls")),
     path("billing/", include("billing.urls")),
+    path("personal-data/", include("privacy.urls")),
     path("staff/second-factor/", include("staffauth.urls")),
     # The supervisors' dashboard lives in the admin (before the admin's own catch-all patterns).
     path("admin/monitoring/", include("monitoring.urls")),

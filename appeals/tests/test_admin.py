@@ -223,7 +223,8 @@ class TestWorkPage:
         appeal = submit(customer_a, now=None)
         client.force_login(operator)
         client.get(change_url(appeal))
-        with django_assert_num_queries(14) as captured:
+        # 15 = the page (14) + the staff read of personal data written to audit.PersonalDataRead.
+        with django_assert_num_queries(15) as captured:
             client.get(change_url(appeal))
         for i in range(10):
             services.appeal_add_message(appeal.pk, actor=operator, text=f"Заметка {i}", internal=True)

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.validators import inn_is_valid, personal_account_is_valid
+from audit.services import bulk_change_record
 from contracts.codes import code_matches_hash, hash_binding_code, normalise_code
 from contracts.models import ZONES_BY_TARIFF, Contract, Meter, SupplyPoint
 
@@ -65,6 +66,8 @@ def import_billing_file(fileobj, *, entity: str | None = None, dry_run: bool = F
                 raise FileRefused(_("В файле нет строк с данными, только заголовок."))
             if report.ok and not dry_run:
                 report.saved = True
+                # The rows were written in bulk, without per-row history: the import is one audit entry.
+                bulk_change_record(what=f"billing import: {report.entity}", summary=report.counts, now=now)
                 transaction.on_commit(importer.committed)
             else:
                 transaction.set_rollback(True)

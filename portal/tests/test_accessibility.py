@@ -166,8 +166,16 @@ def _demo_data(settings, tmp_path):
         "provider_id": payment.provider_payment_id,
     }
 
+    from privacy import services as privacy_services
+
+    subject_request = privacy_services.subject_request_file(user=resident, kind="correction",
+                                                            text="В фамилии ошибка.", now=now)
+    privacy_services.subject_request_extend(request_id=subject_request.pk, actor=operator,
+                                            reason="Нужна проверка в архиве.", now=now)
+
     ids = {
         "resident": {
+            "privacy:detail": subject_request.pk,
             **contract_and_meter(bindings__user=resident),
             **billing_ids,
             "number": registered.number,
