@@ -225,6 +225,12 @@ class Appeal(models.Model):
                 name="appeal_figures_answered",
                 condition=Q(answered_at__isnull=False),
             ),
+            # «Open now» among a period's appeals: only open rows, by registration time.
+            models.Index(
+                fields=["registered_at", "assignee"],
+                name="appeal_figures_open_registered",
+                condition=Q(status__in=["registered", "in_progress", "waiting_for_customer", "reopened"]),
+            ),
             models.Index(
                 fields=["first_response_at", "assignee", "registered_at"],
                 name="appeal_figures_first_response",
