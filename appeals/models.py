@@ -226,6 +226,14 @@ class Appeal(models.Model):
                 name="appeal_figures_answered",
                 condition=Q(answered_at__isnull=False),
             ),
+            # «Open now» among a period's appeals: only open rows, by registration time. The predicate names
+            # registered_at so that only a query filtering on it (a period) may use this index, never the queue's.
+            models.Index(
+                fields=["registered_at", "assignee"],
+                name="appeal_figures_open_registered",
+                condition=Q(status__in=["registered", "in_progress", "waiting_for_customer", "reopened"],
+                            registered_at__isnull=False),
+            ),
             models.Index(
                 fields=["first_response_at", "assignee", "registered_at"],
                 name="appeal_figures_first_response",

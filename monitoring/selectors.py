@@ -4,7 +4,9 @@ The dashboard reads across the domains below it (design floor 4): appeals, their
 satisfaction surveys. Each figure is one aggregate query over one index range (the appeal indexes named
 `appeal_figures_*`, the surveys' `survey_subject_time`, the open appeals' partial index), so the page runs
 the same number of queries for ten appeals or ten million, and Python only shapes the few aggregated rows
-into tables.
+into tables. The counts of appeals received (and the needs analysis) read the daily rollups
+(monitoring/rollups.py) for whole past days and the raw rows only for the days not rolled up (today);
+the percentiles, lists and «open now» always read the raw rows.
 
 Definitions (the page states them too):
 - received: registered in the period; «open now» and «reopened» are counted among them;
@@ -21,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.db import connection, transaction
-from django.db.models import Avg, Count, F, OuterRef, Q, Subquery
+from django.db.models import Avg, Count, F, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 
 from accounts.models import User
@@ -30,6 +32,7 @@ from appeals.models import Appeal, AppealDecision
 from core.sql import PercentileCont, SecondsBetween
 from deadlines.arithmetic import end_of_day
 from deadlines.services import calendar_for
+from monitoring.models import DailyAppealCounts, RolledDay
 from monitoring.periods import Period
 from surveys.models import LOW_RATING, Survey
 
@@ -71,6 +74,7 @@ class Figures:
     needs: dict = field(default_factory=dict)
     decisions_overdue: list = field(default_factory=list)
     soon_until: date | None = None
+    rolled_at: datetime | None = None  # when the oldest rolled-up day shown was counted
 
     @property
     def on_time_share(self):
@@ -109,12 +113,15 @@ def _service_figures(*, period, operator, now) -> Figures:
     if operator is not None:
         appeals = appeals.filter(assignee=operator)
 
-    # Counted over indexed columns (never the id, which is not in the figures' indexes): index-only scans.
-    figures.received = appeals.filter(registered_at__gte=start, registered_at__lt=end).aggregate(
-        received=Count("*"),
-        open_now=Count("registered_at", filter=Q(status__in=OPEN)),
-        reopened=Count("registered_at", filter=Q(reopened_count__gt=0)),
-    )
+    # Whole past days come from the daily rollups; the rest (today, a day not counted yet) from the raw rows.
+    rolled_until = min(period.end, now.astimezone(tz).date())
+    rolled = _rolled_days(previous.start, rolled_until)
+    figures.rolled_at = min(rolled.values()) if rolled else None
+    raw = _unrolled_ranges(previous.start, period.end, rolled, tz)
+    figures.needs, figures.received = _needs(appeals, period, previous, tz, rolled_until, raw, operator)
+    # «Open now» changes every hour, so it is counted now, from the open appeals (a small partial index).
+    figures.received["open_now"] = appeals.filter(
+        status__in=OPEN, registered_at__gte=start, registered_at__lt=end).aggregate(n=Count("registered_at"))["n"]
 
     answer_seconds = SecondsBetween(F("answered_at"), F("registered_at"))
     answered = appeals.filter(answered_at__gte=start, answered_at__lt=end).aggregate(
@@ -148,7 +155,6 @@ def _service_figures(*, period, operator, now) -> Figures:
 
     figures.workload, figures.soon_until = _workload(appeals, now, tz)
     figures.satisfaction, figures.low_ratings = _satisfaction(start, end, operator)
-    figures.needs = _needs(appeals, period, previous, tz)
     figures.decisions_overdue = _decisions_overdue(now.astimezone(tz).date(), operator)
     return figures
 
@@ -213,28 +219,62 @@ def _satisfaction(start, end, operator):
     return summary, low
 
 
-def _needs(appeals, period, previous, tz):
+def _rolled_days(first: date, before: date) -> dict:
+    """{day: refreshed_at} of the days from first up to (not including) `before` the rollups hold."""
+    return dict(RolledDay.objects.filter(day__gte=first, day__lt=before).values_list("day", "refreshed_at"))
+
+
+def _unrolled_ranges(first: date, end: date, rolled: dict, tz) -> Q:
+    """The moments of the days in [first, end) the rollups do not hold, as one Q of contiguous ranges."""
+    ranges, day, run_start = Q(), first, None
+    while day <= end:
+        if day < end and day not in rolled:
+            run_start = run_start or day
+        elif run_start is not None:
+            ranges |= Q(registered_at__gte=datetime.combine(run_start, time.min, tzinfo=tz),
+                        registered_at__lt=datetime.combine(day, time.min, tzinfo=tz))
+            run_start = None
+        day += timedelta(days=1)
+    if not ranges:  # every day rolled up: an empty range, so the query (and the query count) stays the same
+        moment = datetime.combine(first, time.min, tzinfo=tz)
+        ranges = Q(registered_at__gte=moment, registered_at__lt=moment)
+    return ranges
+
+
+def _needs(appeals, period, previous, tz, rolled_until, raw, operator):
     """Appeals by month, topic and kind over this period and the one before; trend and fastest growth per topic.
 
-    One row per (topic, kind) — a few dozen groups, hashed — with a filtered count per month of the period
-    and one for the previous period, rather than a month computed for each appeal and sorted.
+    One row per (topic, kind) — a few dozen groups — with a filtered count per month of the period and one
+    for the previous period: summed from the daily rollups for the rolled-up days, counted from the raw rows
+    for the others (today). Returns (needs, received) — received: the period's received and reopened.
     """
     start, end = period.bounds(tz)
-    previous_start, _ = previous.bounds(tz)
     months = period.months()
-    counts = {}
+    raw_counts, rolled_counts = {}, {}
     for index, month in enumerate(months):
         month_start = max(datetime.combine(month, time.min, tzinfo=tz), start)
         month_end = min(datetime.combine(_next_month(month), time.min, tzinfo=tz), end)
-        counts[f"m{index}"] = Count("registered_at", filter=Q(registered_at__gte=month_start,
-                                                                 registered_at__lt=month_end))
-    counts["before"] = Count("registered_at", filter=Q(registered_at__lt=start))
-    rows = list(
-        appeals.filter(registered_at__gte=previous_start, registered_at__lt=end)
+        raw_counts[f"m{index}"] = Count("registered_at", filter=Q(registered_at__gte=month_start,
+                                                                     registered_at__lt=month_end))
+        rolled_counts[f"m{index}"] = Sum("received", filter=Q(day__gte=max(month, period.start),
+                                                              day__lt=min(_next_month(month), period.end)))
+    raw_counts["before"] = Count("registered_at", filter=Q(registered_at__lt=start))
+    raw_counts["reopened"] = Count("registered_at", filter=Q(registered_at__gte=start, reopened_count__gt=0))
+    rolled_counts["before"] = Sum("received", filter=Q(day__lt=period.start))
+    rolled_counts["reopened"] = Sum("reopened", filter=Q(day__gte=period.start))
+    # A day's rows and its RolledDay are written in one transaction: rows before today are whole days.
+    counts = DailyAppealCounts.objects.filter(day__gte=previous.start, day__lt=rolled_until)
+    if operator is not None:
+        counts = counts.filter(assignee=operator)
+    rows = list(counts.values("topic", "kind").annotate(**rolled_counts).order_by())
+    rows += list(
+        appeals.filter(raw, registered_at__gte=previous.bounds(tz)[0], registered_at__lt=end)
         .values("topic", "kind")
-        .annotate(**counts)
+        .annotate(**raw_counts)
         .order_by()
     )
+    reopened = sum(row["reopened"] or 0 for row in rows)
+    rows = [{**row, **{key: row[key] or 0 for key in raw_counts}} for row in rows]
     topics = dict(Appeal.Topic.choices)
     kinds = dict(Appeal.Kind.choices)
     by_topic = {t: [0] * len(months) for t in topics}
@@ -253,13 +293,15 @@ def _needs(appeals, period, previous, tz):
             "change": current - before_topic[t], "growth": _share(current - before_topic[t], before_topic[t]),
         })
     growing = sorted((row for row in trend if row["change"] > 0), key=lambda row: (-row["change"], row["topic"]))
+    received = {"received": sum(row[f"m{index}"] for row in rows for index in range(len(months))),
+                "reopened": reopened}
     return {
         "months": months,
         "by_topic": [{"label": topics[t], "values": by_topic[t]} for t in topics],
         "by_kind": [{"label": kinds[k], "values": by_kind[k]} for k in kinds],
         "trend": trend,
         "growing": growing[:GROWTH_TOP],
-    }
+    }, received
 
 
 def _next_month(month: date) -> date:

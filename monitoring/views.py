@@ -52,6 +52,7 @@ def dashboard(request):
         "charts": chart_data(figures),
         "query": request.GET.urlencode(),
         "computed_at": timezone.localtime(figures.now),
+        "rolled_at": timezone.localtime(figures.rolled_at) if figures.rolled_at else None,
     }
     return TemplateResponse(request, "monitoring/dashboard.html", context, status=200 if valid else 400)
 

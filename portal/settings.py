@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -477,7 +478,20 @@ CONTRACT_APPLICATIONS_REMINDERS_PER_SCAN = env.int("CONTRACT_APPLICATIONS_REMIND
 # database scheduler to keep in sync. Run exactly ONE beat process per
 # deployment (`celery -A portal beat`); a second one is harmless — the jobs
 # claim rows and create reminders under unique constraints — only wasteful.
+MONITORING_ROLLUP_WINDOW_DAYS = env.int("MONITORING_ROLLUP_WINDOW_DAYS", default=62)
+
 CELERY_BEAT_SCHEDULE = {
+    # The dashboard's daily rollups (monitoring/rollups.py): today and yesterday often, a window nightly.
+    "monitoring-rollups-recent": {
+        "task": "monitoring.tasks.refresh_recent_rollups",
+        "schedule": env.int("MONITORING_ROLLUP_RECENT_SECONDS", default=15 * 60),
+        "options": {"expires": 14 * 60},
+    },
+    "monitoring-rollups-window": {
+        "task": "monitoring.tasks.refresh_rollup_window",
+        "schedule": crontab(hour=2, minute=30),
+        "options": {"expires": 6 * 60 * 60},
+    },
     "notifications-sweep": {
         "task": "notifications.tasks.sweep_notifications",
         "schedule": env.int("NOTIFICATIONS_SWEEP_SECONDS", default=60),

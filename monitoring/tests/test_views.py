@@ -1,6 +1,7 @@
 """The dashboard's page and exports: who may open them, bad input, the downloads, the query count."""
 
 import io
+from datetime import date
 
 import pytest
 from django.urls import reverse
@@ -83,6 +84,19 @@ class TestPage:
         assert "monitoring-charts" in page and "vendor/chart.js/chart.umd.min.js" in page
         for key in response.context["tables"]:
             assert export_url(key, "csv") in page and export_url(key, "xlsx") in page
+
+    def test_the_page_says_when_the_past_days_were_counted(self, client, supervisor, february, frozen):
+        from monitoring import rollups
+
+        client.force_login(supervisor)
+        before = client.get(URL, LAST_MONTH)
+        assert "data-rolled-at" not in before.content.decode()
+        rollups.refresh_days(date(2026, 1, 1), date(2026, 3, 2), now=msk(3, 2, 9, 45))
+        page = client.get(URL, LAST_MONTH).content.decode()
+        assert "данные за прошлые дни обновлены в 02.03.2026 09:45" in page
+        after = client.get(URL, LAST_MONTH).context["tables"]
+        for key in ("summary", "needs_topics", "needs_kinds", "trend"):
+            assert after[key].rows == before.context["tables"][key].rows
 
     def test_filter_by_operator(self, client, supervisor, operator2, february, frozen):
         client.force_login(supervisor)
