@@ -129,6 +129,20 @@ def access_meter_for_customer(user, meter_id) -> Meter:
     return meter
 
 
+def may_upload_readings(user) -> bool:
+    """An organisation's administrator, or a member they allowed, with a meter to submit for: the file upload.
+
+    A person in no organisation that lets them submit (most residents) is answered without a query.
+    """
+    if _anonymous(user) or not _organisation_ids(user, submitting=True):
+        return False
+    return (
+        meters_submittable_by(user)
+        .filter(supply_point__contract__customer_kind=Contract.CustomerKind.ORGANISATION)
+        .exists()
+    )
+
+
 def may_submit_readings(user, meter) -> bool:
     """The readings service's own check, so it reads the memberships as they are now."""
     return meters_submittable_by(user, fresh=True).filter(pk=meter.pk).exists()

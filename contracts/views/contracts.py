@@ -16,7 +16,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.security import client_ip
 from contracts import access, selectors, selectors_applications
 from contracts.forms import BindForm
-from contracts.models import Contract
 from contracts.services import binding as binding_service
 from contracts.services.readings import reading_window, window_closed_message
 from core.forms import add_service_error
@@ -40,9 +39,7 @@ def contract_list(request):
             "readings_window": window,
             "readings_window_closed": "" if window.is_open else window_closed_message(window),
             # Organisations' administrators and the members they allowed: many meters at once, by file.
-            "may_upload_readings": access.meters_submittable_by(request.user)
-            .filter(supply_point__contract__customer_kind=Contract.CustomerKind.ORGANISATION)
-            .exists(),
+            "may_upload_readings": access.may_upload_readings(request.user),
         },
     )
 
