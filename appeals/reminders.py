@@ -40,6 +40,7 @@ from appeals import notifying
 from appeals.models import Appeal, AppealDecision, AppealEvent
 from deadlines.arithmetic import end_of_day, working_days_left
 from deadlines.services import calendar_for
+from notifications.events import ladder_rung
 from notifications.rendering import absolute_url
 from notifications.selectors import reminder_recorded
 from notifications.services import notify, reminder_policies, reminder_record, reminders_recorded
@@ -173,7 +174,7 @@ def upcoming_candidates(now, today, tz, calendar, policies):
     while day <= last_day:
         # The same for every moment of the day not yet past (the query starts at now).
         days_left = working_days_left(now, end_of_day(day, tz), calendar, tz)
-        rung = _rung_for(days_left, rungs)
+        rung = ladder_rung(days_left, rungs)
         wanted = {}
         condition = Q()
         if rung is not None:
@@ -220,14 +221,6 @@ def overdue_candidates(now, *, since):
     )
 
 
-def _rung_for(days_left, rungs):
-    """The ladder rung for today: the smallest rung at or above days_left.
-
-    With rungs 3 and 1: 3 or 2 days left → rung 3, 1 or 0 → rung 1. An appeal
-    first seen with 1 day left skips rung 3 instead of getting two reminders.
-    """
-    candidates = [r for r in rungs if days_left <= r]
-    return min(candidates) if candidates else None
 
 
 def _send(item: DueReminder, now) -> bool:
@@ -331,7 +324,7 @@ def decision_reminders_scan(*, now, calendar, policies, result, limit):
         done = reminders_recorded(subject=DECISION_SUBJECT, object_ids=[d.pk for d in soon])
         for decision in soon:
             days_left = working_days_left(now, end_of_day(decision.due_on, tz), calendar, tz)
-            rung = _rung_for(days_left, rungs)
+            rung = ladder_rung(days_left, rungs)
             kind = f"responsible_{rung}d"
             if rung is not None and (decision.pk, kind, decision.due_on) not in done:
                 due.append((decision.pk, kind, decision.due_on, {"days_left": days_left}))

@@ -29,6 +29,7 @@ from contracts.reminders import ScanResult
 from deadlines.arithmetic import working_days_left
 from deadlines.display import due_display
 from deadlines.services import calendar_for, working_days_cutoff
+from notifications.events import ladder_rung
 from notifications.selectors import reminder_recorded
 from notifications.services import notify, reminder_policies, reminder_record
 
@@ -60,10 +61,6 @@ def application_reminders_scan(*, now: datetime | None = None, limit: int | None
     return result
 
 
-def _rung_for(days_left, rungs):
-    """The smallest rung at or above days_left: with 3 and 1, 3–2 days left → 3, 1–0 → 1."""
-    candidates = [r for r in rungs if days_left <= r]
-    return min(candidates) if candidates else None
 
 
 def _running():
@@ -84,7 +81,7 @@ def _due_soon(now, tz, calendar, rungs, limit, result):
             return
         due_on = application.due_at.astimezone(tz).date()
         days_left = working_days_left(now, application.due_at, calendar, tz)
-        rung = _rung_for(days_left, rungs)
+        rung = ladder_rung(days_left, rungs)
         if rung is None:
             continue
         if _send(application.pk, kind=f"due_{rung}d", due_on=due_on, now=now,

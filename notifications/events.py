@@ -57,6 +57,15 @@ def event_types_for(user) -> list[EventType]:
     return [e for e in _registry.values() if e.audience in audiences]
 
 
+def ladder_rung(days_left: int, rungs) -> int | None:
+    """The reminder ladder's rung for today: the smallest rung at or above `days_left`, or None.
+
+    With rungs 3 and 1: 3 or 2 working days left → rung 3, 1 or 0 → rung 1. An item first seen
+    with 1 day left skips rung 3 instead of getting two reminders. Every domain's scan uses it.
+    """
+    return min((rung for rung in rungs if days_left <= rung), default=None)
+
+
 @dataclass(frozen=True)
 class ReminderPolicySpec:
     """A rung of a reminder ladder that staff may tune: on/off and a few numbers (days, hours)."""

@@ -17,6 +17,7 @@ from accounts.selectors import staff_with_permission
 from deadlines.arithmetic import working_days_left
 from deadlines.display import due_display
 from deadlines.services import calendar_for, working_days_cutoff
+from notifications.events import ladder_rung
 from notifications.services import notify, reminder_policies, reminder_record
 
 from . import notifying
@@ -43,7 +44,7 @@ def request_reminders_scan(*, now: datetime | None = None) -> dict[str, int]:
             kind, due_on, event = "overdue", today, notifying.OVERDUE
         else:
             days_left = working_days_left(now, row.due_at, calendar, tz)
-            rung = min((r for r in rungs if days_left <= r), default=None)
+            rung = ladder_rung(days_left, rungs)
             if rung is None:
                 continue
             kind, due_on, event = f"due_{rung}d", row.due_at.astimezone(tz).date(), notifying.DUE_SOON
