@@ -128,6 +128,8 @@ def _debt_warnings(now, result):
             return
         households = [b for b in balances if b.contract.kind == Contract.Kind.RESIDENTIAL and b.amount > 0]
         people = recipients_for({b.contract_id for b in households})
+        # The term needs the calendar: once per billing date, not once per balance (they share a few dates).
+        pay_by = {as_of: debt_pay_by(as_of) for as_of in {b.as_of for b in households}}
         for balance in households:
             for user in people.get(balance.contract_id, []):
                 notify(
@@ -137,7 +139,7 @@ def _debt_warnings(now, result):
                         "number": balance.contract.number,
                         "amount": balance.amount,
                         "as_of": balance.as_of,
-                        "pay_by": debt_pay_by(balance.as_of),
+                        "pay_by": pay_by[balance.as_of],
                     },
                     dedup_key=f"billing:debt-warning:{balance.pk}:user:{user.pk}",
                     link=reverse("billing:contract", args=[balance.contract.number]),

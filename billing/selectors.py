@@ -172,17 +172,17 @@ def organisation_summary(user, organisation_id, *, page: int = 1) -> dict:
             "page": page}  # fmt: skip
 
 
-def overview(user) -> dict:
-    """The user's own accounts and each organisation whose finances they see, with balances: two queries,
-    however many organisations and contracts."""
+def overview(user, *, limit: int = SUMMARY_PAGE) -> dict:
+    """The user's own accounts (at most `limit`) and each organisation whose finances they see, with balances:
+    two queries, however many organisations and contracts."""
     personal = _with_latest_balance(access.personal_contracts_for(user)).order_by("number")
     organisations = list(access.finance_organisations_for(user).order_by("name"))
-    return {"personal": _advances(list(personal[:SUMMARY_PAGE])), "organisations": organisations}
+    return {"personal": _advances(list(personal[:limit])), "organisations": organisations}
 
 
 def cabinet_section(user) -> dict | None:
     """The cabinet home's «Начисления и оплата» (cabinet.sections): None when there is nothing to show."""
-    data = overview(user)
+    data = overview(user, limit=CABINET_CONTRACTS + 1)  # one more than shown: whether to link to the rest
     if not data["personal"] and not data["organisations"]:
         return None
     data["more"] = len(data["personal"]) > CABINET_CONTRACTS

@@ -10,7 +10,7 @@ import tempfile
 import zipfile
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from billing import access, selectors
+from core.private_files import serve_private
 
 # The most documents one archive holds: a bigger request is asked to narrow the period.
 ARCHIVE_MAX_DOCUMENTS = 5000
@@ -46,23 +47,11 @@ def _provider_ready() -> bool:
     return provider_configured()
 
 
-def serve_document(document, *, filename=None):
-    try:
-        handle = document.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(
-        handle, as_attachment=True, filename=filename or document.download_name, content_type="application/pdf"
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
 @require_GET
 @login_required
 def document_download(request, number, document_id):
-    return serve_document(access.access_document_for_customer(request.user, number, document_id))
+    document = access.access_document_for_customer(request.user, number, document_id)
+    return serve_private(document.file, filename=document.download_name, content_type="application/pdf")
 
 
 @require_GET
