@@ -66,10 +66,6 @@ def signed_applications_for_contract(user, contract):
     )
 
 
-def cabinet_applications(user, limit=3):
-    return list(applications_for_list(user).exclude(status=ContractApplication.Status.WITHDRAWN)[:limit])
-
-
 def due_explanation(application, pauses) -> list[str] | None:
     """Why the due date is what it is (the appeals' sentences), while no pause has moved it; None otherwise."""
     rule = application.deadline_rule

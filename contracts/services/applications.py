@@ -57,15 +57,7 @@ def application_create_draft(
         pk=organisation.pk
     ).exists():
         raise PermissionDenied(NOT_ADMIN_MESSAGE)
-    if kind in KINDS_ON_A_CONTRACT:
-        if contract is None or not access.contracts_user_may_apply_on(actor, organisation).filter(
-            pk=contract.pk
-        ).exists():
-            raise ValidationError({"contract": _("Выберите один из своих договоров.")})
-        if contract.status == Contract.Status.TERMINATED:
-            raise ValidationError({"contract": _("Этот договор уже расторгнут.")})
-    else:
-        contract = None
+    contract = _contract_for(actor, kind, organisation, contract)
     customer_kind = Contract.CustomerKind.ORGANISATION if organisation else Contract.CustomerKind.PERSON
     with transaction.atomic():
         application = ContractApplication.objects.create(
@@ -77,7 +69,22 @@ def application_create_draft(
     return application
 
 
-def application_update_draft(application_id, *, actor, fields: dict, points=(), now=None) -> ContractApplication:
+def _contract_for(actor, kind, organisation, contract):
+    """The contract a draft of `kind` is about: one the actor may apply on (personally or for the organisation)."""
+    if kind not in KINDS_ON_A_CONTRACT:
+        return None
+    if contract is None or not access.contracts_user_may_apply_on(actor, organisation).filter(pk=contract.pk).exists():
+        raise ValidationError({"contract": _("Выберите один из своих договоров.")})
+    if contract.status == Contract.Status.TERMINATED:
+        raise ValidationError({"contract": _("Этот договор уже расторгнут.")})
+    return contract
+
+
+def application_update_draft(
+    application_id, *, actor, fields: dict, points=None, contract=None, now=None
+) -> ContractApplication:
+    """The draft's fields, its supply points (when given: they replace the old ones) and, for a kind about a
+    contract, the contract (when given)."""
     now = now_or(now)
     with transaction.atomic():
         application = lock(application_id)
@@ -90,10 +97,14 @@ def application_update_draft(application_id, *, actor, fields: dict, points=(), 
                 % {"status": application.get_status_display()},
                 code="closed",
             )
+        changed = list(_clean_fields(fields))
+        if contract is not None:
+            application.contract = _contract_for(actor, application.kind, application.organisation, contract)
+            changed.append("contract")
         for name, value in _clean_fields(fields).items():
             setattr(application, name, value)
         _replace_points(application, points)
-        save(application, list(_clean_fields(fields)))
+        save(application, changed)
     return application
 
 
@@ -104,9 +115,10 @@ def _clean_fields(fields: dict) -> dict:
 
 
 def _replace_points(application, points):
-    points = [p for p in points if p]
-    if not points:
+    """`points` replace the draft's supply points (an empty list removes them all); None leaves them."""
+    if points is None:
         return
+    points = [p for p in points if p]
     application.points.all().delete()
     ApplicationSupplyPoint.objects.bulk_create([ApplicationSupplyPoint(application=application, **p) for p in points])
 

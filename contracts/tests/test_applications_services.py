@@ -226,6 +226,35 @@ def test_a_resident_terminates_a_contract(settings, tmp_path, operator):
     assert contract.status == Contract.Status.TERMINATED and contract.effective_to == datetime.date(2026, 3, 31)
 
 
+def test_a_drafts_contract_and_points_change_when_edited(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    resident, stranger = UserFactory(), UserFactory()
+    first, second, foreign = ContractFactory(), ContractFactory(), ContractFactory()
+    bind_to(first, user=resident)
+    bind_to(second, user=resident)
+    bind_to(foreign, user=stranger)
+    application = resident_draft(resident, kind=ApplicationKind.TERMINATE, contract=first,
+                                 starts_on=datetime.date(2026, 3, 31))
+    services.application_update_draft(application.pk, actor=resident, fields={}, contract=second, now=NOW)
+    application.refresh_from_db()
+    assert application.contract == second
+    with pytest.raises(ValidationError):
+        services.application_update_draft(application.pk, actor=resident, fields={}, contract=foreign, now=NOW)
+    application.refresh_from_db()
+    assert application.contract == second
+
+    amend = resident_draft(resident, kind=ApplicationKind.AMEND, contract=first)
+    point = {"address": "г. Москва, ул. Ленина, д. 1", "max_power_kw": 20, "voltage": "LV", "meter_serial": "",
+             "meter_zones": 1}
+    services.application_update_draft(amend.pk, actor=resident, fields={}, points=[point], now=NOW)
+    assert amend.points.count() == 1
+    services.application_update_draft(amend.pk, actor=resident, fields={"details": "Новый телефон"}, now=NOW)
+    assert amend.points.count() == 1  # no points given: they stay
+    services.application_update_draft(amend.pk, actor=resident, fields={"details": "Только телефон"}, points=[],
+                                      now=NOW)
+    assert not amend.points.exists()
+
+
 def test_a_resident_may_not_apply_on_somebody_elses_contract(db):
     resident, stranger = UserFactory(), UserFactory()
     contract = ContractFactory()

@@ -175,7 +175,7 @@ def application_edit(request, application_id):
 
         def update(organisation, contract, points):
             return services.application_update_draft(application.pk, actor=request.user,
-                                                     fields=form.service_fields(), points=points)
+                                                     fields=form.service_fields(), points=points, contract=contract)
 
         if _save_draft(request, form, formset, update) is not None:
             messages.success(request, _("Черновик сохранён."))
