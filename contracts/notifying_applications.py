@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Membership
 from accounts.selectors import staff_with_permission
+from contracts import access
 from contracts.models_applications import ApplicationEvent, ContractApplication
 from deadlines.display import due_display
 from notifications.events import STAFF, EventType, ReminderPolicySpec, register, register_reminder_policy
@@ -87,14 +88,20 @@ def staff_link(application) -> str:
 
 
 def customers_of(application) -> list:
-    """The resident author; for an organisation, the author and its administrators (they act on it)."""
-    people = {application.author_id: application.author}
-    if application.organisation_id:
-        for membership in Membership.objects.filter(
-            organisation_id=application.organisation_id, role=Membership.Role.ADMIN, user__is_active=True
-        ).select_related("user"):
+    """The resident author; for an organisation, its administrators and the author while still a member.
+
+    An organisation's application stays the organisation's: a member who has left or been removed hears
+    nothing more of it (as appeals.notifying.customer_of).
+    """
+    if not application.organisation_id:
+        return [application.author] if application.author.is_active else []
+    people = {}
+    for membership in Membership.objects.filter(
+        organisation_id=application.organisation_id, user__is_active=True
+    ).select_related("user"):
+        if membership.role == access.APPLY_ROLE or membership.user_id == application.author_id:
             people[membership.user_id] = membership.user
-    return [person for person in people.values() if person.is_active]
+    return list(people.values())
 
 
 def application_context(application, **extra) -> dict:

@@ -322,3 +322,14 @@ def test_the_transition_table(source, target, role):
     else:
         assert allowed is not None and role in allowed.by
         assert source not in (S.SIGNED, S.WITHDRAWN, S.REJECTED)
+
+
+def test_an_author_who_left_the_organisation_hears_nothing_more(org_admin, operator):
+    admin, organisation = org_admin
+    application = submitted(org_draft(admin, organisation), admin)
+    successor = MembershipFactory(organisation=organisation, role=Membership.Role.ADMIN).user
+    Membership.objects.filter(user=admin, organisation=organisation).delete()
+    staff.application_request_documents(application.pk, actor=operator, comment="Нужен акт.", now=NOW)
+    asked = Notification.objects.filter(event="contracts.application_documents_requested")
+    assert asked.filter(recipient=successor).exists()
+    assert not asked.filter(recipient=admin).exists()
