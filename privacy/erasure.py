@@ -18,7 +18,9 @@ REMOVED = "Удалено"
 
 PERSONAL_FIELDS: dict[str, tuple[str, ...]] = {
     "accounts.User": ("email", "last_name", "first_name", "patronymic", "phone"),
-    "appeals.Appeal": ("contact_name", "contact_email", "contact_phone", "subject", "text", "postal_address"),
+    "appeals.Appeal": (
+        "contact_name", "contact_email", "contact_phone", "subject", "text", "postal_address", "rating_comment",
+    ),
     "appeals.AppealMessage": ("text",),
     "privacy.SubjectRequest": ("text",),
     # The name typed at a login is the e-mail: the security journal keeps the event, not the address.
