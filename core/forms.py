@@ -6,6 +6,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core import periods
+
 
 def add_service_error(form: forms.BaseForm, error: ValidationError) -> None:
     """Put a service's `ValidationError` beside the fields it names.
@@ -94,3 +96,35 @@ class IdempotencyKeyMixin(forms.Form):
             errors = errors.copy()
             errors.extend(self.errors["idempotency_key"])
         return errors
+
+
+class PeriodForm(forms.Form):
+    """A report's period from the address: this month, last month, this quarter, or chosen dates.
+
+    Bad or missing input falls back to this month (`period_for`); the errors say why, in Russian.
+    """
+
+    period = forms.ChoiceField(label=_("Период"), choices=periods.CHOICES, initial=periods.THIS_MONTH, required=False,
+                               widget=forms.RadioSelect)
+    start = forms.DateField(label=_("С"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("По"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("period") == periods.CUSTOM:
+            start, end = data.get("start"), data.get("end")
+            if not start:
+                self.add_error("start", _("Укажите первый день периода."))
+            if not end:
+                self.add_error("end", _("Укажите последний день периода."))
+            if start and end:
+                if end < start:
+                    self.add_error("end", _("Последний день периода раньше первого."))
+                elif (end - start).days + 1 > periods.MAX_DAYS:
+                    self.add_error("end", _("Период — не длиннее года (%(n)d дней).") % {"n": periods.MAX_DAYS})
+        return data
+
+    def period_for(self, today):
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        return periods.period_for(data.get("period") or periods.THIS_MONTH, today,
+                                  start=data.get("start"), end=data.get("end"))

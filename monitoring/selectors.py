@@ -29,11 +29,11 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.selectors import staff_with_permission
 from appeals.models import Appeal, AppealDecision
+from core.periods import Period
 from core.sql import PercentileCont, SecondsBetween
 from deadlines.arithmetic import end_of_day
 from deadlines.services import calendar_for
 from monitoring.models import DailyAppealCounts, RolledDay
-from monitoring.periods import Period
 from surveys.models import LOW_RATING, Survey
 
 SURVEY_SUBJECT = "appeals.appeal"

@@ -5,8 +5,8 @@ from datetime import date
 import pytest
 from django.db import connection
 
+from core import periods
 from core.sql import percentile_cont
-from monitoring import periods
 from monitoring.selectors import service_figures
 from monitoring.tables import build_tables
 from monitoring.tests.conftest import NOW, TODAY

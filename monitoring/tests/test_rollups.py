@@ -5,9 +5,9 @@ from datetime import date, timedelta
 import pytest
 from django.core.management import call_command
 
+from core.periods import Period
 from monitoring import rollups
 from monitoring.models import DailyAppealCounts, RolledDay
-from monitoring.periods import Period
 from monitoring.selectors import service_figures
 from monitoring.tasks import refresh_recent_rollups, refresh_rollup_window
 from monitoring.tests.conftest import NOW, TODAY, msk
