@@ -135,6 +135,7 @@ GROUP_PERMISSIONS: dict[str, list[str]] = {
         *_ACCOUNTS_READ,
         # The journals (152-ФЗ): who looked at a customer's data, security events, bulk changes.
         "audit.view_personaldataread",
+        "audit.view_customer_changes",
         "audit.view_securityevent",
         "audit.view_bulkchange",
         # Data-subject requests (152-ФЗ ст. 14, 20, 21): registering paper ones, answering, erasing.

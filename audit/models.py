@@ -38,6 +38,7 @@ class PersonalDataRead(AppendOnly):
         APPLICATION = "application", _("заявка на договор")
         DOCUMENT = "document", _("файл или документ")
         EXPORT = "export", _("выгрузка")
+        CHANGES = "changes", _("журнал изменений клиента")
 
     at = models.DateTimeField(_("когда"), db_index=True)
     staff = _person(_("сотрудник"))
@@ -56,6 +57,7 @@ class PersonalDataRead(AppendOnly):
         verbose_name = _("просмотр персональных данных")
         verbose_name_plural = _("Кто смотрел данные клиентов")
         ordering = ["-at", "-pk"]
+        permissions = [("view_customer_changes", _("Может смотреть все изменения данных клиента"))]
         indexes = [
             models.Index(fields=["subject", "at"], name="audit_read_subject_at"),
             models.Index(fields=["organisation", "at"], name="audit_read_org_at"),

@@ -35,5 +35,6 @@ urlpatterns = [
     path("staff/second-factor/", include("staffauth.urls")),
     # The supervisors' dashboard lives in the admin (before the admin's own catch-all patterns).
     path("admin/monitoring/", include("monitoring.urls")),
+    path("admin/customer-changes/", include("audit.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -22,7 +22,7 @@ from django.test import Client, RequestFactory
 from django.urls import NoReverseMatch, get_resolver, reverse
 from django.utils import timezone
 
-from portal.tests.test_url_access import PUBLIC_URL_NAMES, _walk
+from portal.tests.test_url_access import ADMIN_NAMESPACES, PUBLIC_URL_NAMES, _walk
 
 pytestmark = [
     pytest.mark.browser,
@@ -43,7 +43,7 @@ NOT_PAGES = {
     "accounts:logout", "admin:logout", "admin:jsi18n", "admin:view_on_site", "admin:autocomplete",
     "contracts:application_document", "contracts:application_draft", "contracts:application_signed",
     "admin:contracts_contractapplication_document", "admin:contracts_contractapplication_file",
-    "monitoring:export",
+    "monitoring:export", "audit:customer_changes_export",
 }
 # Actions that answer only POST are opened too: they answer 405 and are listed as not pages, and a confirmation
 # page added later (GET) is checked without a change here.
@@ -216,8 +216,8 @@ def _customer_urls(role, ids):
     for name, pattern in _walk(get_resolver().url_patterns):
         if name.startswith("admin:") or name in NOT_PAGES:
             continue
-        if name.startswith("monitoring:") and role != "staff":
-            continue  # the supervisors' dashboard is an admin page (its refusal is tested in monitoring/tests)
+        if name.startswith(ADMIN_NAMESPACES) and role != "staff":
+            continue  # admin pages outside the admin's namespace (their refusal is tested in their apps)
         if role == "visitor" and name not in PUBLIC_URL_NAMES:
             continue
         if role in ("organisation", "staff") and name in PUBLIC_URL_NAMES and name != "home":
@@ -314,6 +314,9 @@ def test_every_page_passes_axe_and_the_nu_checker(live_server, browser, seeded_d
             urls += [("error:404", "/no-such-page/"), ("error:405", reverse("notifications:mark_all_read"))]
         if role == "staff":
             urls += _admin_urls(people[email])
+            # The customer's changes journal with a table of changes in it, not only its empty form.
+            urls.append(("audit:customer_changes",
+                         reverse("audit:customer_changes") + "?customer=resident%40demo.example&period=month"))
         seen = set()
         for name, url in urls:
             response = page.goto(live_server.url + url)
@@ -335,7 +338,7 @@ def test_every_page_passes_axe_and_the_nu_checker(live_server, browser, seeded_d
                 )
             file = html_dir / f"{len(checked):03d}.html"
             file.write_text(response.text(), encoding="utf-8")
-            sources[file.name] = (label, name.startswith(("admin:", "monitoring:")))
+            sources[file.name] = (label, name.startswith(ADMIN_NAMESPACES))
         context.close()
 
     for message in _nu(html_dir):

@@ -83,6 +83,11 @@ OBJECT_URLS = {
 }
 
 
+# Pages that live in the admin outside its own namespace (the dashboard, the customer's changes journal):
+# the admin's login and second factor guard them.
+ADMIN_NAMESPACES = ("admin:", "monitoring:", "audit:")
+
+
 def _walk(patterns, namespace=None):
     for entry in patterns:
         if isinstance(entry, URLResolver):
@@ -133,8 +138,7 @@ def _is_login_redirect(response, name):
     if response.status_code != 302:
         return False
     target = urlparse(response["Location"]).path
-    # The supervisors' dashboard is an admin page: the admin's login guards it.
-    login = reverse("admin:login") if name.startswith(("admin:", "monitoring:")) else reverse(settings.LOGIN_URL)
+    login = reverse("admin:login") if name.startswith(ADMIN_NAMESPACES) else reverse(settings.LOGIN_URL)
     return target == login
 
 
