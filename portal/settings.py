@@ -471,6 +471,10 @@ READINGS_REMINDERS_PER_SCAN = env.int("READINGS_REMINDERS_PER_SCAN", default=500
 # Staff reminders one scan may send (contracts/reminders_applications.py).
 CONTRACT_APPLICATIONS_REMINDERS_PER_SCAN = env.int("CONTRACT_APPLICATIONS_REMINDERS_PER_SCAN", default=500)
 
+# --- privacy: data-subject requests (152-ФЗ) ---
+# Staff reminders one scan may send (privacy/reminders.py); a larger backlog drains over the next scans.
+PRIVACY_REMINDERS_PER_SCAN = env.int("PRIVACY_REMINDERS_PER_SCAN", default=500)
+
 # --- Celery beat: the whole schedule, in one place --------------------------
 # A static schedule rather than django-celery-beat: every periodic job here is
 # an idempotent scan (reminder ladders and their thresholds are data in the

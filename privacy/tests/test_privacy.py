@@ -189,26 +189,55 @@ class TestErasure:
 
 
 class TestReminders:
+    RECEIVED = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # Monday; due 17.03.2026
+    LATE = datetime(2026, 3, 18, 9, 0, tzinfo=UTC)  # Wednesday 12:00 in Moscow, a day past the due date
+
+    def _file(self, customer, received=RECEIVED):
+        return services.subject_request_file(user=customer, kind="access", received_at=received, now=received)
+
     def test_staff_are_reminded_before_the_due_date_and_once_overdue_only_once(self, customer, staff):
         from datetime import timedelta
 
         from privacy.reminders import request_reminders_scan
 
-        received = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # Monday; due 17.03.2026
-        filed = services.subject_request_file(user=customer, kind="access", received_at=received, now=received)
-        early = request_reminders_scan(now=datetime(2026, 3, 5, 9, 0, tzinfo=UTC))
-        assert early == {"due_soon": 0, "overdue": 0}
+        filed = self._file(customer)
+        assert request_reminders_scan(now=datetime(2026, 3, 5, 9, 0, tzinfo=UTC)).sent == {}
         three_days = datetime(2026, 3, 12, 9, 0, tzinfo=UTC)  # Thursday: 3 working days left
-        assert request_reminders_scan(now=three_days)["due_soon"] == 1
-        assert request_reminders_scan(now=three_days)["due_soon"] == 0  # run twice: sent once
+        assert request_reminders_scan(now=three_days).sent == {"due_soon": 1}
+        assert request_reminders_scan(now=three_days).sent == {}  # run twice: sent once
         notices = Notification.objects.filter(recipient=staff, channel="inapp")
         assert notices.filter(event="privacy.request_due_soon").count() == 1
-        late = filed.due_at + timedelta(days=1)
-        assert request_reminders_scan(now=late)["overdue"] == 1
-        assert request_reminders_scan(now=late)["overdue"] == 0
+        # Past the due date the request is the overdue rung's alone, never "due soon" again.
+        assert request_reminders_scan(now=self.LATE).sent == {"overdue": 1}
+        assert request_reminders_scan(now=self.LATE + timedelta(hours=2)).sent == {}
+        assert notices.filter(event="privacy.request_due_soon").count() == 1
         assert notices.filter(event="privacy.request_overdue").count() == 1
+        assert request_reminders_scan(now=self.LATE + timedelta(days=1)).sent == {"overdue": 1}  # the next day
         services.subject_request_answer(request_id=filed.pk, actor=staff, answer="Ответ")
-        assert request_reminders_scan(now=late + timedelta(days=1)) == {"due_soon": 0, "overdue": 0}
+        assert request_reminders_scan(now=self.LATE + timedelta(days=2)).sent == {}
+
+    def test_nothing_is_sent_on_a_day_off_nor_at_night(self, customer, staff):
+        from privacy.reminders import request_reminders_scan
+
+        self._file(customer)
+        saturday = datetime(2026, 3, 21, 9, 0, tzinfo=UTC)
+        night = datetime(2026, 3, 18, 19, 30, tzinfo=UTC)  # 22:30 in Moscow
+        assert request_reminders_scan(now=saturday).skipped == "day off"
+        assert request_reminders_scan(now=night).skipped == "outside sending hours"
+        assert not Notification.objects.filter(recipient=staff).exists()
+        assert request_reminders_scan(now=self.LATE).sent == {"overdue": 1}  # the working morning after
+
+    def test_one_scan_sends_at_most_its_limit_and_the_next_sends_the_rest(self, customer, staff, settings):
+        from privacy.reminders import request_reminders_scan
+
+        settings.PRIVACY_REMINDERS_PER_SCAN = 2
+        for _ in range(3):
+            self._file(customer)
+        assert request_reminders_scan(now=self.LATE).sent == {"overdue": 2}
+        assert request_reminders_scan(now=self.LATE).sent == {"overdue": 1}
+        assert request_reminders_scan(now=self.LATE).sent == {}
+        assert Notification.objects.filter(recipient=staff, channel="inapp",
+                                           event="privacy.request_overdue").count() == 3
 
 
 class TestRetention:
