@@ -9,10 +9,13 @@ change history, which holds copies of the same values. The test walks this map.
 from dataclasses import dataclass
 
 from django.apps import apps
-from django.db import transaction
-from django.db.models import Q
+from django.db import models, transaction
+from django.db.models import F, Q, Value
+from django.db.models.functions import Cast, Concat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from core.stored_files import delete_after_commit
 
 REMOVED = "Удалено"
 
@@ -28,10 +31,13 @@ PERSONAL_FIELDS: dict[str, tuple[str, ...]] = {
 }
 
 
-def _placeholder(model, field_name: str, pk: int):
+def _placeholder(model, field_name: str):
+    """What replaces a personal field: a value, or an expression over the row (one UPDATE for every row)."""
     field = model._meta.get_field(field_name)
     if field_name == "email" and model._meta.label == "accounts.User":
-        return f"deleted-{pk}@deleted.invalid"  # unique, and never a deliverable address
+        # Unique, and never a deliverable address; the history's rows name the same record by the same column.
+        pk = Cast(F(model._meta.pk.attname), output_field=models.CharField())
+        return Concat(Value("deleted-"), pk, Value("@deleted.invalid"), output_field=models.CharField())
     if field.get_internal_type() == "TextField" or field_name in ("contact_name", "subject", "last_name"):
         return REMOVED
     return ""
@@ -46,17 +52,17 @@ class Line:
 
 
 def _anonymise(model_label: str, pks: list[int]) -> int:
+    """One UPDATE for the records and one for their change history (which holds copies of the same values).
+
+    An UPDATE writes no history rows of its own: the erasure is recorded by the request and its act."""
     if not pks:
         return 0
     model = apps.get_model(model_label)
-    fields = PERSONAL_FIELDS[model_label]
-    for pk in pks:
-        values = {name: _placeholder(model, name, pk) for name in fields}
-        model.objects.filter(pk=pk).update(**values)
-        history = getattr(model, "history", None)
-        if history is not None:
-            model.history.model.objects.filter(**{model._meta.pk.attname: pk}).update(**values)
-    return len(pks)
+    values = {name: _placeholder(model, name) for name in PERSONAL_FIELDS[model_label]}
+    done = model.objects.filter(pk__in=pks).update(**values)
+    if getattr(model, "history", None) is not None:
+        model.history.model.objects.filter(**{f"{model._meta.pk.attname}__in": pks}).update(**values)
+    return done
 
 
 def _anonymise_appeals(appeal_ids: list[int]) -> tuple[int, int, int]:
@@ -64,10 +70,10 @@ def _anonymise_appeals(appeal_ids: list[int]) -> tuple[int, int, int]:
     from appeals.models import AppealMessage, Attachment
 
     message_ids = list(AppealMessage.objects.filter(appeal_id__in=appeal_ids).values_list("pk", flat=True))
-    attachments = list(Attachment.objects.filter(appeal_id__in=appeal_ids))
-    for attachment in attachments:
-        attachment.file.delete(save=False)
+    attachments = list(Attachment.objects.filter(appeal_id__in=appeal_ids).only("pk", "file"))
     Attachment.objects.filter(pk__in=[a.pk for a in attachments]).delete()
+    # The files go once the rows' deletion is committed: a rollback must not leave rows without their files.
+    delete_after_commit(Attachment._meta.get_field("file").storage, [a.file.name for a in attachments])
     return (_anonymise("appeals.Appeal", appeal_ids), _anonymise("appeals.AppealMessage", message_ids),
             len(attachments))
 

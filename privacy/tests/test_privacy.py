@@ -7,6 +7,7 @@ from django.apps import apps
 from django.contrib.auth.models import Permission
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Count
 from django.urls import reverse
 
@@ -177,6 +178,45 @@ class TestErasure:
         assert act.status_code == 200 and act.content.startswith(b"%PDF") and act["Content-Type"] == "application/pdf"
         customer.refresh_from_db()
         assert not customer.is_active and not customer.has_usable_password()
+
+    def test_files_go_only_when_the_erasure_commits(self, customer, staff, django_capture_on_commit_callbacks):
+        appeal = submit(customer, now=None, files=[upload()])
+        attachment = Attachment.objects.get(appeal=appeal)
+        storage, name = attachment.file.storage, attachment.file.name
+        deletion = services.subject_request_file(user=customer, kind="deletion")
+        with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError), transaction.atomic():
+            services.subject_request_erase(request_id=deletion.pk, actor=staff)
+            raise RuntimeError("the act could not be written")  # whatever fails after the erasure
+        assert storage.exists(name) and Attachment.objects.filter(pk=attachment.pk).exists()
+        with django_capture_on_commit_callbacks(execute=True):
+            services.subject_request_erase(request_id=deletion.pk, actor=staff)
+        assert not storage.exists(name) and not Attachment.objects.filter(pk=attachment.pk).exists()
+
+    def test_every_record_and_its_history_is_anonymised_in_one_update_per_table(self, customer):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        from privacy.erasure import erase_person
+
+        def person_with(appeals, user):
+            for _ in range(appeals):
+                appeal = submit(user, now=None, subject=f"Жалоба {NAME}", text=TEXT)
+                appeal_services.appeal_add_message(appeal.pk, actor=user, text=f"Звоните {PHONE}")
+            services.subject_request_file(user=user, kind="deletion", text=f"Удалите всё, {NAME}")
+            user.phone = "+79160000000"  # a second history row of the account, the old phone in the first
+            user.save()
+            with CaptureQueriesContext(connection) as queries:
+                erase_person(user.pk)
+            return len(queries)
+
+        one = person_with(1, UserFactory(last_name=NAME, phone=PHONE))
+        assert person_with(4, customer) == one  # as many statements for four appeals as for one
+        needles = [NAME, EMAIL, PHONE, "4509 123456", "Петровна", "+79160000000"]
+        for label in PERSONAL_FIELDS:
+            assert _values_anywhere(apps.get_model(label), needles) == [], label
+        customer.refresh_from_db()
+        assert customer.email == f"deleted-{customer.pk}@deleted.invalid"
+        assert set(customer.history.values_list("email", flat=True)) == {customer.email}
 
     def test_erase_only_for_deletion_or_withdrawal_and_once(self, customer, staff):
         filed = services.subject_request_file(user=customer, kind="access")
