@@ -23,6 +23,7 @@ from notifications.models import Notification
 from privacy import services
 from privacy.erasure import PERSONAL_FIELDS
 from privacy.models import SubjectRequest
+from surveys.models import Survey
 
 pytestmark = pytest.mark.django_db
 NAME, EMAIL, PHONE = "Уникальнова", "unique.person@example.ru", "+79161112233"
@@ -154,17 +155,26 @@ class TestErasure:
         appeal = submit(customer, now=None, subject=f"Жалоба {NAME}", text=TEXT, files=[upload()])
         appeal_services.appeal_add_message(appeal.pk, actor=customer, text=f"Звоните {PHONE}")
         Appeal.objects.filter(pk=appeal.pk).update(contact_phone=PHONE)
+        rated = submit(customer, now=None)
+        operator = StaffFactory()
+        operator.user_permissions.add(*Permission.objects.filter(
+            content_type__app_label="appeals", codename__in=["view_appeal", "add_appeal", "change_appeal"]))
+        operator = type(operator).objects.get(pk=operator.pk)
+        appeal_services.appeal_answer(rated.pk, actor=operator, text="Ответ", expected_version=rated.version)
+        appeal_services.appeal_rate(rated.pk, actor=customer, rating=4, comment=f"Спасибо, {NAME}")
         other = submit(UserFactory(), now=None)
         client.post(reverse("accounts:login"), {"username": EMAIL, "password": "wrong-password-123"})
         assert SecurityEvent.objects.filter(username=EMAIL).exists()
         filed = services.subject_request_file(user=customer, kind="deletion", text=f"Удалите всё, {NAME}")
         by_status = dict(Appeal.objects.values_list("status").annotate(n=Count("pk")))
+        needles = [NAME, EMAIL, PHONE, "4509 123456", "Петровна"]
+        # The walk below proves something only for models that held the person's data before.
+        assert [label for label in PERSONAL_FIELDS if not _values_anywhere(apps.get_model(label), needles)] == []
         client.force_login(staff)
         response = client.post(reverse("admin:privacy_subjectrequest_work", args=[filed.pk]), {"decision": "erase"})
         assert response.status_code == 302
         filed.refresh_from_db()
         assert filed.status == "erased"
-        needles = [NAME, EMAIL, PHONE, "4509 123456", "Петровна"]
         for label in PERSONAL_FIELDS:
             assert _values_anywhere(apps.get_model(label), needles) == [], label
         assert not Attachment.objects.filter(appeal=appeal).exists()
@@ -174,6 +184,8 @@ class TestErasure:
         appeal.refresh_from_db()
         assert appeal.number and appeal.contact_name == "Удалено"
         assert Appeal.objects.get(pk=other.pk).contact_name != "Удалено"
+        survey = Survey.objects.get(object_id=rated.pk)  # the rating still counts, without its words
+        assert (survey.service_rating, survey.comment) == (4, "Удалено")
         act = client.get(reverse("admin:privacy_subjectrequest_act", args=[filed.pk]))
         assert act.status_code == 200 and act.content.startswith(b"%PDF") and act["Content-Type"] == "application/pdf"
         customer.refresh_from_db()
