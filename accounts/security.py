@@ -1,16 +1,39 @@
-"""Who is asking: the client address and the login name, normalised once for axes and rate limits."""
+"""Who is asking: the client address and the login name, normalised once for axes, rate limits and journals."""
 
+import ipaddress
 import math
 import time
 
-from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.core.cache import cache
 
 
+def _address(value) -> str | None:
+    try:
+        return str(ipaddress.ip_address((value or "").strip()))
+    except ValueError:
+        return None
+
+
 def client_ip(request) -> str | None:
-    # Honours AXES_IPWARE_PROXY_COUNT, so behind a proxy we see the client, not the proxy.
-    return get_client_ip_address(request)
+    """The client's address, the one every lockout, rate limit, consent and journal row uses (axes too:
+    settings.AXES_CLIENT_IP_CALLABLE).
+
+    Without proxies (PROXY_COUNT=0) the connection's own address. Behind PROXY_COUNT proxies of our own, the
+    address the outermost one saw: the PROXY_COUNT-th from the right in X-Forwarded-For, since each proxy
+    appends the address it was called from; whatever the client wrote further left is never believed. A header
+    shorter than that (the proxies bypassed) or not an address: the connection's address. None without a request.
+    """
+    if request is None:
+        return None
+    count = settings.PROXY_COUNT
+    if count > 0:
+        forwarded = [part for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+        if len(forwarded) >= count:
+            address = _address(forwarded[-count])
+            if address:
+                return address
+    return _address(request.META.get("REMOTE_ADDR"))
 
 
 def ratelimit_ip_key(group, request) -> str:

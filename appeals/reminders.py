@@ -26,7 +26,7 @@ company's time zone: the scan waits for the next working morning.
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
@@ -42,6 +42,7 @@ from deadlines.arithmetic import end_of_day, working_days_left
 from deadlines.services import calendar_for
 from notifications.events import ladder_rung
 from notifications.rendering import absolute_url
+from notifications.scans import ScanResult
 from notifications.selectors import reminder_recorded
 from notifications.services import notify, reminder_policies, reminder_record, reminders_recorded
 
@@ -63,20 +64,6 @@ POLICY_KEYS = [
     notifying.POLICY_DECISION_DAYS.key,
     notifying.POLICY_DECISION_OVERDUE.key,
 ]
-
-
-@dataclass
-class ScanResult:
-    skipped: str = ""  # why nothing was looked at: a day off, or outside the sending hours
-    planned: int = 0  # reminders that fell due (sent now, or in the next scans past the per-scan limit)
-    sent: dict = field(default_factory=dict)
-
-    def count(self, kind):
-        self.sent[kind] = self.sent.get(kind, 0) + 1
-
-    @property
-    def total(self):
-        return sum(self.sent.values())
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,9 @@
 """Writing the journals. Every row is appended, never changed; a view or admin calls one of these."""
 
-from axes.helpers import get_client_ip_address
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
+
+from accounts.security import client_ip
 
 from .models import BulkChange, PersonalDataRead, SecurityEvent
 
@@ -10,16 +11,6 @@ from .models import BulkChange, PersonalDataRead, SecurityEvent
 def current_request():
     """The request being served (simple-history's middleware keeps it), None in tasks and commands."""
     return getattr(HistoricalRecords.context, "request", None)
-
-
-def request_ip(request) -> str | None:
-    # The same address axes and the rate limits see (honours the proxy count).
-    if request is None:
-        return None
-    try:
-        return get_client_ip_address(request) or None
-    except Exception:  # noqa: BLE001 - a journal must never break the page that writes it
-        return None
 
 
 def _user_or_none(user):
@@ -31,7 +22,7 @@ def read_record(request, *, kind: str, subject_id=None, organisation_id=None, re
     return PersonalDataRead.objects.create(
         at=now or timezone.now(),
         staff=_user_or_none(getattr(request, "user", None)),
-        ip_address=request_ip(request),
+        ip_address=client_ip(request),
         kind=kind,
         subject_id=subject_id,
         organisation_id=organisation_id,
@@ -51,7 +42,7 @@ def security_event_record(
         user=user,
         username=(username or getattr(user, "email", "") or "")[:254],
         actor=actor,
-        ip_address=request_ip(request),
+        ip_address=client_ip(request),
         detail=detail[:500],
     )
 
@@ -62,5 +53,5 @@ def bulk_change_record(*, what: str, summary: dict, actor=None, request=None, no
     if actor is None and request is not None:
         actor = _user_or_none(getattr(request, "user", None))
     return BulkChange.objects.create(
-        at=now or timezone.now(), actor=actor, ip_address=request_ip(request), what=what[:200], summary=summary,
+        at=now or timezone.now(), actor=actor, ip_address=client_ip(request), what=what[:200], summary=summary,
     )

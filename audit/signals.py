@@ -12,8 +12,10 @@ from django.db.models.signals import m2m_changed, post_init, post_save, pre_save
 from django.dispatch import receiver
 from simple_history.signals import pre_create_historical_record
 
+from accounts.security import client_ip
+
 from .models import SecurityEvent
-from .services import current_request, request_ip, security_event_record
+from .services import current_request, security_event_record
 
 User = get_user_model()
 WATCHED = ("email", "is_staff", "is_superuser", "is_active")
@@ -22,7 +24,7 @@ WATCHED = ("email", "is_staff", "is_superuser", "is_active")
 @receiver(pre_create_historical_record)
 def _history_address(sender, history_instance, **kwargs):
     if hasattr(history_instance, "ip_address"):
-        history_instance.ip_address = request_ip(current_request())
+        history_instance.ip_address = client_ip(current_request())
 
 
 @receiver(user_logged_in)

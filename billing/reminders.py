@@ -14,7 +14,6 @@ calendar days to pay, counted by the production calendar from the day after the 
 import datetime
 import logging
 from collections import defaultdict
-from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import transaction
@@ -27,20 +26,12 @@ from billing.models import Balance, Document
 from contracts.models import Contract, ContractBinding
 from deadlines.arithmetic import Term, Unit
 from deadlines.services import company_timezone, term_end
+from notifications.scans import ScanResult
 from notifications.services import notify
 
 logger = logging.getLogger(__name__)
 
 BATCH = 500
-
-
-@dataclass
-class ScanResult:
-    sent: dict = field(default_factory=lambda: defaultdict(int))
-
-    @property
-    def total(self):
-        return sum(self.sent.values())
 
 
 def recipients_for(contract_ids) -> dict[int, list]:
@@ -112,7 +103,7 @@ def _new_documents(now, result):
                     link=reverse("billing:contract", args=[contract.number]),
                     now=now,
                 )
-                result.sent["new_document"] += 1
+                result.count("new_document")
         Document.objects.filter(pk__in=[d.pk for d in documents]).update(notified_at=now)
 
 
@@ -145,5 +136,5 @@ def _debt_warnings(now, result):
                     link=reverse("billing:contract", args=[balance.contract.number]),
                     now=now,
                 )
-                result.sent["debt_warning"] += 1
+                result.count("debt_warning")
         Balance.objects.filter(pk__in=[b.pk for b in balances]).update(warned_at=now)

@@ -22,7 +22,6 @@ written, so switching back on does not bring the old reminder back.
 
 import logging
 from collections import defaultdict
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -37,6 +36,7 @@ from accounts.models import Membership
 from contracts import notifying_readings as notifying
 from contracts.models import Contract, Meter, Reading
 from contracts.services.readings import reading_window
+from notifications.scans import SENDING_HOURS, ScanResult
 from notifications.selectors import reminder_recorded
 from notifications.services import notify, reminder_policies, reminder_record, reminders_recorded
 
@@ -44,20 +44,6 @@ logger = logging.getLogger(__name__)
 
 USER_SUBJECT = "contracts.readings_user"
 METER_SUBJECT = "contracts.meter"
-SENDING_HOURS = (9, 21)
-
-
-@dataclass
-class ScanResult:
-    skipped: str = ""
-    sent: dict = field(default_factory=dict)
-
-    def count(self, kind):
-        self.sent[kind] = self.sent.get(kind, 0) + 1
-
-    @property
-    def total(self):
-        return sum(self.sent.values())
 
 
 def reading_reminders_scan(*, now: datetime | None = None, limit: int | None = None) -> ScanResult:

@@ -25,16 +25,15 @@ from django.utils import timezone
 from accounts.selectors import staff_with_permission
 from contracts import notifying_applications as notifying
 from contracts.models_applications import ContractApplication
-from contracts.reminders import ScanResult
 from deadlines.arithmetic import working_days_left
 from deadlines.display import due_display
 from deadlines.services import calendar_for, working_days_cutoff
 from notifications.events import ladder_rung
+from notifications.scans import SENDING_HOURS, ScanResult
 from notifications.selectors import reminder_recorded
 from notifications.services import notify, reminder_policies, reminder_record
 
 SUBJECT = "contracts.application"
-SENDING_HOURS = (9, 21)
 S = ContractApplication.Status
 
 

@@ -37,8 +37,9 @@ def csv_lines(header, rows, *, convert=None, chunk=CSV_CHUNK):
         yield "".join(batch)
 
 
-def csv_response(filename: str, header, rows, *, convert=None) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(csv_lines(header, rows, convert=convert), content_type="text/csv; charset=utf-8")
+def csv_response(filename: str, header, rows, *, convert=None, chunk=CSV_CHUNK) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(csv_lines(header, rows, convert=convert, chunk=chunk),
+                                     content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 

@@ -1,7 +1,9 @@
 """Putting checked uploads (core.uploads) on private storage: on disk first, rows in the transaction,
-the files removed again when the transaction fails."""
+the files removed again when the transaction fails; and taking files away: only once the transaction
+that deleted their rows has committed (a rollback keeps both)."""
 
 import logging
+from functools import partial
 
 from django.db import transaction
 
@@ -26,6 +28,13 @@ def delete_stored(storage, names) -> None:
             storage.delete(name)
         except OSError:  # pragma: no cover - logged, the row is gone anyway
             logger.exception("could not delete orphaned file %s", name)
+
+
+def delete_after_commit(storage, names) -> None:
+    """Delete the files once the current transaction commits; nothing happens if it rolls back."""
+    names = list(names)
+    if names:
+        transaction.on_commit(partial(delete_stored, storage, names))
 
 
 def atomic_with_file_cleanup(storage, func):

@@ -204,7 +204,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
-AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+# Reverse proxies of our own in front of the portal: the client's address is the one the outermost saw
+# (accounts.security.client_ip, which axes uses too; django-ipware is not installed, its settings do nothing).
+PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "accounts.security.client_ip"
 AXES_VERBOSE = False
 
 # --- Internationalisation -------------------------------------------------
@@ -470,6 +473,10 @@ READINGS_REMINDERS_PER_SCAN = env.int("READINGS_REMINDERS_PER_SCAN", default=500
 # --- contracts: applications (ПП 442 п. 39) ---
 # Staff reminders one scan may send (contracts/reminders_applications.py).
 CONTRACT_APPLICATIONS_REMINDERS_PER_SCAN = env.int("CONTRACT_APPLICATIONS_REMINDERS_PER_SCAN", default=500)
+
+# --- privacy: data-subject requests (152-ФЗ) ---
+# Staff reminders one scan may send (privacy/reminders.py); a larger backlog drains over the next scans.
+PRIVACY_REMINDERS_PER_SCAN = env.int("PRIVACY_REMINDERS_PER_SCAN", default=500)
 
 # --- Celery beat: the whole schedule, in one place --------------------------
 # A static schedule rather than django-celery-beat: every periodic job here is

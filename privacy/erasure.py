@@ -9,10 +9,13 @@ change history, which holds copies of the same values. The test walks this map.
 from dataclasses import dataclass
 
 from django.apps import apps
-from django.db import transaction
-from django.db.models import Q
+from django.db import models, transaction
+from django.db.models import F, Q, Value
+from django.db.models.functions import Cast, Concat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from core.stored_files import delete_after_commit
 
 REMOVED = "Удалено"
 
@@ -23,15 +26,20 @@ PERSONAL_FIELDS: dict[str, tuple[str, ...]] = {
     ),
     "appeals.AppealMessage": ("text",),
     "privacy.SubjectRequest": ("text",),
+    # The customer's free text in a satisfaction survey; the ratings stay for the statistics.
+    "surveys.Survey": ("comment",),
     # The name typed at a login is the e-mail: the security journal keeps the event, not the address.
     "audit.SecurityEvent": ("username",),
 }
 
 
-def _placeholder(model, field_name: str, pk: int):
+def _placeholder(model, field_name: str):
+    """What replaces a personal field: a value, or an expression over the row (one UPDATE for every row)."""
     field = model._meta.get_field(field_name)
     if field_name == "email" and model._meta.label == "accounts.User":
-        return f"deleted-{pk}@deleted.invalid"  # unique, and never a deliverable address
+        # Unique, and never a deliverable address; the history's rows name the same record by the same column.
+        pk = Cast(F(model._meta.pk.attname), output_field=models.CharField())
+        return Concat(Value("deleted-"), pk, Value("@deleted.invalid"), output_field=models.CharField())
     if field.get_internal_type() == "TextField" or field_name in ("contact_name", "subject", "last_name"):
         return REMOVED
     return ""
@@ -46,30 +54,40 @@ class Line:
 
 
 def _anonymise(model_label: str, pks: list[int]) -> int:
+    """One UPDATE for the records and one for their change history (which holds copies of the same values).
+
+    An UPDATE writes no history rows of its own: the erasure is recorded by the request and its act."""
     if not pks:
         return 0
     model = apps.get_model(model_label)
-    fields = PERSONAL_FIELDS[model_label]
-    for pk in pks:
-        values = {name: _placeholder(model, name, pk) for name in fields}
-        model.objects.filter(pk=pk).update(**values)
-        history = getattr(model, "history", None)
-        if history is not None:
-            model.history.model.objects.filter(**{model._meta.pk.attname: pk}).update(**values)
-    return len(pks)
+    values = {name: _placeholder(model, name) for name in PERSONAL_FIELDS[model_label]}
+    done = model.objects.filter(pk__in=pks).update(**values)
+    if getattr(model, "history", None) is not None:
+        model.history.model.objects.filter(**{f"{model._meta.pk.attname}__in": pks}).update(**values)
+    return done
 
 
-def _anonymise_appeals(appeal_ids: list[int]) -> tuple[int, int, int]:
-    """Appeals (and their messages, and the history of both) keep their registration data only; files go."""
+def _survey_comments(surveys) -> int:
+    """Surveys keep their ratings (the dashboard counts them); a comment written goes."""
+    return _anonymise("surveys.Survey", list(
+        surveys.exclude(comment="").exclude(comment=REMOVED).values_list("pk", flat=True)))
+
+
+def _anonymise_appeals(appeal_ids: list[int]) -> tuple[int, int, int, int]:
+    """Appeals (and their messages, and the history of both) keep their registration data only; files go;
+    the satisfaction surveys on them keep their ratings, not their comments."""
     from appeals.models import AppealMessage, Attachment
+    from appeals.services.rating import SURVEY_SUBJECT
+    from surveys.models import Survey
 
     message_ids = list(AppealMessage.objects.filter(appeal_id__in=appeal_ids).values_list("pk", flat=True))
-    attachments = list(Attachment.objects.filter(appeal_id__in=appeal_ids))
-    for attachment in attachments:
-        attachment.file.delete(save=False)
+    attachments = list(Attachment.objects.filter(appeal_id__in=appeal_ids).only("pk", "file"))
     Attachment.objects.filter(pk__in=[a.pk for a in attachments]).delete()
+    # The files go once the rows' deletion is committed: a rollback must not leave rows without their files.
+    delete_after_commit(Attachment._meta.get_field("file").storage, [a.file.name for a in attachments])
+    surveys = _survey_comments(Survey.objects.filter(subject=SURVEY_SUBJECT, object_id__in=appeal_ids))
     return (_anonymise("appeals.Appeal", appeal_ids), _anonymise("appeals.AppealMessage", message_ids),
-            len(attachments))
+            len(attachments), surveys)
 
 
 def anonymise_appeals(appeal_ids: list[int]) -> int:
@@ -90,17 +108,21 @@ def erase_person(user_id: int) -> list[Line]:
     from contracts.models import ContractBinding
     from contracts.models_applications import ContractApplication
     from notifications.models import Notification
+    from surveys.models import Survey
 
     from .models import SubjectRequest
 
     lines: list[Line] = []
     with transaction.atomic():
         appeal_ids = list(Appeal.objects.filter(author_id=user_id).values_list("pk", flat=True))
-        appeals, messages, files = _anonymise_appeals(appeal_ids)
+        appeals, messages, files, surveys = _anonymise_appeals(appeal_ids)
         lines.append(Line(_("обращения: заявитель, контакты, предмет и текст"), appeals, _("обезличены"),
                           str(KEEP_APPEAL)))
         lines.append(Line(_("сообщения по обращениям"), messages, _("тексты заменены"), str(KEEP_APPEAL)))
         lines.append(Line(_("файлы обращений"), files, _("уничтожены"), _("иного основания хранения нет")))
+        surveys += _survey_comments(Survey.objects.filter(respondent_id=user_id))
+        lines.append(Line(_("комментарии к оценкам (опросы удовлетворённости)"), surveys, _("тексты заменены"),
+                          _("оценки без текста остаются в статистике")))
         # Contracts are billing's records, and applications are part of the contract's file: kept on
         # that basis (152-ФЗ ст. 6 ч. 1 п. 5), and the act says so rather than staying silent.
         applications = ContractApplication.objects.filter(author_id=user_id).count()

@@ -8,9 +8,9 @@ import pytest
 from django.utils import timezone
 
 from appeals import services, tasks
-from appeals.reminders import ScanResult
 from appeals.tests.factories import submit
 from notifications.models import Notification
+from notifications.scans import ScanResult
 
 pytestmark = pytest.mark.django_db
 

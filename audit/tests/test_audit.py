@@ -209,6 +209,21 @@ class TestSecurityEvents:
         failed = SecurityEvent.objects.filter(kind="login_failed").first()
         assert failed.user == user and failed.ip_address == "198.51.100.4"
 
+    def test_behind_our_proxy_the_client_address_is_the_one_the_proxy_saw(self, client, settings):
+        from axes.models import AccessAttempt
+
+        settings.PROXY_COUNT = 1
+        user = UserFactory(email="proxied@example.ru")
+        # The client wrote an address of its own; our proxy (10.0.0.2) appended the one it was called from.
+        client.post(reverse("accounts:login"), {"username": user.email, "password": "wrong-password-123"},
+                    REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="192.0.2.66, 203.0.113.9")
+        assert SecurityEvent.objects.get(kind="login_failed").ip_address == "203.0.113.9"
+        assert AccessAttempt.objects.get(username=user.email).ip_address == "203.0.113.9"  # the lockout's too
+        settings.PROXY_COUNT = 0  # no proxy: the header is anyone's to write, the connection's address counts
+        client.post(reverse("accounts:login"), {"username": user.email, "password": "wrong-password-123"},
+                    REMOTE_ADDR="198.51.100.7", HTTP_X_FORWARDED_FOR="203.0.113.9")
+        assert SecurityEvent.objects.filter(kind="login_failed").latest("pk").ip_address == "198.51.100.7"
+
     def test_failed_login_for_an_unknown_name(self, client):
         self.login(client, "nobody@example.ru", "wrong-password-123")
         event = SecurityEvent.objects.get(kind="login_failed")

@@ -7,6 +7,7 @@ from django.apps import apps
 from django.contrib.auth.models import Permission
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Count
 from django.urls import reverse
 
@@ -22,6 +23,7 @@ from notifications.models import Notification
 from privacy import services
 from privacy.erasure import PERSONAL_FIELDS
 from privacy.models import SubjectRequest
+from surveys.models import Survey
 
 pytestmark = pytest.mark.django_db
 NAME, EMAIL, PHONE = "Уникальнова", "unique.person@example.ru", "+79161112233"
@@ -153,17 +155,26 @@ class TestErasure:
         appeal = submit(customer, now=None, subject=f"Жалоба {NAME}", text=TEXT, files=[upload()])
         appeal_services.appeal_add_message(appeal.pk, actor=customer, text=f"Звоните {PHONE}")
         Appeal.objects.filter(pk=appeal.pk).update(contact_phone=PHONE)
+        rated = submit(customer, now=None)
+        operator = StaffFactory()
+        operator.user_permissions.add(*Permission.objects.filter(
+            content_type__app_label="appeals", codename__in=["view_appeal", "add_appeal", "change_appeal"]))
+        operator = type(operator).objects.get(pk=operator.pk)
+        appeal_services.appeal_answer(rated.pk, actor=operator, text="Ответ", expected_version=rated.version)
+        appeal_services.appeal_rate(rated.pk, actor=customer, rating=4, comment=f"Спасибо, {NAME}")
         other = submit(UserFactory(), now=None)
         client.post(reverse("accounts:login"), {"username": EMAIL, "password": "wrong-password-123"})
         assert SecurityEvent.objects.filter(username=EMAIL).exists()
         filed = services.subject_request_file(user=customer, kind="deletion", text=f"Удалите всё, {NAME}")
         by_status = dict(Appeal.objects.values_list("status").annotate(n=Count("pk")))
+        needles = [NAME, EMAIL, PHONE, "4509 123456", "Петровна"]
+        # The walk below proves something only for models that held the person's data before.
+        assert [label for label in PERSONAL_FIELDS if not _values_anywhere(apps.get_model(label), needles)] == []
         client.force_login(staff)
         response = client.post(reverse("admin:privacy_subjectrequest_work", args=[filed.pk]), {"decision": "erase"})
         assert response.status_code == 302
         filed.refresh_from_db()
         assert filed.status == "erased"
-        needles = [NAME, EMAIL, PHONE, "4509 123456", "Петровна"]
         for label in PERSONAL_FIELDS:
             assert _values_anywhere(apps.get_model(label), needles) == [], label
         assert not Attachment.objects.filter(appeal=appeal).exists()
@@ -173,10 +184,51 @@ class TestErasure:
         appeal.refresh_from_db()
         assert appeal.number and appeal.contact_name == "Удалено"
         assert Appeal.objects.get(pk=other.pk).contact_name != "Удалено"
+        survey = Survey.objects.get(object_id=rated.pk)  # the rating still counts, without its words
+        assert (survey.service_rating, survey.comment) == (4, "Удалено")
         act = client.get(reverse("admin:privacy_subjectrequest_act", args=[filed.pk]))
         assert act.status_code == 200 and act.content.startswith(b"%PDF") and act["Content-Type"] == "application/pdf"
         customer.refresh_from_db()
         assert not customer.is_active and not customer.has_usable_password()
+
+    def test_files_go_only_when_the_erasure_commits(self, customer, staff, django_capture_on_commit_callbacks):
+        appeal = submit(customer, now=None, files=[upload()])
+        attachment = Attachment.objects.get(appeal=appeal)
+        storage, name = attachment.file.storage, attachment.file.name
+        deletion = services.subject_request_file(user=customer, kind="deletion")
+        with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError), transaction.atomic():
+            services.subject_request_erase(request_id=deletion.pk, actor=staff)
+            raise RuntimeError("the act could not be written")  # whatever fails after the erasure
+        assert storage.exists(name) and Attachment.objects.filter(pk=attachment.pk).exists()
+        with django_capture_on_commit_callbacks(execute=True):
+            services.subject_request_erase(request_id=deletion.pk, actor=staff)
+        assert not storage.exists(name) and not Attachment.objects.filter(pk=attachment.pk).exists()
+
+    def test_every_record_and_its_history_is_anonymised_in_one_update_per_table(self, customer):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        from privacy.erasure import erase_person
+
+        def person_with(appeals, user):
+            for _ in range(appeals):
+                appeal = submit(user, now=None, subject=f"Жалоба {NAME}", text=TEXT)
+                appeal_services.appeal_add_message(appeal.pk, actor=user, text=f"Звоните {PHONE}")
+            services.subject_request_file(user=user, kind="deletion", text=f"Удалите всё, {NAME}")
+            user.phone = "+79160000000"  # a second history row of the account, the old phone in the first
+            user.save()
+            with CaptureQueriesContext(connection) as queries:
+                erase_person(user.pk)
+            return len(queries)
+
+        one = person_with(1, UserFactory(last_name=NAME, phone=PHONE))
+        assert person_with(4, customer) == one  # as many statements for four appeals as for one
+        needles = [NAME, EMAIL, PHONE, "4509 123456", "Петровна", "+79160000000"]
+        for label in PERSONAL_FIELDS:
+            assert _values_anywhere(apps.get_model(label), needles) == [], label
+        customer.refresh_from_db()
+        assert customer.email == f"deleted-{customer.pk}@deleted.invalid"
+        assert set(customer.history.values_list("email", flat=True)) == {customer.email}
 
     def test_erase_only_for_deletion_or_withdrawal_and_once(self, customer, staff):
         filed = services.subject_request_file(user=customer, kind="access")
@@ -189,26 +241,55 @@ class TestErasure:
 
 
 class TestReminders:
+    RECEIVED = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # Monday; due 17.03.2026
+    LATE = datetime(2026, 3, 18, 9, 0, tzinfo=UTC)  # Wednesday 12:00 in Moscow, a day past the due date
+
+    def _file(self, customer, received=RECEIVED):
+        return services.subject_request_file(user=customer, kind="access", received_at=received, now=received)
+
     def test_staff_are_reminded_before_the_due_date_and_once_overdue_only_once(self, customer, staff):
         from datetime import timedelta
 
         from privacy.reminders import request_reminders_scan
 
-        received = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # Monday; due 17.03.2026
-        filed = services.subject_request_file(user=customer, kind="access", received_at=received, now=received)
-        early = request_reminders_scan(now=datetime(2026, 3, 5, 9, 0, tzinfo=UTC))
-        assert early == {"due_soon": 0, "overdue": 0}
+        filed = self._file(customer)
+        assert request_reminders_scan(now=datetime(2026, 3, 5, 9, 0, tzinfo=UTC)).sent == {}
         three_days = datetime(2026, 3, 12, 9, 0, tzinfo=UTC)  # Thursday: 3 working days left
-        assert request_reminders_scan(now=three_days)["due_soon"] == 1
-        assert request_reminders_scan(now=three_days)["due_soon"] == 0  # run twice: sent once
+        assert request_reminders_scan(now=three_days).sent == {"due_soon": 1}
+        assert request_reminders_scan(now=three_days).sent == {}  # run twice: sent once
         notices = Notification.objects.filter(recipient=staff, channel="inapp")
         assert notices.filter(event="privacy.request_due_soon").count() == 1
-        late = filed.due_at + timedelta(days=1)
-        assert request_reminders_scan(now=late)["overdue"] == 1
-        assert request_reminders_scan(now=late)["overdue"] == 0
+        # Past the due date the request is the overdue rung's alone, never "due soon" again.
+        assert request_reminders_scan(now=self.LATE).sent == {"overdue": 1}
+        assert request_reminders_scan(now=self.LATE + timedelta(hours=2)).sent == {}
+        assert notices.filter(event="privacy.request_due_soon").count() == 1
         assert notices.filter(event="privacy.request_overdue").count() == 1
+        assert request_reminders_scan(now=self.LATE + timedelta(days=1)).sent == {"overdue": 1}  # the next day
         services.subject_request_answer(request_id=filed.pk, actor=staff, answer="Ответ")
-        assert request_reminders_scan(now=late + timedelta(days=1)) == {"due_soon": 0, "overdue": 0}
+        assert request_reminders_scan(now=self.LATE + timedelta(days=2)).sent == {}
+
+    def test_nothing_is_sent_on_a_day_off_nor_at_night(self, customer, staff):
+        from privacy.reminders import request_reminders_scan
+
+        self._file(customer)
+        saturday = datetime(2026, 3, 21, 9, 0, tzinfo=UTC)
+        night = datetime(2026, 3, 18, 19, 30, tzinfo=UTC)  # 22:30 in Moscow
+        assert request_reminders_scan(now=saturday).skipped == "day off"
+        assert request_reminders_scan(now=night).skipped == "outside sending hours"
+        assert not Notification.objects.filter(recipient=staff).exists()
+        assert request_reminders_scan(now=self.LATE).sent == {"overdue": 1}  # the working morning after
+
+    def test_one_scan_sends_at_most_its_limit_and_the_next_sends_the_rest(self, customer, staff, settings):
+        from privacy.reminders import request_reminders_scan
+
+        settings.PRIVACY_REMINDERS_PER_SCAN = 2
+        for _ in range(3):
+            self._file(customer)
+        assert request_reminders_scan(now=self.LATE).sent == {"overdue": 2}
+        assert request_reminders_scan(now=self.LATE).sent == {"overdue": 1}
+        assert request_reminders_scan(now=self.LATE).sent == {}
+        assert Notification.objects.filter(recipient=staff, channel="inapp",
+                                           event="privacy.request_overdue").count() == 3
 
 
 class TestRetention:
