@@ -23,8 +23,12 @@ PERSONAL_FIELDS: dict[str, tuple[str, ...]] = {
     "accounts.User": ("email", "last_name", "first_name", "patronymic", "phone"),
     "appeals.Appeal": (
         "contact_name", "contact_email", "contact_phone", "subject", "text", "postal_address", "rating_comment",
+        "submitted_ip",
     ),
     "appeals.AppealMessage": ("text",),
+    # An event's comment may carry the customer's words (a rating's comment, a reason to reopen); the event's
+    # kind, time and statuses stay for the statistics.
+    "appeals.AppealEvent": ("comment",),
     "privacy.SubjectRequest": ("text",),
     # The customer's free text in a satisfaction survey; the ratings stay for the statistics.
     "surveys.Survey": ("comment",),
@@ -36,6 +40,8 @@ PERSONAL_FIELDS: dict[str, tuple[str, ...]] = {
 def _placeholder(model, field_name: str):
     """What replaces a personal field: a value, or an expression over the row (one UPDATE for every row)."""
     field = model._meta.get_field(field_name)
+    if field.get_internal_type() == "GenericIPAddressField":
+        return None
     if field_name == "email" and model._meta.label == "accounts.User":
         # Unique, and never a deliverable address; the history's rows name the same record by the same column.
         pk = Cast(F(model._meta.pk.attname), output_field=models.CharField())
@@ -76,7 +82,7 @@ def _survey_comments(surveys) -> int:
 def _anonymise_appeals(appeal_ids: list[int]) -> tuple[int, int, int, int]:
     """Appeals (and their messages, and the history of both) keep their registration data only; files go;
     the satisfaction surveys on them keep their ratings, not their comments."""
-    from appeals.models import AppealMessage, Attachment
+    from appeals.models import AppealEvent, AppealMessage, Attachment
     from appeals.services.rating import SURVEY_SUBJECT
     from surveys.models import Survey
 
@@ -86,13 +92,24 @@ def _anonymise_appeals(appeal_ids: list[int]) -> tuple[int, int, int, int]:
     # The files go once the rows' deletion is committed: a rollback must not leave rows without their files.
     delete_after_commit(Attachment._meta.get_field("file").storage, [a.file.name for a in attachments])
     surveys = _survey_comments(Survey.objects.filter(subject=SURVEY_SUBJECT, object_id__in=appeal_ids))
-    return (_anonymise("appeals.Appeal", appeal_ids), _anonymise("appeals.AppealMessage", message_ids),
+    event_ids = list(AppealEvent.objects.filter(appeal_id__in=appeal_ids).exclude(comment="")
+                     .exclude(comment=REMOVED).values_list("pk", flat=True))
+    return (_anonymise("appeals.Appeal", appeal_ids),
+            _anonymise("appeals.AppealMessage", message_ids) + _anonymise("appeals.AppealEvent", event_ids),
             len(attachments), surveys)
 
 
 def anonymise_appeals(appeal_ids: list[int]) -> int:
     with transaction.atomic():
         return _anonymise_appeals(appeal_ids)[0]
+
+
+def _forget_change_addresses(user_id: int) -> int:
+    """The address is personal data of whoever made the change: one UPDATE per history table."""
+    from audit.history import audited_models
+
+    return sum(model.history.model.objects.filter(history_user_id=user_id).exclude(ip_address=None)
+               .update(ip_address=None) for model in audited_models())
 
 
 KEEP_APPEAL = gettext_lazy("хранится 5 лет (перечень типовых архивных документов), обезличено")
@@ -118,7 +135,8 @@ def erase_person(user_id: int) -> list[Line]:
         appeals, messages, files, surveys = _anonymise_appeals(appeal_ids)
         lines.append(Line(_("обращения: заявитель, контакты, предмет и текст"), appeals, _("обезличены"),
                           str(KEEP_APPEAL)))
-        lines.append(Line(_("сообщения по обращениям"), messages, _("тексты заменены"), str(KEEP_APPEAL)))
+        lines.append(Line(_("сообщения и комментарии в истории обращений"), messages, _("тексты заменены"),
+                          str(KEEP_APPEAL)))
         lines.append(Line(_("файлы обращений"), files, _("уничтожены"), _("иного основания хранения нет")))
         surveys += _survey_comments(Survey.objects.filter(respondent_id=user_id))
         lines.append(Line(_("комментарии к оценкам (опросы удовлетворённости)"), surveys, _("тексты заменены"),
@@ -142,6 +160,9 @@ def erase_person(user_id: int) -> list[Line]:
         request_ids = list(SubjectRequest.objects.filter(user_id=user_id).values_list("pk", flat=True))
         _anonymise("privacy.SubjectRequest", request_ids)
         _anonymise("accounts.User", [user_id])
+        addresses = _forget_change_addresses(user_id)
+        lines.append(Line(_("адреса (IP), с которых субъект вносил изменения, в истории изменений"), addresses,
+                          _("удалены"), _("история изменений остаётся без адреса")))
         User.objects.filter(pk=user_id).update(is_active=False, password="!")  # noqa: S106 - an unusable password
         lines.append(Line(_("учётная запись: ФИО, почта, телефон"), 1, _("обезличена, вход закрыт"),
                           _("запись о субъекте нужна для акта и журнала")))

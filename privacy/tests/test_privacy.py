@@ -154,7 +154,12 @@ class TestErasure:
     def test_every_personal_field_is_gone_and_appeals_stay_countable(self, client, customer, staff):
         appeal = submit(customer, now=None, subject=f"Жалоба {NAME}", text=TEXT, files=[upload()])
         appeal_services.appeal_add_message(appeal.pk, actor=customer, text=f"Звоните {PHONE}")
-        Appeal.objects.filter(pk=appeal.pk).update(contact_phone=PHONE)
+        Appeal.objects.filter(pk=appeal.pk).update(contact_phone=PHONE, submitted_ip="203.0.113.9")
+        client.force_login(customer)  # a change of their own, from their address, in the account's history
+        client.post(reverse("accounts:profile"), {"last_name": customer.last_name, "first_name": "Анна",
+                                                  "patronymic": "Петровна", "phone": PHONE}, REMOTE_ADDR="203.0.113.9")
+        client.logout()
+        assert customer.history.filter(history_user=customer, ip_address="203.0.113.9").exists()
         rated = submit(customer, now=None)
         operator = StaffFactory()
         operator.user_permissions.add(*Permission.objects.filter(
@@ -167,7 +172,7 @@ class TestErasure:
         assert SecurityEvent.objects.filter(username=EMAIL).exists()
         filed = services.subject_request_file(user=customer, kind="deletion", text=f"Удалите всё, {NAME}")
         by_status = dict(Appeal.objects.values_list("status").annotate(n=Count("pk")))
-        needles = [NAME, EMAIL, PHONE, "4509 123456", "Петровна"]
+        needles = [NAME, EMAIL, PHONE, "4509 123456", "Петровна", "203.0.113.9"]
         # The walk below proves something only for models that held the person's data before.
         assert [label for label in PERSONAL_FIELDS if not _values_anywhere(apps.get_model(label), needles)] == []
         client.force_login(staff)
@@ -178,6 +183,7 @@ class TestErasure:
         for label in PERSONAL_FIELDS:
             assert _values_anywhere(apps.get_model(label), needles) == [], label
         assert not Attachment.objects.filter(appeal=appeal).exists()
+        assert not customer.history.filter(history_user=customer).exclude(ip_address=None).exists()
         # Countable: the same appeals, kinds and statuses; the other customer's untouched.
         assert dict(Appeal.objects.values_list("status").annotate(
             n=Count("pk"))) == by_status
