@@ -18,11 +18,11 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Membership
+from billing import access
 from billing.models import Balance, Document
 from contracts.models import Contract, ContractBinding
 from deadlines.arithmetic import Term, Unit
@@ -52,8 +52,7 @@ def recipients_for(contract_ids) -> dict[int, list]:
     members = defaultdict(list)
     if organisation_ids:
         for membership in (
-            Membership.objects.filter(organisation_id__in=organisation_ids)
-            .filter(Q(role=Membership.Role.ADMIN) | Q(may_see_finances=True))
+            Membership.objects.filter(access.FINANCE_MEMBERSHIPS, organisation_id__in=organisation_ids)
             .select_related("user")
             .order_by("pk")
         ):
