@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from accounts.models import Membership
 from billing import access
-from billing.models import Balance, Document
+from billing.models import DEBT, Balance, Document
 from contracts.models import Contract, ContractBinding
 from deadlines.arithmetic import Term, Unit
 from deadlines.services import company_timezone, term_end
@@ -125,7 +125,7 @@ def _debt_warnings(now, result):
         )
         if not balances:
             return
-        households = [b for b in balances if b.contract.kind == Contract.Kind.RESIDENTIAL and b.amount > 0]
+        households = [b for b in balances if b.contract.kind == Contract.Kind.RESIDENTIAL and b.state == DEBT]
         people = recipients_for({b.contract_id for b in households})
         # The term needs the calendar: once per billing date, not once per balance (they share a few dates).
         pay_by = {as_of: debt_pay_by(as_of) for as_of in {b.as_of for b in households}}

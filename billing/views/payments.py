@@ -39,7 +39,7 @@ def pay(request, number):
         return render(request, "billing/pay.html", {"contract": contract, "balance": balance, "unavailable": True})
     from billing.forms import PayForm
 
-    due = balance.amount if balance is not None and balance.amount > 0 else None
+    due = balance.due if balance is not None else None
     status = 200
     if request.method == "POST":
         form = PayForm(request.POST)
