@@ -333,3 +333,32 @@ def test_an_author_who_left_the_organisation_hears_nothing_more(org_admin, opera
     asked = Notification.objects.filter(event="contracts.application_documents_requested")
     assert asked.filter(recipient=successor).exists()
     assert not asked.filter(recipient=admin).exists()
+
+
+@pytest.mark.parametrize("status", [S.DRAFT, S.SUBMITTED, S.CHECKING, S.WAITING_DOCUMENTS, S.DRAFT_SENT])
+def test_staff_are_offered_the_draft_and_signing_exactly_where_the_services_accept_them(org_admin, operator, status):
+    admin, organisation = org_admin
+    application = org_draft(admin, organisation)
+    if status != S.DRAFT:
+        application = submitted(application, admin)
+    if status in (S.CHECKING, S.DRAFT_SENT):
+        staff.application_take(application.pk, actor=operator, now=NOW)
+    if status == S.WAITING_DOCUMENTS:
+        staff.application_request_documents(application.pk, actor=operator, comment="Нужен акт.", now=NOW)
+    if status == S.DRAFT_SENT:
+        staff.application_send_draft(application.pk, actor=operator, draft=pdf("проект.pdf"), now=NOW)
+    application.refresh_from_db()
+    assert application.status == status
+    offered_draft, offered_sign = workflow.can_send_draft(application), workflow.can_sign(application)
+    assert offered_draft == (status in (S.SUBMITTED, S.CHECKING, S.DRAFT_SENT))
+    try:
+        staff.application_send_draft(application.pk, actor=operator, draft=pdf("проект.pdf"), now=NOW)
+    except ValidationError:
+        accepted = False
+    else:
+        accepted = True
+    assert accepted == offered_draft
+    application.refresh_from_db()
+    assert offered_sign == (status == S.DRAFT_SENT)
+    if accepted:
+        assert application.status == S.DRAFT_SENT and workflow.can_sign(application)
