@@ -24,6 +24,7 @@ from django.utils import timezone
 from accounts.models import Membership
 from billing import access
 from billing.models import DEBT, Balance, Document
+from billing.payments import provider_configured
 from contracts.models import Contract, ContractBinding
 from deadlines.arithmetic import Term, Unit
 from deadlines.services import company_timezone, term_end
@@ -78,12 +79,14 @@ def debt_pay_by(as_of: datetime.date) -> datetime.date:
 def billing_notices_scan(*, now=None) -> ScanResult:
     now = now or timezone.now()
     result = ScanResult()
-    _new_documents(now, result)
-    _debt_warnings(now, result)
+    # The notices offer paying online only when the cabinet takes payments.
+    online_payment = provider_configured()
+    _new_documents(now, result, online_payment)
+    _debt_warnings(now, result, online_payment)
     return result
 
 
-def _new_documents(now, result):
+def _new_documents(now, result, online_payment):
     with transaction.atomic():
         documents = list(
             Document.objects.select_for_update(skip_locked=True, of=("self",))
@@ -106,6 +109,7 @@ def _new_documents(now, result):
                         "period": f"{document.period:%m.%Y}",
                         "number": contract.number,
                         "amount": document.amount,
+                        "online_payment": online_payment,
                     },
                     dedup_key=f"billing:document:{document.pk}:user:{user.pk}",
                     link=reverse("billing:contract", args=[contract.number]),
@@ -115,7 +119,7 @@ def _new_documents(now, result):
         Document.objects.filter(pk__in=[d.pk for d in documents]).update(notified_at=now)
 
 
-def _debt_warnings(now, result):
+def _debt_warnings(now, result, online_payment):
     with transaction.atomic():
         balances = list(
             Balance.objects.select_for_update(skip_locked=True, of=("self",))
@@ -139,6 +143,7 @@ def _debt_warnings(now, result):
                         "amount": balance.amount,
                         "as_of": balance.as_of,
                         "pay_by": pay_by[balance.as_of],
+                        "online_payment": online_payment,
                     },
                     dedup_key=f"billing:debt-warning:{balance.pk}:user:{user.pk}",
                     link=reverse("billing:contract", args=[balance.contract.number]),

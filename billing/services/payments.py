@@ -55,7 +55,10 @@ def payment_start(*, user, number: str, amount: Decimal, return_url_for, now=Non
     ValidationError (a Russian message) when the provider cannot take it now; the payment is then cancelled.
     """
     contract = access.access_contract_finances(user, number)
-    provider = get_provider()
+    try:
+        provider = get_provider()
+    except ProviderError as error:
+        raise ValidationError(_("Онлайн-оплата сейчас недоступна."), code="unavailable") from error
     now = now or timezone.now()
     with transaction.atomic():
         payment = OnlinePayment.objects.create(
