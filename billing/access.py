@@ -16,23 +16,28 @@ from billing.models import Document, OnlinePayment
 from contracts import access as contracts_access
 from contracts.models import Contract
 
+# Who of an organisation sees its finances: its administrators and the members they allowed. As a Q over
+# Membership for a query over many users (the notices' scan); `sees_finances` for one user's memberships.
+FINANCE_MEMBERSHIPS = Q(role=Membership.Role.ADMIN) | Q(may_see_finances=True)
+
+
+def sees_finances(membership: Membership) -> bool:
+    return membership.role == Membership.Role.ADMIN or membership.may_see_finances
+
 
 def finance_organisation_ids(user) -> list[int]:
+    """The organisations whose finances the user sees, from the memberships `contracts.access` reads once."""
     if contracts_access._anonymous(user):
         return []
-    return list(
-        Membership.objects.filter(user=user)
-        .filter(Q(role=Membership.Role.ADMIN) | Q(may_see_finances=True))
-        .values_list("organisation_id", flat=True)
-    )
+    return [m.organisation_id for m in contracts_access.memberships(user) if sees_finances(m)]
 
 
 def finance_organisations_for(user) -> QuerySet:
-    """The organisations whose finances the user sees, each with `contracts_count` (its bound contracts): one query."""
-    if contracts_access._anonymous(user):
+    """The organisations whose finances the user sees, each with `contracts_count` (its bound contracts)."""
+    organisation_ids = finance_organisation_ids(user)
+    if not organisation_ids:
         return Organisation.objects.none()
-    allowed = Q(memberships__role=Membership.Role.ADMIN) | Q(memberships__may_see_finances=True)
-    return Organisation.objects.filter(Q(memberships__user=user) & allowed).annotate(
+    return Organisation.objects.filter(pk__in=organisation_ids).annotate(
         contracts_count=Count("contract_bindings", filter=Q(contract_bindings__unbound_at__isnull=True), distinct=True)
     )
 

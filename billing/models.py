@@ -85,6 +85,22 @@ class Payment(models.Model):
         return f"{self.contract_id} {self.paid_on:%d.%m.%Y} {self.amount}"
 
 
+# A balance's state, by the one debt rule (`balance_state`): billing's amount above zero is a debt, below zero
+# an advance (overpayment); no balance yet is NONE.
+DEBT, ADVANCE, ZERO, NONE = "debt", "advance", "zero", "none"
+
+
+def balance_state(amount) -> str:
+    """DEBT, ADVANCE, ZERO or NONE for a balance's amount (None: billing has sent no balance yet)."""
+    if amount is None:
+        return NONE
+    if amount > 0:
+        return DEBT
+    if amount < 0:
+        return ADVANCE
+    return ZERO
+
+
 class Balance(models.Model):
     """The contract's balance at a date: positive — a debt, negative — an advance (overpayment).
 
@@ -114,8 +130,13 @@ class Balance(models.Model):
         return f"{self.contract_id} {self.as_of:%d.%m.%Y} {self.amount}"
 
     @property
-    def is_debt(self) -> bool:
-        return self.amount > 0
+    def state(self) -> str:
+        return balance_state(self.amount)
+
+    @property
+    def due(self):
+        """The amount to pay: the debt, or None when there is none."""
+        return self.amount if self.state == DEBT else None
 
     @property
     def advance(self):

@@ -17,12 +17,13 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Membership
-from billing.models import Balance, Document
+from billing import access
+from billing.models import DEBT, Balance, Document
+from billing.payments import provider_configured
 from contracts.models import Contract, ContractBinding
 from deadlines.arithmetic import Term, Unit
 from deadlines.services import company_timezone, term_end
@@ -43,8 +44,7 @@ def recipients_for(contract_ids) -> dict[int, list]:
     members = defaultdict(list)
     if organisation_ids:
         for membership in (
-            Membership.objects.filter(organisation_id__in=organisation_ids)
-            .filter(Q(role=Membership.Role.ADMIN) | Q(may_see_finances=True))
+            Membership.objects.filter(access.FINANCE_MEMBERSHIPS, organisation_id__in=organisation_ids)
             .select_related("user")
             .order_by("pk")
         ):
@@ -70,12 +70,14 @@ def debt_pay_by(as_of: datetime.date) -> datetime.date:
 def billing_notices_scan(*, now=None) -> ScanResult:
     now = now or timezone.now()
     result = ScanResult()
-    _new_documents(now, result)
-    _debt_warnings(now, result)
+    # The notices offer paying online only when the cabinet takes payments.
+    online_payment = provider_configured()
+    _new_documents(now, result, online_payment)
+    _debt_warnings(now, result, online_payment)
     return result
 
 
-def _new_documents(now, result):
+def _new_documents(now, result, online_payment):
     with transaction.atomic():
         documents = list(
             Document.objects.select_for_update(skip_locked=True, of=("self",))
@@ -98,6 +100,7 @@ def _new_documents(now, result):
                         "period": f"{document.period:%m.%Y}",
                         "number": contract.number,
                         "amount": document.amount,
+                        "online_payment": online_payment,
                     },
                     dedup_key=f"billing:document:{document.pk}:user:{user.pk}",
                     link=reverse("billing:contract", args=[contract.number]),
@@ -107,7 +110,7 @@ def _new_documents(now, result):
         Document.objects.filter(pk__in=[d.pk for d in documents]).update(notified_at=now)
 
 
-def _debt_warnings(now, result):
+def _debt_warnings(now, result, online_payment):
     with transaction.atomic():
         balances = list(
             Balance.objects.select_for_update(skip_locked=True, of=("self",))
@@ -117,7 +120,7 @@ def _debt_warnings(now, result):
         )
         if not balances:
             return
-        households = [b for b in balances if b.contract.kind == Contract.Kind.RESIDENTIAL and b.amount > 0]
+        households = [b for b in balances if b.contract.kind == Contract.Kind.RESIDENTIAL and b.state == DEBT]
         people = recipients_for({b.contract_id for b in households})
         # The term needs the calendar: once per billing date, not once per balance (they share a few dates).
         pay_by = {as_of: debt_pay_by(as_of) for as_of in {b.as_of for b in households}}
@@ -131,6 +134,7 @@ def _debt_warnings(now, result):
                         "amount": balance.amount,
                         "as_of": balance.as_of,
                         "pay_by": pay_by[balance.as_of],
+                        "online_payment": online_payment,
                     },
                     dedup_key=f"billing:debt-warning:{balance.pk}:user:{user.pk}",
                     link=reverse("billing:contract", args=[balance.contract.number]),

@@ -18,7 +18,7 @@ from django.utils.translation import gettext
 
 from billing import access
 from billing.formatting import Formatter
-from billing.models import Balance, Charge, Document, OnlinePayment, Payment
+from billing.models import ADVANCE, DEBT, NONE, ZERO, Balance, Charge, Document, OnlinePayment, Payment, balance_state
 from contracts.models import Contract
 from core.choices import choice_labels
 
@@ -131,17 +131,15 @@ def _advances(rows):
     kinds = choice_labels(Contract, "kind")
     debt, advance = gettext("долг %(a)s"), gettext("аванс %(a)s")
     base = reverse("billing:contract", args=["0"])[: -len("0/")]
+    texts = {
+        DEBT: lambda amount: debt % {"a": fmt.money(amount)},
+        ADVANCE: lambda amount: advance % {"a": fmt.money(-amount)},
+        ZERO: fmt.money,
+        NONE: lambda amount: "—",
+    }
     for contract in rows:
-        amount = contract.balance_amount
-        contract.balance_advance = -amount if amount is not None and amount < 0 else None
-        if amount is None:
-            contract.balance_state, contract.balance_text = "none", "—"
-        elif amount > 0:
-            contract.balance_state, contract.balance_text = "debt", debt % {"a": fmt.money(amount)}
-        elif amount < 0:
-            contract.balance_state, contract.balance_text = "advance", advance % {"a": fmt.money(-amount)}
-        else:
-            contract.balance_state, contract.balance_text = "zero", fmt.money(amount)
+        contract.balance_state = balance_state(contract.balance_amount)
+        contract.balance_text = texts[contract.balance_state](contract.balance_amount)
         contract.balance_as_of_text = f"{contract.balance_as_of:%d.%m.%Y}" if contract.balance_as_of else ""
         contract.kind_text = kinds.get(contract.kind, contract.kind)
         contract.finances_url = f"{base}{quote(contract.number, safe='/')}/"
@@ -166,8 +164,8 @@ def organisation_summary(user, organisation_id, *, page: int = 1) -> dict:
     rows = list(contracts[(page - 1) * SUMMARY_PAGE : page * SUMMARY_PAGE + 1])
     more = len(rows) > SUMMARY_PAGE
     rows = _advances(rows[:SUMMARY_PAGE])
-    debt = sum((c.balance_amount for c in rows if c.balance_amount and c.balance_amount > 0), Decimal("0.00"))
-    advance = sum((-c.balance_amount for c in rows if c.balance_amount and c.balance_amount < 0), Decimal("0.00"))
+    debt = sum((c.balance_amount for c in rows if c.balance_state == DEBT), Decimal("0.00"))
+    advance = sum((-c.balance_amount for c in rows if c.balance_state == ADVANCE), Decimal("0.00"))
     return {"organisation": organisation, "contracts": rows, "debt": debt, "advance": advance, "more": more,
             "page": page}  # fmt: skip
 

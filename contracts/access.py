@@ -180,16 +180,20 @@ def member_without_apply_right(user) -> bool:
     return bool(roles) and APPLY_ROLE not in roles
 
 
+def bindings_user_may_apply_on(user) -> QuerySet:
+    """The active bindings of the contracts the user may re-register, amend or terminate: those bound to them, and
+    those bound to an organisation they administer."""
+    if _anonymous(user):
+        return ContractBinding.objects.none()
+    administered = Membership.objects.filter(user=user, role=APPLY_ROLE).values("organisation_id")
+    return ContractBinding.objects.filter(Q(user=user) | Q(organisation_id__in=administered), unbound_at__isnull=True)
+
+
 def contracts_user_may_apply_on(user, organisation=None) -> QuerySet:
     """Contracts the user may re-register, amend or terminate: their own, or (for `organisation`) its own
     when they administer it."""
-    if _anonymous(user):
-        return Contract.objects.none()
-    if organisation is None:
-        return Contract.objects.filter(bindings__unbound_at__isnull=True, bindings__user=user)
-    if not organisations_user_may_apply_for(user).filter(pk=organisation.pk).exists():
-        return Contract.objects.none()
-    return Contract.objects.filter(bindings__unbound_at__isnull=True, bindings__organisation=organisation)
+    owner = Q(user=user) if organisation is None else Q(organisation=organisation)
+    return Contract.objects.filter(bindings__in=bindings_user_may_apply_on(user).filter(owner))
 
 
 def applications_for_customer(user) -> QuerySet:

@@ -90,5 +90,31 @@ def can_withdraw(application) -> bool:
     return t is not None and CUSTOMER in t.by
 
 
+def _staff_may(source, target) -> bool:
+    transition = transition_for(source, target)
+    return transition is not None and STAFF in transition.by
+
+
+def draft_steps(status) -> tuple | None:
+    """The staff moves that attaching a draft contract makes from `status`, by the table: none to replace the
+    draft already sent; straight to DRAFT_SENT where staff may; a submitted application is first taken for
+    checking. None: no draft may be attached in this status."""
+    if status == S.DRAFT_SENT:
+        return ()
+    if _staff_may(status, S.DRAFT_SENT):
+        return (S.DRAFT_SENT,)
+    if status == S.SUBMITTED and _staff_may(status, S.CHECKING) and _staff_may(S.CHECKING, S.DRAFT_SENT):
+        return (S.CHECKING, S.DRAFT_SENT)
+    return None
+
+
+def can_send_draft(application) -> bool:
+    return draft_steps(application.status) is not None
+
+
+def can_sign(application) -> bool:
+    return _staff_may(application.status, S.SIGNED)
+
+
 def can_check_documents(application) -> bool:
     return application.status in (S.SUBMITTED, S.CHECKING, S.WAITING_DOCUMENTS)

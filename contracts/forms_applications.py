@@ -150,15 +150,6 @@ class ApplicationForm(forms.Form):
             "customer_name", "inn", "address", "tariff", "price_category", "contact_phone", "starts_on", "details"
         ) if name in data}
 
-    def needs_points(self) -> bool:
-        return self.kind == K.CONCLUDE
-
-    def nothing_to_amend(self, points) -> bool:
-        data = self.cleaned_data
-        return self.kind == K.AMEND and not points and not any(
-            data.get(n) for n in ("tariff", "price_category", "contact_phone", "details")
-        )
-
 
 class PointForm(forms.Form):
     """One supply point: a new one (concluding) or one whose maximum power or voltage changes (amending)."""

@@ -1,11 +1,10 @@
 """Reads for contract applications, always scoped by `contracts.access`."""
 
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from contracts import access
-from contracts.models import Contract, ContractBinding
+from contracts.models import Contract
 from contracts.models_applications import ApplicationEvent, ContractApplication
 from contracts.services.applications import checklist
 from deadlines import services as deadline_services
@@ -21,16 +20,15 @@ def applications_for_list(user):
 
 
 def contracts_to_apply_on(user) -> list[tuple[Contract, object]]:
-    """(contract, organisation or None) the user may re-register, amend or terminate, in one query."""
-    organisations = list(access.organisations_user_may_apply_for(user))
-    by_pk = {o.pk: o for o in organisations}
-    bindings = ContractBinding.objects.filter(unbound_at__isnull=True, contract__status__in=[
-        Contract.Status.ACTIVE, Contract.Status.SUSPENDED,
-    ]).select_related("contract")
-    scope = Q(user=user)
-    if by_pk:
-        scope |= Q(organisation_id__in=list(by_pk))
-    return [(b.contract, by_pk.get(b.organisation_id)) for b in bindings.filter(scope).order_by("contract__number")]
+    """(contract, organisation or None) the user may re-register, amend or terminate (`contracts.access`'s scope),
+    in force or suspended, in one query."""
+    bindings = (
+        access.bindings_user_may_apply_on(user)
+        .filter(contract__status__in=[Contract.Status.ACTIVE, Contract.Status.SUSPENDED])
+        .select_related("contract", "organisation")
+        .order_by("contract__number")
+    )
+    return [(b.contract, b.organisation) for b in bindings]
 
 
 def application_page(application, *, staff=False) -> dict:

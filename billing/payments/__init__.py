@@ -3,18 +3,22 @@
 settings.PAYMENTS_PROVIDER names the class (a dotted path): `billing.payments.development.DevelopmentProvider`
 — a provider inside the portal whose checkout page lets you choose success or failure, the default when
 DEBUG is on (`make run`, tests) — or `billing.payments.yookassa.YooKassaProvider` (YOOKASSA_SHOP_ID,
-YOOKASSA_SECRET_KEY). Empty: online payment is off and the cabinet says so.
+YOOKASSA_SECRET_KEY). Empty (production's default) or unusable: online payment is off — no pay button, link
+or notice offers it (`provider_configured`), the pay page says how else to pay.
 
 A provider creates a payment (with an idempotence key, so a retried request never creates two), fetches a
 payment back from its API, and reads a notification (webhook) only far enough to name the payment: the
 notification itself is never trusted — `billing.services.payments` fetches the payment and believes the API.
 """
 
+import logging
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
 from django.utils.module_loading import import_string
+
+logger = logging.getLogger(__name__)
 
 SUCCEEDED, CANCELED, PENDING = "succeeded", "canceled", "pending"
 
@@ -55,14 +59,28 @@ class PaymentProvider:
 
 
 def provider_configured() -> bool:
-    return bool(getattr(settings, "PAYMENTS_PROVIDER", ""))
+    """Whether online payment is offered: a provider is named and can be built (YooKassa needs its keys). Every
+    page, link and notice that offers paying online asks this first; without it they say how else to pay."""
+    try:
+        get_provider()
+    except ProviderError as error:
+        if getattr(settings, "PAYMENTS_PROVIDER", ""):
+            logger.warning("online payments are off: %s", error)
+        return False
+    return True
 
 
 def get_provider(name: str | None = None) -> PaymentProvider:
-    """The configured provider, or (for a notification or a payment made earlier) the one called `name`."""
-    if not provider_configured():
+    """The configured provider, or (for a notification or a payment made earlier) the one called `name`.
+
+    ProviderError when none is configured or it cannot be built (a wrong class path, missing keys)."""
+    if not getattr(settings, "PAYMENTS_PROVIDER", ""):
         raise ProviderError("online payments are not configured (PAYMENTS_PROVIDER)")
-    provider = import_string(settings.PAYMENTS_PROVIDER)()
+    try:
+        provider_class = import_string(settings.PAYMENTS_PROVIDER)
+    except ImportError as error:
+        raise ProviderError(f"PAYMENTS_PROVIDER {settings.PAYMENTS_PROVIDER!r} cannot be imported") from error
+    provider = provider_class()
     if name is not None and provider.name != name:
         raise ProviderError(f"payment provider {name!r} is not the configured one")
     return provider

@@ -18,8 +18,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from billing import access
-from billing.models import OnlinePayment, PaymentEvent
+from billing.models import DevProviderPayment, OnlinePayment, PaymentEvent
 from billing.payments import CANCELED, SUCCEEDED, NotificationRefused, ProviderError, get_provider
+from billing.payments.development import DevelopmentProvider, notification_body
 from notifications.services import notify
 
 logger = logging.getLogger(__name__)
@@ -54,7 +55,10 @@ def payment_start(*, user, number: str, amount: Decimal, return_url_for, now=Non
     ValidationError (a Russian message) when the provider cannot take it now; the payment is then cancelled.
     """
     contract = access.access_contract_finances(user, number)
-    provider = get_provider()
+    try:
+        provider = get_provider()
+    except ProviderError as error:
+        raise ValidationError(_("Онлайн-оплата сейчас недоступна."), code="unavailable") from error
     now = now or timezone.now()
     with transaction.atomic():
         payment = OnlinePayment.objects.create(
@@ -172,3 +176,24 @@ def _send_receipt(payment: OnlinePayment, now) -> None:
         link=reverse("billing:payment", args=[payment.uuid]),
         now=now,
     )
+
+
+def development_checkout(provider_id: str, *, outcome: str) -> DevProviderPayment:
+    """The development provider's checkout (billing.payments.development): the customer chose how the payment
+    ends. Its own row changes once, under the row lock; the notification then follows, as YooKassa's would.
+
+    ValidationError when the outcome is not one of succeeded/canceled or the payment is no longer pending.
+    """
+    if outcome not in (DevProviderPayment.Status.SUCCEEDED, DevProviderPayment.Status.CANCELED):
+        raise ValidationError(_("Выберите исход оплаты."), code="outcome")
+    with transaction.atomic():
+        row = DevProviderPayment.objects.select_for_update().filter(provider_id=provider_id).first()
+        if row is None or row.status != DevProviderPayment.Status.PENDING:
+            raise ValidationError(_("Выберите исход оплаты."), code="finished")
+        row.status = outcome
+        row.save(update_fields=["status"])
+    try:
+        payment_notification(provider_name=DevelopmentProvider.name, body=notification_body(row.provider_id, outcome))
+    except (NotificationRefused, ProviderError):
+        logger.warning("development provider: notification for %s refused", row.provider_id)
+    return row

@@ -178,6 +178,19 @@ def test_a_period_of_documents_as_one_archive(client, organisation):
         assert response.status_code == 200 and "data-error" in response.content.decode(), bad
 
 
+def test_a_period_with_too_many_documents_is_refused(client, organisation, monkeypatch):
+    from billing.services import documents as documents_service
+
+    organisation_obj, admin, _contracts = organisation
+    client.force_login(admin)
+    monkeypatch.setattr(documents_service, "ARCHIVE_MAX_DOCUMENTS", 8)
+    url = reverse("billing:organisation_documents", args=[organisation_obj.pk])
+    response = client.get(url, {"first": "2026-09", "last": "2026-11"})  # 9 documents
+    assert response.status_code == 200 and "больше 8" in response.content.decode()
+    monkeypatch.setattr(documents_service, "ARCHIVE_MAX_DOCUMENTS", 9)
+    assert client.get(url, {"first": "2026-09", "last": "2026-11"})["Content-Type"] == "application/zip"
+
+
 def test_the_cabinet_home_shows_the_balance(client, resident):
     user, contract = resident
     client.force_login(user)

@@ -152,3 +152,20 @@ def test_without_a_provider_the_page_says_so(client, resident, settings):
     assert not OnlinePayment.objects.exists()
     # The development checkout is not reachable when it is not the configured provider.
     assert client.get(reverse("billing:dev_checkout", args=["dev-x"])).status_code == 404
+
+
+def test_the_development_checkout_ends_a_payment_once(client, resident, django_capture_on_commit_callbacks):
+    user, contract = resident
+    client.force_login(user)
+    checkout = start(client, contract, "10")
+    payment = OnlinePayment.objects.get()
+    assert client.post(checkout, {"outcome": "maybe"}).status_code == 200
+    assert DevProviderPayment.objects.get().status == DevProviderPayment.Status.PENDING
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(checkout, {"outcome": "canceled"}).status_code == 302
+    # A second answer (a second tab) changes nothing: the payment stays cancelled, the choice is refused.
+    assert client.post(checkout, {"outcome": "succeeded"}).status_code == 200
+    assert DevProviderPayment.objects.get().status == DevProviderPayment.Status.CANCELED
+    payment.refresh_from_db()
+    assert payment.status == OnlinePayment.Status.CANCELLED
+    assert not Notification.objects.filter(event="billing.payment_succeeded").exists()

@@ -6,10 +6,9 @@ Every fetch goes through `billing.access` (via the selectors): somebody else's c
 
 import datetime
 import re
-import tempfile
-import zipfile
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import FileResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -18,10 +17,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from billing import access, selectors
+from billing.services import documents as documents_service
 from core.private_files import serve_private
 
-# The most documents one archive holds: a bigger request is asked to narrow the period.
-ARCHIVE_MAX_DOCUMENTS = 5000
 _MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")
 
 
@@ -84,47 +82,22 @@ def organisation_documents(request, organisation_id):
         first, last = _month(request.GET.get("first")), _month(request.GET.get("last"))
         if first is None or last is None:
             error = _("Укажите месяцы в виде ГГГГ-ММ, например 2026-07.")
-        elif last < first:
-            error = _("Последний месяц раньше первого.")
         else:
-            _organisation, documents = selectors.organisation_documents(
-                request.user, organisation_id, first=first, last=last
-            )
-            documents = list(documents[: ARCHIVE_MAX_DOCUMENTS + 1])
-            if len(documents) > ARCHIVE_MAX_DOCUMENTS:
-                error = _("Документов за этот период больше %(n)d: выберите период короче.") % {
-                    "n": ARCHIVE_MAX_DOCUMENTS
-                }
-            elif not documents:
-                error = _("За этот период документов нет.")
+            try:
+                archive = documents_service.organisation_documents_archive(
+                    request.user, organisation_id, first=first, last=last
+                )
+            except ValidationError as refused:
+                error = " ".join(refused.messages)
             else:
-                return _archive(documents, organisation, first, last)
+                response = FileResponse(
+                    archive.file, as_attachment=True, filename=archive.filename, content_type="application/zip"
+                )
+                response["Cache-Control"] = "private, no-store"
+                return response
         first, last = first or default_first, last or default_last
     return render(
         request,
         "billing/organisation_documents.html",
         {"organisation": organisation, "first": first, "last": last, "error": error},
     )
-
-
-def _archive(documents, organisation, first, last):
-    """One ZIP of the documents, each under its contract's number, written to a temporary file (not memory)."""
-    spool = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
-    used: set[str] = set()
-    with zipfile.ZipFile(spool, "w", zipfile.ZIP_DEFLATED) as archive:
-        for document in documents:
-            folder = document.contract.number.replace("/", "-")
-            name = f"{folder}/{document.download_name}"
-            if name in used:
-                name = f"{folder}/{document.pk}-{document.download_name}"
-            used.add(name)
-            try:
-                with document.file.open("rb") as handle:
-                    archive.writestr(name, handle.read())
-            except FileNotFoundError:
-                continue
-    spool.seek(0)
-    filename = _("документы %(first)s–%(last)s.zip") % {"first": f"{first:%m.%Y}", "last": f"{last:%m.%Y}"}
-    response = FileResponse(spool, as_attachment=True, filename=filename, content_type="application/zip")
-    response["Cache-Control"] = "private, no-store"
-    return response

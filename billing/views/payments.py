@@ -11,14 +11,13 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from billing import access, selectors
 from billing.models import DevProviderPayment, OnlinePayment
 from billing.payments import NotificationRefused, ProviderError, get_provider, provider_configured
-from billing.payments.development import DevelopmentProvider, notification_body
+from billing.payments.development import DevelopmentProvider
 from billing.services import payments as service
 from core.forms import add_service_error
 
@@ -39,7 +38,7 @@ def pay(request, number):
         return render(request, "billing/pay.html", {"contract": contract, "balance": balance, "unavailable": True})
     from billing.forms import PayForm
 
-    due = balance.amount if balance is not None and balance.amount > 0 else None
+    due = balance.due if balance is not None else None
     status = 200
     if request.method == "POST":
         form = PayForm(request.POST)
@@ -114,17 +113,11 @@ def dev_checkout(request, provider_id):
     """The development provider's checkout: choose success or failure; the notification follows, as YooKassa's."""
     _development_provider_only()
     row = get_object_or_404(DevProviderPayment, provider_id=provider_id)
-    if request.method == "POST" and row.status == DevProviderPayment.Status.PENDING:
-        outcome = request.POST.get("outcome")
-        if outcome in (DevProviderPayment.Status.SUCCEEDED, DevProviderPayment.Status.CANCELED):
-            row.status = outcome
-            row.save(update_fields=["status"])
-            try:
-                service.payment_notification(
-                    provider_name=DevelopmentProvider.name, body=notification_body(row.provider_id, outcome)
-                )
-            except (NotificationRefused, ProviderError):
-                logger.warning("development provider: notification for %s refused", row.provider_id)
+    if request.method == "POST":
+        try:
+            row = service.development_checkout(row.provider_id, outcome=request.POST.get("outcome", ""))
+        except ValidationError as refused:
+            messages.error(request, " ".join(refused.messages))
+        else:
             return redirect(row.return_url)
-        messages.error(request, _("Выберите исход оплаты."))
     return render(request, "billing/dev_checkout.html", {"row": row})

@@ -127,11 +127,11 @@ def application_send_draft(application_id, *, actor, draft, now=None, expected_s
         application.draft_file = name
         record_event(application, kind=Event.DRAFT_ATTACHED, actor=actor, now=now)
         changed = ["draft_file"]
-        if application.status == S.SUBMITTED:
-            changed += apply_transition(application, to=S.CHECKING, actor=actor, role=STAFF, now=now)
-        if application.status != S.DRAFT_SENT:
-            changed += apply_transition(application, to=S.DRAFT_SENT, actor=actor, role=STAFF, now=now,
-                                        comment=_("Проект договора можно скачать на странице заявки."))
+        steps = workflow.draft_steps(application.status)
+        # Steps by the table; where it allows none, the transition to DRAFT_SENT says why.
+        for step in (S.DRAFT_SENT,) if steps is None else steps:
+            comment = _("Проект договора можно скачать на странице заявки.") if step == S.DRAFT_SENT else ""
+            changed += apply_transition(application, to=step, actor=actor, role=STAFF, now=now, comment=comment)
         save(application, changed)
         return application
 

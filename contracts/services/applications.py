@@ -65,6 +65,7 @@ def application_create_draft(
             created_at=now, **_clean_fields(fields),
         )
         _replace_points(application, points)
+        _check_draft(application)
         record_event(application, kind=Event.CREATED, actor=actor, now=now)
     return application
 
@@ -104,8 +105,27 @@ def application_update_draft(
         for name, value in _clean_fields(fields).items():
             setattr(application, name, value)
         _replace_points(application, points)
+        _check_draft(application)
         save(application, changed)
     return application
+
+
+# What an amendment may change besides the supply points (the fields the customer fills in for it).
+AMENDABLE_FIELDS = ("tariff", "price_category", "contact_phone", "details")
+
+
+def _check_draft(application):
+    """The draft's own rules, whoever saves it: a new contract needs at least one supply point; an amendment
+    must change something. Checked on the draft as saved, so a refusal rolls the whole save back."""
+    if application.kind == ApplicationKind.CONCLUDE and not application.points.exists():
+        raise ValidationError(_("Укажите хотя бы одну точку поставки: адрес и максимальную мощность."), code="points")
+    if application.kind == ApplicationKind.AMEND and not (
+        any(getattr(application, name) for name in AMENDABLE_FIELDS) or application.points.exists()
+    ):
+        raise ValidationError(
+            _("Укажите, что изменить: тариф, ценовую категорию, мощность точки поставки, контакты или пояснения."),
+            code="nothing_to_amend",
+        )
 
 
 def _clean_fields(fields: dict) -> dict:

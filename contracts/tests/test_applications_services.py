@@ -333,3 +333,58 @@ def test_an_author_who_left_the_organisation_hears_nothing_more(org_admin, opera
     asked = Notification.objects.filter(event="contracts.application_documents_requested")
     assert asked.filter(recipient=successor).exists()
     assert not asked.filter(recipient=admin).exists()
+
+
+@pytest.mark.parametrize("status", [S.DRAFT, S.SUBMITTED, S.CHECKING, S.WAITING_DOCUMENTS, S.DRAFT_SENT])
+def test_staff_are_offered_the_draft_and_signing_exactly_where_the_services_accept_them(org_admin, operator, status):
+    admin, organisation = org_admin
+    application = org_draft(admin, organisation)
+    if status != S.DRAFT:
+        application = submitted(application, admin)
+    if status in (S.CHECKING, S.DRAFT_SENT):
+        staff.application_take(application.pk, actor=operator, now=NOW)
+    if status == S.WAITING_DOCUMENTS:
+        staff.application_request_documents(application.pk, actor=operator, comment="Нужен акт.", now=NOW)
+    if status == S.DRAFT_SENT:
+        staff.application_send_draft(application.pk, actor=operator, draft=pdf("проект.pdf"), now=NOW)
+    application.refresh_from_db()
+    assert application.status == status
+    offered_draft, offered_sign = workflow.can_send_draft(application), workflow.can_sign(application)
+    assert offered_draft == (status in (S.SUBMITTED, S.CHECKING, S.DRAFT_SENT))
+    try:
+        staff.application_send_draft(application.pk, actor=operator, draft=pdf("проект.pdf"), now=NOW)
+    except ValidationError:
+        accepted = False
+    else:
+        accepted = True
+    assert accepted == offered_draft
+    application.refresh_from_db()
+    assert offered_sign == (status == S.DRAFT_SENT)
+    if accepted:
+        assert application.status == S.DRAFT_SENT and workflow.can_sign(application)
+
+
+def test_the_drafts_rules_hold_for_any_caller_not_only_the_form(org_admin):
+    admin, organisation = org_admin
+    # A new contract needs a supply point: refused on creation, and an edit may not remove the last one.
+    with pytest.raises(ValidationError) as refused:
+        org_draft(admin, organisation, points=())
+    assert "точку поставки" in refused.value.messages[0]
+    assert not ContractApplication.objects.exists()
+    draft = org_draft(admin, organisation)
+    with pytest.raises(ValidationError):
+        services.application_update_draft(draft.pk, actor=admin, fields={}, points=[], now=NOW)
+    assert draft.points.count() == 1
+    # An amendment must change something: the fields it changes, or a supply point.
+    contract = ContractFactory(customer_kind=Contract.CustomerKind.ORGANISATION)
+    bind_to(contract, organisation=organisation)
+    with pytest.raises(ValidationError) as refused:
+        services.application_create_draft(actor=admin, kind=ApplicationKind.AMEND, organisation=organisation,
+                                          contract=contract, fields={"contact_phone": ""}, now=NOW)
+    assert "Укажите, что изменить" in refused.value.messages[0]
+    amend = services.application_create_draft(actor=admin, kind=ApplicationKind.AMEND, organisation=organisation,
+                                              contract=contract, fields={"details": "Мощность 200 кВт"}, now=NOW)
+    with pytest.raises(ValidationError):
+        services.application_update_draft(amend.pk, actor=admin, fields={"details": ""}, now=NOW)
+    amend.refresh_from_db()
+    assert amend.details == "Мощность 200 кВт"

@@ -304,3 +304,24 @@ def test_two_operators_never_overwrite_each_other(client, org, operator):
     page = f"/admin/contracts/contractapplication/{application.pk}/change/"
     response = client.post(page, {"action": "take", "shown_status": "submitted"}, follow=True)
     assert "статус заявки изменился" in response.content.decode()
+
+
+def test_the_contracts_offered_to_apply_on_are_those_access_allows(client, org):
+    from contracts.tests.factories import OrganisationContractFactory
+
+    admin, organisation = org
+    own = ContractFactory(status=Contract.Status.ACTIVE)
+    bind_to(own, user=admin)
+    administered = OrganisationContractFactory(status=Contract.Status.ACTIVE)
+    bind_to(administered, organisation=organisation)
+    terminated = ContractFactory(status=Contract.Status.TERMINATED)
+    bind_to(terminated, user=admin)
+    # An organisation where the user is only a member: its contracts are not theirs to change.
+    membership = MembershipFactory(user=admin, role=Membership.Role.MEMBER)
+    foreign = OrganisationContractFactory(status=Contract.Status.ACTIVE)
+    bind_to(foreign, organisation=membership.organisation)
+    client.force_login(admin)
+    html = client.get(reverse("contracts:apply_kind", args=[ApplicationKind.AMEND])).content.decode()
+    assert f'value="{own.number}"' in html
+    assert f'value="{administered.number}"' in html and organisation.name in html
+    assert f'value="{terminated.number}"' not in html and f'value="{foreign.number}"' not in html

@@ -65,13 +65,6 @@ def _save_draft(request, form, formset, save):
     if not (form.is_valid() & (formset is None or formset.is_valid())):
         return None
     points = points_of(formset)
-    if form.needs_points() and not points:
-        form.add_error(None, _("Укажите хотя бы одну точку поставки: адрес и максимальную мощность."))
-        return None
-    if form.nothing_to_amend(points):
-        form.add_error(None, _("Укажите, что изменить: тариф, ценовую категорию, мощность точки поставки, "
-                               "контакты или пояснения."))
-        return None
     organisation, contract = form.chosen()
     try:
         return save(organisation, contract, points)
