@@ -1,15 +1,14 @@
 """The journals in the admin: read-only, for administrators; and the history pages of audited objects."""
 
-import csv
-
 from django.contrib import admin
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin import ReadOnlyAdmin
+from core.exports import csv_response
 
 from .models import BulkChange, PersonalDataRead, SecurityEvent
 from .services import read_record
@@ -52,14 +51,6 @@ class RecordsPersonalDataReads:
         return response
 
 
-def _csv_line(values) -> str:
-    import io
-
-    buffer = io.StringIO()
-    csv.writer(buffer, delimiter=";").writerow(values)
-    return buffer.getvalue()
-
-
 @admin.register(PersonalDataRead)
 class PersonalDataReadAdmin(ReadOnlyAdmin):
     """«Кто смотрел данные клиента»: filter by the customer (search by e-mail or id) and a period, download CSV.
@@ -98,24 +89,13 @@ class PersonalDataReadAdmin(ReadOnlyAdmin):
         header = [str(_("когда")), str(_("сотрудник")), str(_("адрес")), str(_("что открыто")),
                   str(_("клиент")), str(_("организация")), str(_("объект")), str(_("адрес страницы"))]
         kinds = dict(PersonalDataRead.Kind.choices)
-
-        def lines():
-            yield "\ufeff" + _csv_line(header)
-            for row in rows.iterator(chunk_size=2000):
-                yield _csv_line([
-                    timezone.localtime(row.at).strftime("%d.%m.%Y %H:%M:%S"),
-                    row.staff.email if row.staff else "",
-                    row.ip_address or "",
-                    str(kinds.get(row.kind, row.kind)),
-                    row.subject_id or "",
-                    row.organisation_id or "",
-                    row.reference,
-                    row.path,
-                ])
-
-        response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="personal-data-reads.csv"'
-        return response
+        lines = (
+            [timezone.localtime(row.at).strftime("%d.%m.%Y %H:%M:%S"), row.staff.email if row.staff else "",
+             row.ip_address or "", str(kinds.get(row.kind, row.kind)), row.subject_id or "",
+             row.organisation_id or "", row.reference, row.path]
+            for row in rows.iterator(chunk_size=2000)
+        )
+        return csv_response("personal-data-reads.csv", header, lines)
 
 
 @admin.register(SecurityEvent)

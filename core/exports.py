@@ -22,6 +22,15 @@ class _Echo:
         return value
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _inert(row):
+    """A text cell that a spreadsheet would take for a formula («=HYPERLINK(…)» typed by a customer) gets a
+    leading apostrophe, as OWASP advises for CSV; numbers and dates are left as they are."""
+    return [f"'{value}" if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value for value in row]
+
+
 def csv_lines(header, rows, *, convert=None, chunk=CSV_CHUNK):
     """The file's text in chunks of `chunk` rows: the BOM and the header first, then the rows
     (`convert` edits each row)."""
@@ -29,7 +38,7 @@ def csv_lines(header, rows, *, convert=None, chunk=CSV_CHUNK):
     yield "\ufeff" + writer.writerow(header)
     batch = []
     for row in rows:
-        batch.append(writer.writerow(convert(row) if convert else row))
+        batch.append(writer.writerow(_inert(convert(row) if convert else row)))
         if len(batch) >= chunk:
             yield "".join(batch)
             batch = []
