@@ -104,12 +104,25 @@ def anonymise_appeals(appeal_ids: list[int]) -> int:
         return _anonymise_appeals(appeal_ids)[0]
 
 
-def _forget_change_addresses(user_id: int) -> int:
-    """The address is personal data of whoever made the change: one UPDATE per history table."""
+def _forget_addresses(user_id: int) -> int:
+    """An address is the personal data of whoever came from it: the history of the person's own changes and of
+    their own records (registration and a password reset write rows with no user), their security events and
+    their attempts to bind a contract. One UPDATE per table."""
+    from accounts.models import ClosureRequest, User
     from audit.history import audited_models
+    from audit.models import SecurityEvent
+    from contracts.models import BindingAttempt
 
-    return sum(model.history.model.objects.filter(history_user_id=user_id).exclude(ip_address=None)
-               .update(ip_address=None) for model in audited_models())
+    from .models import SubjectRequest
+
+    own_records = {User: Q(id=user_id), ClosureRequest: Q(user_id=user_id), SubjectRequest: Q(user_id=user_id)}
+    done = 0
+    for model in audited_models():
+        rows = model.history.model.objects.filter(Q(history_user_id=user_id) | own_records.get(model, Q(pk__in=[])))
+        done += rows.exclude(ip_address=None).update(ip_address=None)
+    done += SecurityEvent.objects.filter(user_id=user_id).exclude(ip_address=None).update(ip_address=None)
+    done += BindingAttempt.objects.filter(user_id=user_id).exclude(ip_address=None).update(ip_address=None)
+    return done
 
 
 KEEP_APPEAL = gettext_lazy("хранится 5 лет (перечень типовых архивных документов), обезличено")
@@ -119,7 +132,7 @@ def erase_person(user_id: int) -> list[Line]:
     """Destroy one person's data; returns what was done, line by line, for the act."""
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 
-    from accounts.models import Membership, User
+    from accounts.models import Consent, Membership, User
     from appeals.models import Appeal
     from audit.models import SecurityEvent
     from contracts.models import ContractBinding
@@ -160,9 +173,12 @@ def erase_person(user_id: int) -> list[Line]:
         request_ids = list(SubjectRequest.objects.filter(user_id=user_id).values_list("pk", flat=True))
         _anonymise("privacy.SubjectRequest", request_ids)
         _anonymise("accounts.User", [user_id])
-        addresses = _forget_change_addresses(user_id)
-        lines.append(Line(_("адреса (IP), с которых субъект вносил изменения, в истории изменений"), addresses,
-                          _("удалены"), _("история изменений остаётся без адреса")))
+        addresses = _forget_addresses(user_id)
+        lines.append(Line(_("адреса (IP) в истории изменений, журнале безопасности и попытках привязки"),
+                          addresses, _("удалены"), _("записи журналов остаются без адреса")))
+        consents = Consent.objects.filter(user_id=user_id).count()
+        lines.append(Line(_("согласия на обработку: дата, версия текста, адрес"), consents, _("сохранены"),
+                          _("доказательство согласия, на котором шла обработка (152-ФЗ, ст. 9 ч. 3)")))
         User.objects.filter(pk=user_id).update(is_active=False, password="!")  # noqa: S106 - an unusable password
         lines.append(Line(_("учётная запись: ФИО, почта, телефон"), 1, _("обезличена, вход закрыт"),
                           _("запись о субъекте нужна для акта и журнала")))

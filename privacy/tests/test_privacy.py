@@ -183,7 +183,8 @@ class TestErasure:
         for label in PERSONAL_FIELDS:
             assert _values_anywhere(apps.get_model(label), needles) == [], label
         assert not Attachment.objects.filter(appeal=appeal).exists()
-        assert not customer.history.filter(history_user=customer).exclude(ip_address=None).exists()
+        assert not customer.history.exclude(ip_address=None).exists()
+        assert not SecurityEvent.objects.filter(user=customer).exclude(ip_address=None).exists()
         # Countable: the same appeals, kinds and statuses; the other customer's untouched.
         assert dict(Appeal.objects.values_list("status").annotate(
             n=Count("pk"))) == by_status
