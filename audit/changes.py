@@ -73,7 +73,49 @@ def _ids(model, **lookups) -> QuerySet:
     return _history(model).filter(**lookups).values("id")
 
 
-def scopes(*, user_id: int | None = None, organisation_id: int | None = None) -> list[tuple[Any, Q]]:
+def _holdings(holder: dict) -> list[tuple[int, datetime, datetime | None]]:
+    """(contract, bound at, unbound at or None) of every binding the holder ever had.
+
+    The bindings table says when a binding ended (an unbinding before the audit trail wrote no history
+    row); the history adds bindings since deleted, as their last version had them.
+    """
+    current = {pk: (contract, bound, unbound) for pk, contract, bound, unbound in
+               ContractBinding.objects.filter(**holder).values_list("pk", "contract_id", "bound_at", "unbound_at")}
+    for pk, contract, bound, unbound in (_history(ContractBinding).filter(**holder).exclude(id__in=list(current))
+                                         .order_by("id", "history_id")
+                                         .values_list("id", "contract_id", "bound_at", "unbound_at")):
+        current[pk] = (contract, bound, unbound)  # the last version wins
+    return list(current.values())
+
+
+def _held(holdings, *, start: datetime, end: datetime, scope: Callable[[list[int]], Q]) -> Q:
+    """Changes to a contract's records count as the holder's only while they held it: before or after, the
+    contract, its meters and readings are another customer's. Bindings covering the whole period share one
+    term; the others get theirs, limited to their time."""
+    whole, windows = set(), {}
+    for contract, bound, unbound in holdings:
+        if bound <= start and (unbound is None or unbound >= end):
+            whole.add(contract)
+        elif bound < end and (unbound is None or unbound > start):
+            windows.setdefault((max(bound, start), min(unbound or end, end)), set()).add(contract)
+    terms = Q(pk__in=[])
+    if whole:
+        terms |= scope(sorted(whole))
+    for (since, until), contracts in windows.items():
+        terms |= scope(sorted(contracts)) & Q(history_date__gte=since, history_date__lt=until)
+    return terms
+
+
+def _supply_points(contracts):
+    return _ids(SupplyPoint, contract_id__in=contracts)
+
+
+def _meters(contracts):
+    return _ids(Meter, supply_point_id__in=_supply_points(contracts))
+
+
+def scopes(*, start: datetime, end: datetime, user_id: int | None = None,
+           organisation_id: int | None = None) -> list[tuple[Any, Q]]:
     """(model, the filter of its historical rows) for one person or one organisation."""
     if (user_id is None) == (organisation_id is None):
         raise ValueError("a person or an organisation, one of them")
@@ -96,10 +138,11 @@ def scopes(*, user_id: int | None = None, organisation_id: int | None = None) ->
         holder = {"organisation_id": organisation_id}
         appeals = _ids(Appeal, organisation_id=organisation_id)
         applications = _ids(ContractApplication, organisation_id=organisation_id)
-    bindings = _history(ContractBinding).filter(**holder)
-    contracts = bindings.values("contract_id")
-    supply_points = _ids(SupplyPoint, contract_id__in=contracts)
-    meters = _ids(Meter, supply_point_id__in=supply_points)
+    holdings = _holdings(holder)
+
+    def held(scope):
+        return _held(holdings, start=start, end=end, scope=scope)
+
     return [
         *own,
         (Appeal, Q(id__in=appeals)),
@@ -108,17 +151,17 @@ def scopes(*, user_id: int | None = None, organisation_id: int | None = None) ->
         (ContractApplication, Q(id__in=applications)),
         (ApplicationSupplyPoint, Q(application_id__in=applications)),
         (ContractBinding, Q(**holder)),
-        (Contract, Q(id__in=contracts)),
-        (SupplyPoint, Q(id__in=supply_points)),
-        (Meter, Q(id__in=meters)),
-        (Reading, Q(meter_id__in=meters)),
+        (Contract, held(lambda ids: Q(id__in=ids))),
+        (SupplyPoint, held(lambda ids: Q(contract_id__in=ids))),
+        (Meter, held(lambda ids: Q(supply_point_id__in=_supply_points(ids)))),
+        (Reading, held(lambda ids: Q(meter_id__in=_meters(ids)))),
     ]
 
 
 # A short name for a record from its own columns (never a related row: that would be a query per change).
 LABELS: dict[Any, Callable[[Any], str]] = {
     User: lambda row: row.email,
-    Organisation: lambda row: f"{row.name} (ИНН {row.inn})",
+    Organisation: lambda row: _("%(name)s (ИНН %(inn)s)") % {"name": row.name, "inn": row.inn},
     Appeal: lambda row: f"№ {row.number}",
     ContractApplication: lambda row: f"№ {row.number}" if row.number else f"#{row.id}",
     Contract: lambda row: f"№ {row.number}",
@@ -131,7 +174,7 @@ LABELS: dict[Any, Callable[[Any], str]] = {
 
 def _label(model, row) -> str:
     make = LABELS.get(model)
-    return make(row) if make else f"#{row.id}"
+    return (make(row) if make else "") or f"#{row.id}"
 
 
 def _display(model_field, value) -> str:
@@ -170,18 +213,29 @@ def _field_changes(model, row, previous) -> tuple[FieldChange, ...]:
     return tuple(changes)
 
 
+class TooManyChanges(Exception):
+    """More than MAX_CHANGES in the period: the page asks for a shorter one rather than load them all."""
+
+
+MAX_CHANGES = 20_000
+
+
 def customer_changes(*, start: datetime, end: datetime, user_id: int | None = None,
                      organisation_id: int | None = None) -> list[Change]:
-    """The changes in [start, end), newest first."""
-    result = []
-    for model, scope in scopes(user_id=user_id, organisation_id=organisation_id):
+    """The changes in [start, end), newest first; TooManyChanges above MAX_CHANGES rows."""
+    result, fetched = [], 0
+    for model, scope in scopes(start=start, end=end, user_id=user_id, organisation_id=organisation_id):
         history = _history(model)
         earlier = history.filter(id=OuterRef("id"), history_id__lt=OuterRef("history_id")).order_by("-history_id")
         rows = list(
             history.filter(scope, history_date__gte=start, history_date__lt=end)
             .select_related("history_user")
             .annotate(previous_id=Subquery(earlier.values("history_id")[:1]))
+            .order_by("-history_id")[: MAX_CHANGES + 1 - fetched]
         )
+        fetched += len(rows)
+        if fetched > MAX_CHANGES:
+            raise TooManyChanges
         if not rows:
             continue
         wanted = {row.previous_id for row in rows if row.previous_id is not None}

@@ -5,16 +5,19 @@ page shows personal data before and after each change, so opening it and downloa
 customer's data and are written to the reads journal like opening their card.
 """
 
+from urllib.parse import urlencode
+
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from accounts.models import Organisation
-from audit.changes import customer_changes
+from audit.changes import MAX_CHANGES, TooManyChanges, customer_changes
 from audit.forms import CustomerChangesForm
 from audit.models import PersonalDataRead
 from audit.services import read_record
@@ -34,10 +37,13 @@ def _journal(request):
         return form, None, period, None
     subject = form.cleaned_data["subject"]
     start, end = period.bounds(timezone.get_current_timezone())
-    if isinstance(subject, Organisation):
-        changes = customer_changes(start=start, end=end, organisation_id=subject.pk)
-    else:
-        changes = customer_changes(start=start, end=end, user_id=subject.pk)
+    whose = {"organisation_id": subject.pk} if isinstance(subject, Organisation) else {"user_id": subject.pk}
+    try:
+        changes = customer_changes(start=start, end=end, **whose)
+    except TooManyChanges:
+        form.add_error(None, _("За этот период больше %(n)s изменений: выберите период короче.")
+                       % {"n": f"{MAX_CHANGES:,}".replace(",", "\N{NO-BREAK SPACE}")})
+        return form, None, period, None
     return form, subject, period, changes
 
 
@@ -57,6 +63,12 @@ def customer_changes_view(request):
         _record_read(request, subject, PersonalDataRead.Kind.CHANGES)
     query = request.GET.copy()
     query.pop("page", None)
+    reads_url = None
+    if subject is not None:
+        start, end = period.bounds(timezone.get_current_timezone())
+        whom = "organisation__id__exact" if isinstance(subject, Organisation) else "subject__id__exact"
+        reads_url = reverse("admin:audit_personaldataread_changelist") + "?" + urlencode(
+            {whom: subject.pk, "at__gte": start.isoformat(), "at__lt": end.isoformat()})
     context = {
         **admin.site.each_context(request),
         "title": _("Изменения данных клиента"),
@@ -66,6 +78,7 @@ def customer_changes_view(request):
         "period": period,
         "page": page,
         "query": query.urlencode(),
+        "reads_url": reads_url,
     }
     status = 400 if form.is_bound and not form.is_valid() else 200
     return TemplateResponse(request, "admin/audit/customer_changes.html", context, status=status)

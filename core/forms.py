@@ -109,6 +109,19 @@ class PeriodForm(forms.Form):
     start = forms.DateField(label=_("С"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(label=_("По"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
+    def _clean_day(self, name):
+        day = self.cleaned_data.get(name)
+        if day is not None and not periods.FIRST_YEAR <= day.year <= periods.LAST_YEAR:
+            raise forms.ValidationError(_("Укажите дату с %(first)s по %(last)s год.")
+                                        % {"first": periods.FIRST_YEAR, "last": periods.LAST_YEAR})
+        return day
+
+    def clean_start(self):
+        return self._clean_day("start")
+
+    def clean_end(self):
+        return self._clean_day("end")
+
     def clean(self):
         data = super().clean()
         if data.get("period") == periods.CUSTOM:

@@ -13,6 +13,7 @@ CHOICES = [
     (CUSTOM, _("свои даты")),
 ]
 MAX_DAYS = 366
+FIRST_YEAR, LAST_YEAR = 2000, 2100  # chosen dates outside these are typing errors (and 9999-12-31 has no day after)
 
 
 @dataclass(frozen=True)

@@ -221,3 +221,56 @@ def test_queries_do_not_grow_with_the_changes(client, administrator, django_asse
     with django_assert_max_num_queries(len(captured.captured_queries)):
         response = client.get(URL, params)
     assert len(_rows(response)) > 20
+
+
+class TestContractsWhileHeld:
+    def test_a_contract_counts_as_the_customers_only_while_bound_to_them(self, client, administrator):
+        from contracts.models import ContractBinding
+
+        before, after = UserFactory(email="before@example.ru"), UserFactory(email="after@example.ru")
+        meter = meter_of(before)
+        ReadingFactory(meter=meter, period=datetime.date(2026, 9, 1), comment="показания прежнего жильца")
+        moved_out = timezone.now()
+        ContractBinding.objects.filter(user=before).update(unbound_at=moved_out)
+        binding = ContractBinding.objects.get(user=before)
+        ContractBinding.objects.create(contract=binding.contract, user=after, bound_at=moved_out)
+        ReadingFactory(meter=meter, period=datetime.date(2026, 10, 1), comment="показания нового жильца")
+        contract = binding.contract
+        contract.customer_name = "Новый Жилец Иванович"
+        contract.save()
+        client.force_login(administrator)
+
+        def journal(email):
+            rows = _rows(client.get(URL, {"customer": email}))
+            return {(row.model._meta.label, row.kind) for row in rows}, rows
+
+        earlier, rows = journal("before@example.ru")
+        assert ("contracts.Reading", "+") in earlier
+        assert not any(row.model is Contract and row.kind == "~" for row in rows)
+        assert all("нового жильца" not in change.new for row in rows for change in row.changes)
+        later, rows = journal("after@example.ru")
+        assert ("contracts.Contract", "~") in later
+        assert all("прежнего жильца" not in change.new for row in rows for change in row.changes)
+
+
+def test_too_many_changes_ask_for_a_shorter_period(client, administrator, monkeypatch):
+    from audit import changes
+
+    customer = UserFactory(email="anna@example.ru")
+    meter = meter_of(customer)
+    for month in range(1, 6):
+        ReadingFactory(meter=meter, period=datetime.date(2026, month, 1))
+    monkeypatch.setattr(changes, "MAX_CHANGES", 3)
+    client.force_login(administrator)
+    response = client.get(URL, {"customer": "anna@example.ru"})
+    assert response.status_code == 400 and response.context["page"] is None
+    assert "выберите период короче" in response.content.decode()
+    assert client.get(EXPORT, {"customer": "anna@example.ru"}).status_code == 400
+
+
+def test_a_date_far_in_the_future_is_a_clear_message_not_an_error(client, administrator):
+    UserFactory(email="anna@example.ru")
+    client.force_login(administrator)
+    response = client.get(URL, {"customer": "anna@example.ru", "period": "custom",
+                                "start": "9999-12-01", "end": "9999-12-31"})
+    assert response.status_code == 400 and "Укажите дату с 2000 по 2100 год" in response.content.decode()
