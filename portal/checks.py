@@ -36,3 +36,21 @@ def stale_window_check(app_configs, **kwargs):
             )
         ]
     return []
+
+
+@register(Tags.security, deploy=True)
+def proxy_address_check(app_configs, **kwargs):
+    """Behind a proxy that does not pass the client's address on, every visitor has the proxy's: five wrong
+    passwords from anyone would then lock the account's owner out, and one visitor could use up everyone's
+    rate limits."""
+    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None) and settings.PROXY_COUNT == 0:
+        return [
+            Warning(
+                "BEHIND_TLS_PROXY is on but PROXY_COUNT is 0: every client would have the proxy's address, so "
+                "login lockouts and rate limits would hit all customers at once.",
+                hint="Set PROXY_COUNT to the number of our proxies in front of the portal, each appending to "
+                "X-Forwarded-For (nginx: proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for).",
+                id="portal.W003",
+            )
+        ]
+    return []

@@ -75,3 +75,16 @@ def test_a_stale_window_shorter_than_one_email_send_is_flagged(settings):
     assert stale_window_check(None) == []
     settings.NOTIFICATIONS_STALE_AFTER_SECONDS = 60
     assert [w.id for w in stale_window_check(None)] == ["portal.W002"]
+
+
+def test_deploy_check_warns_behind_a_proxy_that_hides_the_client_address(settings):
+    from portal.checks import proxy_address_check
+
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.PROXY_COUNT = 0
+    assert [w.id for w in proxy_address_check(None)] == ["portal.W003"]
+    settings.PROXY_COUNT = 1
+    assert proxy_address_check(None) == []
+    settings.SECURE_PROXY_SSL_HEADER = None
+    settings.PROXY_COUNT = 0
+    assert proxy_address_check(None) == []  # no proxy: the connection's address is the client's
