@@ -105,6 +105,12 @@ def rule_for(code: str, topic: str = "", *, fallback: str | None = None) -> Dead
     return copy.copy(rule)
 
 
+def rule_by_id(pk: int) -> DeadlineRule | None:
+    """The rule with this id (active or not), from this process's copy of the table; the caller's own copy."""
+    rule = next((r for r in tables.rules() if r.pk == pk), None)
+    return copy.copy(rule) if rule is not None else None
+
+
 def rule_change_refusal(rule: DeadlineRule) -> ValidationError | None:
     """Why an edit of `rule` must be refused, or None.
 

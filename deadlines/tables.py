@@ -3,7 +3,8 @@
 Both tables are small (tens of rules, a few dozen days a year) and change a few times a year, yet a
 filing read a rule and the calendar and an appeal's page the calendar on every request (issue 11).
 Each process keeps a copy of both, tagged with a generation token held in the shared cache (Redis):
-a copy whose token is not the current one is read again on its next use.
+a copy whose token is not the current one is read again on its next use. A request asks for the
+token once, on its first use of the tables.
 
 The token changes
 - on every save or delete of a rule, a calendar day or a calendar year (signals: the admin, the
@@ -31,6 +32,8 @@ MAX_AGE = 300  # seconds: a copy is read again after this even if nobody said th
 
 _lock = threading.Lock()
 _copy = None  # the _Tables of this process
+# Inside a request the token is asked once: a filing reads the rule and the calendar, a page several calendars.
+_request = threading.local()
 
 
 @dataclass(frozen=True)
@@ -81,6 +84,15 @@ def _generation() -> str:
     return token
 
 
+def request_started(**kwargs) -> None:
+    _request.checked = False
+    _request.active = True
+
+
+def request_finished(**kwargs) -> None:
+    _request.active = False
+
+
 def changed(**kwargs) -> None:
     """The rules or the calendar changed (a signal receiver, or called directly): every copy is stale.
 
@@ -93,6 +105,7 @@ def changed(**kwargs) -> None:
         connection.deadlines_changed_in = connection.atomic_blocks[0]
         transaction.on_commit(_new_generation, using=connection.alias)
     _new_generation()
+    _request.checked = False
 
 
 def _changed_here() -> bool:
@@ -126,9 +139,13 @@ def tables() -> _Tables:
     global _copy
     if _changed_here():
         return _load("")
-    generation = _generation()
     current = _copy
-    if current is not None and current.generation == generation and time.monotonic() - current.loaded_at < MAX_AGE:
+    fresh = current is not None and time.monotonic() - current.loaded_at < MAX_AGE
+    if fresh and getattr(_request, "active", False) and getattr(_request, "checked", False):
+        return current  # this request asked for the token already
+    generation = _generation()
+    _request.checked = True
+    if fresh and current.generation == generation:
         return current
     loaded = _load(generation)
     with _lock:

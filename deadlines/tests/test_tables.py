@@ -4,6 +4,8 @@ from datetime import UTC, datetime
 
 import pytest
 from django.core.cache import cache
+from django.core.handlers.base import BaseHandler
+from django.core.signals import request_finished, request_started
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -99,3 +101,21 @@ def test_staff_changing_a_rule_in_the_admin_changes_the_next_filings_term(admin_
     fresh = rule_for("appeal.request")
     assert fresh.term == Term(rule.amount + 10, Unit(rule.unit))
     assert deadline_for(fresh, received_at=received, registered_at=received) > before
+
+
+def test_a_request_asks_for_the_token_once(monkeypatch):
+    asked = []
+    real = tables._generation
+    monkeypatch.setattr(tables, "_generation", lambda: asked.append(1) or real())
+    rule_for("appeal.request")  # outside a request (a task, the shell): asked on every use
+    rule_for("appeal.request")
+    assert len(asked) == 2
+
+    asked.clear()
+    request_started.send(sender=BaseHandler)
+    try:  # a filing: the rule, then the calendar
+        rule_for("appeal.request")
+        calendar_for(d("2026-01-01"), d("2026-01-31"))
+    finally:
+        request_finished.send(sender=BaseHandler)
+    assert len(asked) == 1
