@@ -200,6 +200,16 @@ class TestListAndPage:
         filtered = client_a.get(reverse("appeals:list") + "?status=registered").content.decode()
         assert mine.number in filtered and other.number not in filtered
 
+    def test_list_escapes_what_people_wrote(self, client_a, customer_a):
+        organisation = OrganisationFactory(name='ООО "Рога & копыта"')
+        MembershipFactory(user=customer_a, organisation=organisation)
+        appeal = submit(customer_a, subject="<script>alert(1)</script> счёт", organisation=organisation)
+        body = client_a.get(reverse("appeals:list")).content.decode()
+        assert "<script>alert(1)" not in body
+        assert "&lt;script&gt;alert(1)&lt;/script&gt; счёт" in body
+        assert "ООО &quot;Рога &amp; копыта&quot; · <span data-appeal-filed-by>" in body
+        assert f'<a href="/appeals/{appeal.number}/">{appeal.number}</a>' in body
+
     def test_list_stacks_on_a_phone_with_a_label_on_every_cell(self, client_a, customer_a):
         submit(customer_a, subject="Моё")
         body = client_a.get(reverse("appeals:list")).content.decode()
