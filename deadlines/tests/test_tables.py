@@ -15,7 +15,7 @@ from deadlines.arithmetic import Term, Unit
 from deadlines.models import CalendarDay, CalendarYear, DeadlineRule
 from deadlines.services import calendar_for, deadline_for, rule_for
 from deadlines.tests.conftest import d
-from deadlines.tests.factories import CalendarDayFactory
+from deadlines.tests.factories import CalendarDayFactory, DeadlineRuleFactory
 from deadlines.tests.test_admin import _rule_form
 
 pytestmark = pytest.mark.django_db
@@ -88,17 +88,17 @@ def test_the_rule_returned_is_the_callers_own():
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_staff_changing_a_rule_in_the_admin_changes_the_next_filings_term(admin_client):
     """End to end, with real commits: the admin's save reaches the copy the next filing reads."""
-    rule = DeadlineRule.objects.get(code="appeal.request", topic="")
+    rule = DeadlineRuleFactory(code="appeal.e2e", amount=10)  # committed: this test runs outside a transaction
     tables.forget()
     received = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-    before = deadline_for(rule_for("appeal.request"), received_at=received, registered_at=received)
-    _, cached = queries(lambda: rule_for("appeal.request"))
+    before = deadline_for(rule_for("appeal.e2e"), received_at=received, registered_at=received)
+    _, cached = queries(lambda: rule_for("appeal.e2e"))
     assert cached == 0
 
     url = reverse("admin:deadlines_deadlinerule_change", args=[rule.pk])
     assert admin_client.post(url, _rule_form(rule, amount=rule.amount + 10)).status_code == 302
 
-    fresh = rule_for("appeal.request")
+    fresh = rule_for("appeal.e2e")
     assert fresh.term == Term(rule.amount + 10, Unit(rule.unit))
     assert deadline_for(fresh, received_at=received, registered_at=received) > before
 
