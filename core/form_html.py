@@ -11,6 +11,8 @@ drawn by Django. Anything unusual (a widget made of widgets) is left to crispy.
 Used through the `crispy_field` and `crispy_form` filters of `portal_tags`.
 """
 
+import html
+
 from django import forms
 from django.template import Context
 from django.template.base import render_value_in_context
@@ -32,11 +34,15 @@ _CONTEXT = Context()  # autoescape on, localisation as a template's: what {{ val
 
 def _value(value):
     """`{{ value }}` in a widget template: localised, then escaped unless already safe."""
+    if type(value) is str:  # most values: nothing to localise, not safe (what conditional_escape does to it)
+        return html.escape(value)
     return render_value_in_context(value, _CONTEXT)
 
 
 def _string(value):
     """`{{ value|stringformat:'s' }}`: a plain string, always escaped."""
+    if type(value) is str:
+        return html.escape(value)
     return escape(str(value) if isinstance(value, tuple) else "%s" % value)  # noqa: UP031 — the filter's own
 
 
