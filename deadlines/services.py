@@ -1,8 +1,9 @@
 """The deadlines app's interface for other apps: the only code that reads its tables.
 
-Arithmetic lives in `deadlines.arithmetic` (pure); this module loads the rule
-and the slice of the production calendar it needs and supplies the company's
-time zone (settings.TIME_ZONE).
+Arithmetic lives in `deadlines.arithmetic` (pure); this module finds the rule
+and the slice of the production calendar it needs (from the process's copy of
+both tables, `deadlines.tables`) and supplies the company's time zone
+(settings.TIME_ZONE).
 """
 
 import copy
