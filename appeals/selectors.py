@@ -33,6 +33,10 @@ def appeal_list_for_customer(user, *, status: str | None = None) -> QuerySet:
     return queryset.order_by("-last_activity_at", "-id")
 
 
+# The public events but messages (the page shows those from the messages themselves).
+_PAGE_EVENT_KINDS = [kind for kind in AppealEvent.PUBLIC_KINDS if kind != AppealEvent.Kind.MESSAGE]
+
+
 @dataclass
 class AppealPage:
     appeal: Appeal
@@ -54,9 +58,7 @@ def appeal_page_for_customer(user, number: str) -> AppealPage:
     """One appeal as the customer sees it: no internal notes, no staff-only events."""
     appeal = access.access_appeal_for_customer(user, number)
     events = list(
-        AppealEvent.objects.filter(appeal=appeal, kind__in=AppealEvent.PUBLIC_KINDS)
-        .exclude(kind=AppealEvent.Kind.MESSAGE)
-        .order_by("created_at", "id")
+        AppealEvent.objects.filter(appeal=appeal, kind__in=_PAGE_EVENT_KINDS).order_by("created_at", "id")
     )
     messages = list(access.messages_visible_to_customer(appeal).order_by("created_at", "id"))
     files = list(access.files_visible_to_customer(appeal))

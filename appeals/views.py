@@ -7,7 +7,6 @@ following their own appeal: their staff powers belong to the admin.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -21,6 +20,7 @@ from appeals.forms import AppealForm, RateForm, ReopenForm, ReplyForm, WithdrawF
 from appeals.models import Appeal
 from contracts import access as contract_access
 from core.forms import add_service_error
+from core.paginators import page_of
 from core.private_files import serve_private
 from deadlines.display import due_display
 
@@ -33,8 +33,8 @@ def appeal_list(request):
     status = request.GET.get("status", "")
     if status not in Appeal.Status.values:
         status = ""
-    paginator = Paginator(selectors.appeal_list_for_customer(request.user, status=status or None), PAGE_SIZE)
-    page = paginator.get_page(request.GET.get("page"))
+    page = page_of(selectors.appeal_list_for_customer(request.user, status=status or None), request.GET.get("page"),
+                   PAGE_SIZE)
     return render(
         request,
         "appeals/appeal_list.html",

@@ -3,15 +3,104 @@
 crispy-forms draws one field through about ten nested templates, includes and filters: on the filing
 form that was half of the page's time (issue 11). This writes the same markup (the same elements,
 classes, ids, labels, error and help-text ids and aria attributes; `core/tests/test_form_html.py`
-compares it with crispy's own for every kind of field the portal uses) in plain Python. The widget
-itself is still drawn by Django. Anything unusual (a widget made of widgets) is left to crispy.
+compares it with crispy's own for every kind of field the portal uses) in plain Python. The common
+widgets (inputs, text areas, selects and their options) are written here too, as Django's own widget
+templates draw them (a `<select>` of twenty options was twenty-two templates); any other widget is
+drawn by Django. Anything unusual (a widget made of widgets) is left to crispy.
 
 Used through the `crispy_field` and `crispy_form` filters of `portal_tags`.
 """
 
+import html
+
 from django import forms
-from django.utils.html import conditional_escape, format_html, format_html_join
+from django.template import Context
+from django.template.base import render_value_in_context
+from django.utils.html import conditional_escape, escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
+
+# --- Django's widget templates (django/forms/templates/django/forms/widgets/), written directly ---------------
+
+_WIDGETS = "django/forms/widgets/"
+# The templates that are nothing but {% include "django/forms/widgets/input.html" %}.
+_INPUTS = frozenset(
+    f"{_WIDGETS}{name}.html"
+    for name in ("text", "email", "password", "number", "hidden", "url", "date", "datetime", "time", "search", "tel",
+                 "color", "checkbox")
+)
+_TEXTAREA, _SELECT, _OPTION = f"{_WIDGETS}textarea.html", f"{_WIDGETS}select.html", f"{_WIDGETS}select_option.html"
+_CONTEXT = Context()  # autoescape on, localisation as a template's: what {{ value }} does to a value
+
+
+def _value(value):
+    """`{{ value }}` in a widget template: localised, then escaped unless already safe."""
+    if type(value) is str:  # most values: nothing to localise, not safe (what conditional_escape does to it)
+        return html.escape(value)
+    return render_value_in_context(value, _CONTEXT)
+
+
+def _string(value):
+    """`{{ value|stringformat:'s' }}`: a plain string, always escaped."""
+    if type(value) is str:
+        return html.escape(value)
+    return escape(str(value) if isinstance(value, tuple) else "%s" % value)  # noqa: UP031 — the filter's own
+
+
+def _attrs(attrs: dict) -> str:
+    """django/forms/widgets/attrs.html: ` name="value"`, a bare ` name` for True, nothing for False."""
+    return "".join(
+        f" {_value(name)}" if value is True else f' {_value(name)}="{_string(value)}"'
+        for name, value in attrs.items() if value is not False
+    )
+
+
+def _option(option) -> str:
+    # The option's template ends with a newline, kept inside the <select> (the renderer strips only the ends).
+    return f'<option value="{_string(option["value"])}"{_attrs(option["attrs"])}>{_value(option["label"])}</option>\n'
+
+
+def widget_html(context) -> str | None:
+    """A widget's markup from its `get_context()`, as its template draws it; None for a template not written here."""
+    w = context["widget"]
+    template = w["template_name"]
+    if template in _INPUTS:
+        value = "" if w["value"] is None else f' value="{_string(w["value"])}"'
+        return f'<input type="{_value(w["type"])}" name="{_value(w["name"])}"{value}{_attrs(w["attrs"])}>'
+    if template == _TEXTAREA:
+        text = _value(w["value"]) if w["value"] else ""
+        return f'<textarea name="{_value(w["name"])}"{_attrs(w["attrs"])}>\n{text}</textarea>'
+    if template == _SELECT:
+        parts = [f'<select name="{_value(w["name"])}"{_attrs(w["attrs"])}>']
+        for group_name, options, _index in w["optgroups"]:
+            if group_name:
+                parts.append(f'\n  <optgroup label="{_value(group_name)}">')
+            for option in options:
+                if option["template_name"] != _OPTION:
+                    return None
+                parts.append(f"\n  {_option(option)}")
+            if group_name:
+                parts.append("\n  </optgroup>")
+        parts.append("\n</select>")
+        return "".join(parts)
+    return None
+
+
+def render_widget(field, attrs=None):
+    """`field.as_widget(attrs=attrs)` (Django's BoundField), the common widgets written without their templates."""
+    widget = field.field.widget
+    if field.field.localize:
+        widget.is_localized = True
+    attrs = field.build_widget_attrs(attrs or {}, widget)
+    if field.auto_id and "id" not in widget.attrs:
+        attrs.setdefault("id", field.auto_id)
+    context = widget.get_context(field.html_name, field.value(), attrs)
+    html = widget_html(context)
+    if html is None:
+        return widget._render(widget.template_name, context, field.form.renderer)
+    return mark_safe(html)  # noqa: S308 — every value escaped above
+
+
+# --- crispy-forms' bootstrap5 field layout ----------------------------------------------------------------
 
 
 def _classes(base: str, extra: str) -> str:
@@ -66,7 +155,7 @@ def _input_attrs(attrs: dict) -> str:
 
 
 def _checkbox(field, css):
-    widget = field.as_widget(attrs={"class": _widget_class(
+    widget = render_widget(field, {"class": _widget_class(
         field.field.widget, "form-check-input is-invalid" if field.errors else "form-check-input")})
     label_class = "form-check-label requiredField" if field.field.required else "form-check-label"
     return format_html(
@@ -117,7 +206,9 @@ def render_field(field):
     """One bound field as crispy-forms' bootstrap5 `field.html` draws it (labels shown, errors shown)."""
     widget = field.field.widget
     if field.is_hidden:
-        return mark_safe(str(field))  # noqa: S308 — Django's own widget markup
+        if field.field.show_hidden_initial:
+            return mark_safe(str(field))  # noqa: S308 — Django's own widget markup
+        return render_widget(field)
     if isinstance(widget, forms.MultiWidget) or hasattr(widget, "widget"):
         from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
 
@@ -146,7 +237,7 @@ def render_field(field):
         extra = "form-select" if isinstance(widget, forms.Select) else "form-control"
         if field.errors:
             extra += " is-invalid"
-        body = format_html("{}{}", field.as_widget(attrs={"class": _widget_class(widget, extra)}),
+        body = format_html("{}{}", render_widget(field, {"class": _widget_class(widget, extra)}),
                            _help_and_errors(field))
     return format_html('<div id="div_{}" class="mb-3{}">{}{}{}</div>', field.auto_id, css, label, body,
                        mark_safe("</fieldset>") if fieldset else "")

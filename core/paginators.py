@@ -11,7 +11,7 @@ in `parts`, disjoint conditions that together cover it: each part is a range of 
 while the OR makes the planner read the whole index range and test every entry.
 """
 
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.utils.functional import cached_property
 
 
@@ -39,3 +39,18 @@ class CappedCountPaginator(Paginator):
     def capped(self) -> bool:
         """True when there are more rows than the count went to: the count is then `cap + 1`."""
         return self.count > self.cap
+
+
+def page_of(queryset, number, per_page: int) -> Page:
+    """`Paginator(queryset, per_page).get_page(number)`, without the COUNT when the first page holds everything.
+
+    Most people's lists fit one page: their first page is read with one row more than it shows, and
+    when that row is not there the rows read are the whole list (no count, no pagination). Otherwise,
+    and for any other page, Django's paginator as usual (the count asked only when the page needs it).
+    """
+    if number in (None, "", "1"):
+        rows = list(queryset[: per_page + 1])
+        if len(rows) <= per_page:
+            return Paginator(rows, per_page).page(1)
+        return Page(rows[:per_page], 1, Paginator(queryset, per_page))
+    return Paginator(queryset, per_page).get_page(number)

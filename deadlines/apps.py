@@ -1,5 +1,6 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_save
+from django.core.signals import request_finished, request_started
+from django.db.models.signals import post_delete, post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,8 +9,11 @@ class DeadlinesConfig(AppConfig):
     verbose_name = _("Сроки и производственный календарь")
 
     def ready(self):
-        from deadlines import checks  # noqa: F401  (registers the system check)
-        from deadlines.models import CalendarYear, DeadlineRule
+        from deadlines import (
+            checks,  # noqa: F401  (registers the system check)
+            tables,
+        )
+        from deadlines.models import CalendarDay, CalendarYear, DeadlineRule
         from deadlines.services import forget_calendar_coverage_warning, forget_rule_gap_warning
 
         def forget(**kwargs):
@@ -25,3 +29,13 @@ class DeadlinesConfig(AppConfig):
 
         post_save.connect(forget_gaps, sender=DeadlineRule, weak=False, dispatch_uid="deadlines.rule_gaps.save")
         post_delete.connect(forget_gaps, sender=DeadlineRule, weak=False, dispatch_uid="deadlines.rule_gaps.delete")
+
+        # Every process keeps the rules and the calendar (deadlines.tables): any change makes them read again.
+        for model in (DeadlineRule, CalendarDay, CalendarYear):
+            name = model._meta.model_name
+            post_save.connect(tables.changed, sender=model, weak=False, dispatch_uid=f"deadlines.tables.{name}.save")
+            post_delete.connect(tables.changed, sender=model, weak=False,
+                                dispatch_uid=f"deadlines.tables.{name}.delete")
+        post_migrate.connect(tables.changed, weak=False, dispatch_uid="deadlines.tables.migrate")
+        request_started.connect(tables.request_started, weak=False, dispatch_uid="deadlines.tables.request_started")
+        request_finished.connect(tables.request_finished, weak=False, dispatch_uid="deadlines.tables.request_finished")

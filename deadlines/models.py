@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from audit import history as audit_history
 from deadlines.arithmetic import Term, Unit
+from deadlines.tables import TableQuerySet
 
 WEEKDAY_NAMES = (
     _("понедельник"),
@@ -45,6 +46,8 @@ class CalendarYear(models.Model):
     created_at = models.DateTimeField(_("внесён"), auto_now_add=True)
     updated_at = models.DateTimeField(_("изменён"), auto_now=True)
 
+    objects = TableQuerySet.as_manager()
+
     class Meta:
         ordering = ["-year"]
         verbose_name = _("год производственного календаря")
@@ -73,6 +76,8 @@ class CalendarDay(models.Model):
         blank=True,
         help_text=_("Например: «Перенос выходного с 3 января» или «Новогодние каникулы»."),
     )
+
+    objects = TableQuerySet.as_manager()
 
     class Meta:
         ordering = ["day"]
@@ -152,6 +157,8 @@ class DeadlineRule(models.Model):
     )
     created_at = models.DateTimeField(_("создано"), auto_now_add=True)
     updated_at = models.DateTimeField(_("изменено"), auto_now=True)
+
+    objects = TableQuerySet.as_manager()
 
     class Meta:
         ordering = ["code", "topic"]

@@ -1,10 +1,12 @@
 """The deadlines app's interface for other apps: the only code that reads its tables.
 
-Arithmetic lives in `deadlines.arithmetic` (pure); this module loads the rule
-and the slice of the production calendar it needs and supplies the company's
-time zone (settings.TIME_ZONE).
+Arithmetic lives in `deadlines.arithmetic` (pure); this module finds the rule
+and the slice of the production calendar it needs (from the process's copy of
+both tables, `deadlines.tables`) and supplies the company's time zone
+(settings.TIME_ZONE).
 """
 
+import copy
 import logging
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
@@ -13,10 +15,11 @@ from zoneinfo import ZoneInfo
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import CharField, Count, DateField, IntegerField, Q, Value
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from deadlines import tables
 from deadlines.arithmetic import (
     Term,
     Unit,
@@ -41,30 +44,22 @@ logger = logging.getLogger(__name__)
 
 
 def calendar_for(start: date, end: date) -> WorkingCalendar:
-    """The production calendar for the days from `start` to `end` inclusive, in one query.
+    """The production calendar for the days from `start` to `end` inclusive.
 
-    Overrides and covered years come back in one UNION ALL: a year row has no
-    date, an override row has no year.
+    From this process's copy of the calendar (`deadlines.tables`: read again whenever staff change
+    a day or a year), not a query per call.
     """
     if end < start:
         start, end = end, start
-    overrides = CalendarDay.objects.filter(day__range=(start, end)).order_by().values_list(
-        "day", "kind", Value(None, output_field=IntegerField())
-    )
-    years = CalendarYear.objects.filter(year__range=(start.year, end.year)).order_by().values_list(
-        Value(None, output_field=DateField()), Value("", output_field=CharField()), "year"
-    )
-    nonworking, working, shortened, covered_years = [], [], [], []
+    days, covered_years = tables.calendar_rows(start, end)
+    nonworking, working, shortened = [], [], []
     by_kind = {
         CalendarDay.Kind.NONWORKING: nonworking,
         CalendarDay.Kind.WORKING: working,
         CalendarDay.Kind.SHORTENED: shortened,
     }
-    for day, kind, year in overrides.union(years, all=True):
-        if year is not None:
-            covered_years.append(year)
-        else:
-            by_kind[kind].append(day)
+    for day, kind in days:
+        by_kind[kind].append(day)
     return WorkingCalendar(nonworking=nonworking, working=working, shortened=shortened, covered_years=covered_years)
 
 
@@ -81,18 +76,24 @@ def rule_for(code: str, topic: str = "", *, fallback: str | None = None) -> Dead
 
     Raises DeadlineRule.DoesNotExist when no rule is found, the fallback
     included: never a guessed term.
+
+    The rules come from this process's copy of the table (`deadlines.tables`: read again whenever
+    staff change a rule); the rule returned is the caller's own copy.
     """
     codes = {code, fallback} if fallback else {code}
+    every_rule = tables.rules()
     candidates = {
         (rule.code, rule.topic): rule
-        for rule in DeadlineRule.objects.filter(code__in=codes, topic__in={topic, ""}, is_active=True)
+        for rule in every_rule
+        if rule.code in codes and rule.topic in {topic, ""} and rule.is_active
     }
     rule = candidates.get((code, topic)) or candidates.get((code, ""))
     if rule is None and fallback:
         # The fallback's general rule; with that switched off too (past the admin), the last general
         # rule either code had: a term staff once set beats a filing that fails.
-        rule = candidates.get((fallback, "")) or (
-            DeadlineRule.objects.filter(code__in=codes, topic="").order_by("-updated_at", "-pk").first()
+        rule = candidates.get((fallback, "")) or max(
+            (r for r in every_rule if r.code in codes and r.topic == ""),
+            key=lambda r: (r.updated_at, r.pk), default=None,
         )
         if rule is not None:
             logger.error(
@@ -102,7 +103,13 @@ def rule_for(code: str, topic: str = "", *, fallback: str | None = None) -> Dead
             )  # fmt: skip
     if rule is None:
         raise DeadlineRule.DoesNotExist(f"no active deadline rule for code={code!r}, topic={topic!r}")
-    return rule
+    return copy.copy(rule)
+
+
+def rule_by_id(pk: int) -> DeadlineRule | None:
+    """The rule with this id (active or not), from this process's copy of the table; the caller's own copy."""
+    rule = next((r for r in tables.rules() if r.pk == pk), None)
+    return copy.copy(rule) if rule is not None else None
 
 
 def rule_change_refusal(rule: DeadlineRule) -> ValidationError | None:

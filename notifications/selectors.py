@@ -1,15 +1,25 @@
 """Reads of notifications, always scoped to the person who asks."""
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Exists, OuterRef
 
 from notifications.events import event_types_for
 from notifications.models import Channel, Notification, NotificationPreference, NotificationProfile, Reminder
 
+# The bell's count is on every page: written as SQL, it costs a tenth of building the same query through the
+# ORM each time (issue 11). Its WHERE is the partial index notif_unread_idx's condition.
+_UNREAD_SQL = (
+    f"SELECT COUNT(*) FROM {Notification._meta.db_table} "  # noqa: S608 — the model's own table name
+    "WHERE recipient_id = %s AND channel = %s AND read_at IS NULL"
+)
+
 
 def unread_count(user) -> int:
-    """The bell: one COUNT over a partial index."""
-    return Notification.objects.filter(recipient=user, channel=Channel.INAPP, read_at__isnull=True).count()
+    """The bell: one COUNT over a partial index (the person's unread in-app messages)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_UNREAD_SQL, [user.pk, Channel.INAPP])
+        return cursor.fetchone()[0]
 
 
 def inbox_for(user):

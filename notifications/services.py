@@ -20,6 +20,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import BooleanField, CharField, F, Value
+from django.db.models.constants import OnConflict
 from django.utils import timezone
 
 from notifications.errors import PermanentDeliveryError, ServerUnavailableError, TemporaryDeliveryError
@@ -126,21 +127,25 @@ def notify(
 
 
 def _insert_new(rows: list[Notification]) -> list[Notification]:
-    """Insert the rows in one statement; if a key was written before (a retry, a concurrent writer), keep the others."""
-    try:
-        with transaction.atomic():
-            return Notification.objects.bulk_create(rows)
-    except IntegrityError:
-        pass
+    """Insert the rows in one statement, skipping those whose (dedup_key, channel) is taken; return those written.
+
+    `INSERT … ON CONFLICT DO NOTHING RETURNING id, channel`: a key written before (a retry, a concurrent
+    writer) keeps its message, the other channels are written, and no savepoint is needed to survive the
+    conflict. Django's bulk_create(ignore_conflicts=True) returns no ids, so this asks its insert query
+    for them (QuerySet._insert, what bulk_create itself calls).
+    """
+    meta = Notification._meta
+    fields = [f for f in meta.concrete_fields if not f.generated and f is not meta.pk]
+    returned = Notification.objects._insert(
+        rows, fields=fields, returning_fields=[meta.pk, meta.get_field("channel")], on_conflict=OnConflict.IGNORE
+    )
+    written = {channel: pk for pk, channel in filter(None, returned)}  # a single row's conflict returns None
     created = []
     for row in rows:
-        row.pk = None
-        try:
-            with transaction.atomic():
-                row.save(force_insert=True)
-        except IntegrityError:
-            continue  # another transaction wrote the same key first; that message stands
-        created.append(row)
+        if row.channel in written:
+            row.pk = written.pop(row.channel)
+            row._state.adding, row._state.db = False, Notification.objects.db
+            created.append(row)
     return created
 
 

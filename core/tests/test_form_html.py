@@ -9,7 +9,7 @@ from django.test import SimpleTestCase
 
 from appeals.files import APPEAL_FILES
 from appeals.forms import AppealForm, RateForm, ReopenForm, ReplyForm, WithdrawForm
-from core.form_html import render_field, render_form
+from core.form_html import render_field, render_form, render_widget
 from core.forms import CheckedFilesField
 
 KEY = "8938888c-2fa1-416b-9189-a2be6fe2dd7c"
@@ -26,6 +26,8 @@ class EveryKind(forms.Form):
                                widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
     text = forms.CharField(label="Текст", widget=forms.Textarea(attrs={"rows": 3, "class": "font-monospace"}))
     kind = forms.ChoiceField(label="Вид", choices=[("a", "Первый"), ("b", "Второй & третий")])
+    contract = forms.ChoiceField(label="Договор", required=False, choices=[
+        ("", "Не относится к договору"), ("Мои & ваши", [("1", "№ 1, <ул. Ленина>"), ("2", "№ 2")]), ("3", "№ 3")])
     many = forms.MultipleChoiceField(label="Несколько", choices=[("x", "Икс"), ("y", "Игрек")], required=False)
     rating = forms.TypedChoiceField(label="Оценка", coerce=int, choices=[(n, str(n)) for n in range(1, 4)],
                                     widget=forms.RadioSelect, help_text="3 — отлично")
@@ -46,7 +48,7 @@ class EveryKind(forms.Form):
 
 def bad_data():
     return {"name": "", "email": "not-an-email", "count": "0", "when": "вчера", "text": "", "kind": "zzz",
-            "many": ["q"], "rating": "9", "grouped": "g2", "topics": [], "consent": "", "hidden": "h"}
+            "many": ["q"], "contract": "2", "rating": "9", "grouped": "g2", "topics": [], "consent": "", "hidden": "h"}
 
 
 def pairs():
@@ -57,6 +59,8 @@ def pairs():
         EveryKind(bad_data(), {"files": [SimpleUploadedFile("a.exe", b"MZ" * 100)]}))
     yield "every kind, initial", lambda: EveryKind(
         initial={"kind": "b", "rating": 2, "topics": ["t2"], "consent": True})
+    yield "every kind, text with markup", lambda: _validated(EveryKind(
+        {**bad_data(), "name": 'Ко "мне" & <b>', "text": "строка 1\n<script>", "contract": "1"}, {}))
     yield "appeal, empty", lambda: AppealForm(initial={"idempotency_key": KEY})
     yield "appeal, errors", lambda: _validated(
         AppealForm({"kind": "x", "answer_channel": "post", "idempotency_key": KEY}, {}))
@@ -92,6 +96,15 @@ class TestSameMarkupAsCrispy(SimpleTestCase):
         theirs_html = theirs.render(Context({"form": _validated(EveryKind(bad_data(), {}))})).split("|")
         self.assertHTMLEqual(ours_html[0], theirs_html[0])
         self.assertHTMLEqual(ours_html[1], theirs_html[1])
+
+    def test_widgets_exactly_as_django_draws_them(self):
+        """The inputs, text areas and selects written in Python: character for character Django's templates."""
+        for label, make in pairs():
+            form = make()
+            for name in form.fields:
+                for attrs in ({}, {"class": "form-select is-invalid"}):
+                    with self.subTest(form=label, field=name, attrs=attrs):
+                        self.assertEqual(str(render_widget(form[name], dict(attrs))), form[name].as_widget(attrs=attrs))
 
     def test_errors_and_help_are_tied_to_the_input(self):
         form = _validated(EveryKind(bad_data(), {}))

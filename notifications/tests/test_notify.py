@@ -48,6 +48,22 @@ def test_the_same_dedup_key_writes_nothing_the_second_time():
     assert Notification.objects.count() == 2
 
 
+def test_a_key_written_for_one_channel_keeps_it_and_the_other_channel_is_written():
+    user = UserFactory()
+    (inbox,) = services.notify(recipient=user, event="test.hello", context=CONTEXT, dedup_key="k1", now=NOW,
+                               channels=[Channel.INAPP])
+    assert services.notify(recipient=user, event="test.hello", context=CONTEXT, dedup_key="k1", now=NOW,
+                           channels=[Channel.INAPP]) == []
+
+    rows = services.notify(recipient=user, event="test.hello", context=CONTEXT, dedup_key="k1", now=NOW)
+
+    assert [row.channel for row in rows] == [Channel.EMAIL]
+    assert rows[0].pk == Notification.objects.get(channel=Channel.EMAIL).pk
+    assert Notification.objects.get(channel=Channel.INAPP).pk == inbox.pk
+    # The caller's transaction goes on: the conflict was skipped by the insert itself, not by an error.
+    assert Notification.objects.filter(recipient=user).count() == 2
+
+
 def test_rows_vanish_with_the_callers_rolled_back_transaction():
     user = UserFactory()
 
