@@ -220,6 +220,14 @@ def test_the_owner_unbinds_and_the_account_disappears(resident, account):
     assert ContractBinding.objects.get().unbound_at == T0 + datetime.timedelta(days=1)
 
 
+def test_unbinding_is_in_the_audit_trail_with_who_did_it(resident, account):
+    binding = bind_personal_account(resident, account.number, CODE, now=T0)
+    unbind(resident, account.number, now=T0 + datetime.timedelta(days=1))
+    last = binding.history.order_by("-history_id").first()
+    assert last.history_type == "~" and last.unbound_at == T0 + datetime.timedelta(days=1)
+    assert last.history_user == resident
+
+
 def test_a_stranger_cannot_unbind(resident, stranger, account):
     bind_personal_account(resident, account.number, CODE, now=T0)
     with pytest.raises(Http404):
