@@ -4,6 +4,7 @@ payment page, the contract's page and in the notices — only when a payment pro
 
 import importlib
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.apps import apps as django_apps
@@ -16,7 +17,7 @@ from billing.services import payments as service
 from contracts.tests.factories import ContractFactory, bind
 from notifications.models import Notification
 from pages.markup import render_markdown
-from pages.models import Page
+from pages.models import Page, SearchEntry
 
 from .builders import make_history
 
@@ -76,6 +77,29 @@ def test_the_seeded_promise_is_taken_back_from_a_page_as_seeded_but_not_from_an_
     Page.objects.filter(pk=page.pk).update(body=edited)
     migration.forwards(django_apps, None)
     assert Page.objects.get(pk=page.pk).body == edited
+
+
+def test_the_promise_is_taken_back_from_a_seeded_page_saved_through_the_admin_with_crlf():
+    migration = importlib.import_module("pages.migrations.0006_payment_page_promises_no_online_payment")
+    page = Page.objects.get(key="payment")
+    seeded = page.body.replace(migration.NEW_SENTENCE, migration.OLD_SENTENCE).replace(
+        "## Способы оплаты\n\n", "## Способы оплаты\n\n" + migration.CABINET_ITEM
+    )
+    Page.objects.filter(pk=page.pk).update(body=seeded.replace("\n", "\r\n"), body_html=render_markdown(seeded))
+    SearchEntry.objects.filter(kind="page", object_id=page.pk).update(text="кнопка «Оплатить» — оплата онлайн")
+    migration.forwards(django_apps, None)
+    page.refresh_from_db()
+    assert "Оплатить" not in page.body and "онлайн" not in page.body_html
+    assert "[в личном кабинете](/billing/)" in page.body and 'href="/billing/"' in page.body_html
+    # The page's search entry is rewritten too: it no longer carries the promise taken back.
+    entry = SearchEntry.objects.get(kind="page", object_id=page.pk)
+    assert "Оплатить" not in entry.text and "в разделе «Начисления и оплата»" in entry.text
+
+
+def test_the_migration_imports_no_module_of_the_project():
+    source = (Path(__file__).resolve().parents[2] / "pages" / "migrations"
+              / "0006_payment_page_promises_no_online_payment.py").read_text()  # fmt: skip
+    assert "from pages" not in source and "import pages" not in source
 
 
 @pytest.mark.parametrize("provider", OFF)
