@@ -265,3 +265,12 @@ def test_one_login_guessing_at_many_numbers_is_stopped_and_only_that_login(resid
     bind_personal_account(resident, targets[6].number, CODE, now=T0 + datetime.timedelta(minutes=11))
     # An hour after the stranger's last failure they may try again.
     bind_personal_account(stranger, targets[5].number, CODE, now=T0 + datetime.timedelta(hours=1, minutes=6))
+
+
+def test_an_anonymous_visitor_may_apply_on_no_contract(resident, account):
+    from django.contrib.auth.models import AnonymousUser
+
+    bind_personal_account(resident, account.number, CODE, now=T0)
+    assert list(access.contracts_user_may_apply_on(AnonymousUser())) == []
+    assert list(access.contracts_user_may_apply_on(None)) == []
+    assert list(access.contracts_user_may_apply_on(resident)) == [account]
