@@ -3,6 +3,7 @@ payment page, the contract's page and in the notices — only when a payment pro
 (production's default is none); otherwise they say how else to pay, and the payment URLs never answer 500."""
 
 import importlib
+import io
 from decimal import Decimal
 from pathlib import Path
 
@@ -157,3 +158,33 @@ def test_the_notices_offer_paying_online_only_when_it_is_there(settings, residen
     if not online:
         assert "онлайн" not in bill.body_text + warning.body_text
         assert "Оплатить можно по квитанции" in warning.body_text
+
+
+def test_a_misconfigured_provider_is_built_and_logged_once_and_named_by_the_system_check(settings, caplog,
+                                                                                         monkeypatch):  # fmt: skip
+    from django.core.management import call_command
+
+    from billing import payments
+    from billing.payments import yookassa
+
+    monkeypatch.setattr(payments, "_answers", {})  # as in a fresh process
+    built = []
+    real_init = yookassa.YooKassaProvider.__init__
+    monkeypatch.setattr(yookassa.YooKassaProvider, "__init__", lambda self: built.append(1) or real_init(self))
+    settings.PAYMENTS_PROVIDER = "billing.payments.yookassa.YooKassaProvider"
+    settings.YOOKASSA_SHOP_ID, settings.YOOKASSA_SECRET_KEY = "", ""
+    with caplog.at_level("WARNING", logger="billing.payments"):
+        assert [payments.provider_configured() for _ in range(5)] == [False] * 5
+    assert len(built) == 1
+    assert [r.getMessage() for r in caplog.records if r.name == "billing.payments"] == [
+        "online payments are off: YOOKASSA_SHOP_ID and YOOKASSA_SECRET_KEY are required"
+    ]
+    errors = io.StringIO()
+    call_command("check", stderr=errors, stdout=io.StringIO())
+    assert "billing.W001" in errors.getvalue() and "YOOKASSA_SHOP_ID" in errors.getvalue()
+    # Other settings (a test's override, a corrected deployment) get their own answer.
+    settings.YOOKASSA_SHOP_ID, settings.YOOKASSA_SECRET_KEY = "123", "test_secret"
+    assert payments.provider_configured() is True
+    errors = io.StringIO()
+    call_command("check", stderr=errors, stdout=io.StringIO())
+    assert "billing.W001" not in errors.getvalue()
