@@ -191,6 +191,16 @@ def test_a_period_with_too_many_documents_is_refused(client, organisation, monke
     assert client.get(url, {"first": "2026-09", "last": "2026-11"})["Content-Type"] == "application/zip"
 
 
+def test_a_period_longer_than_the_cabinets_months_is_refused(client, organisation):
+    organisation_obj, admin, _contracts = organisation
+    client.force_login(admin)
+    url = reverse("billing:organisation_documents", args=[organisation_obj.pk])
+    response = client.get(url, {"first": "2024-11", "last": "2026-11"})  # 25 months
+    assert response.status_code == 200
+    assert "не больше чем за 24 мес." in response.content.decode()
+    assert client.get(url, {"first": "2024-12", "last": "2026-11"})["Content-Type"] == "application/zip"
+
+
 def test_the_cabinet_home_shows_the_balance(client, resident):
     user, contract = resident
     client.force_login(user)
