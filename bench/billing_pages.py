@@ -22,6 +22,7 @@ documents-form page. Per page: status, the number of SQL queries, their summed t
 """
 
 import argparse
+import datetime
 import os
 import statistics
 import sys
@@ -54,6 +55,7 @@ def seed(accounts: int, months: int, org_contracts: int) -> None:
         sys.exit("the database already has bench billing data")
     started = time.monotonic()
     now = timezone.now()
+    bound_at = now - datetime.timedelta(days=20 * 365)  # the holders' own months: all of them
     password = make_password("bench-Password-2026")
     for start in range(0, accounts, BATCH):
         stop = min(start + BATCH, accounts)
@@ -68,7 +70,7 @@ def seed(accounts: int, months: int, org_contracts: int) -> None:
              for n in range(start, stop)]
         )
         ContractBinding.objects.bulk_create(
-            [ContractBinding(contract=c, user=u, bound_at=now) for c, u in zip(contracts, users, strict=True)]
+            [ContractBinding(contract=c, user=u, bound_at=bound_at) for c, u in zip(contracts, users, strict=True)]
         )
     organisation = Organisation.objects.create(kind="legal", name="ООО «Бенчмарк»", inn="7701000026",
                                                ogrn="1027700132195")  # fmt: skip
@@ -80,7 +82,7 @@ def seed(accounts: int, months: int, org_contracts: int) -> None:
                   inn=organisation.inn, price_category=3) for n in range(org_contracts)]
     )
     ContractBinding.objects.bulk_create(
-        [ContractBinding(contract=c, organisation=organisation, bound_at=now) for c in contracts]
+        [ContractBinding(contract=c, organisation=organisation, bound_at=bound_at) for c in contracts]
     )
     print(f"people and contracts: {time.monotonic() - started:.0f} s")
     first = timezone.localdate().replace(day=1)

@@ -8,6 +8,6 @@ class BillingConfig(AppConfig):
 
     def ready(self):
         # Billing's entities join the one billing import (contracts.imports): same command, same admin page.
-        from billing import importers
+        from billing import checks, importers  # noqa: F401 - checks registers the system checks
 
         importers.register()

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from urllib.parse import quote
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import F, OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -39,8 +39,13 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
     return datetime.date(index // 12, index % 12 + 1, 1)
 
 
-def latest_balance(contract) -> Balance | None:
-    return Balance.objects.filter(contract=contract).order_by("-as_of", "-id").first()
+def latest_balance(contract, *, since: datetime.date | None = None) -> Balance | None:
+    """The contract's latest balance; with `since` (a customer's `finances_since`), only one as of that date or
+    later — an older one is the previous holder's."""
+    balances = Balance.objects.filter(contract=contract)
+    if since is not None:
+        balances = balances.filter(as_of__gte=since)
+    return balances.order_by("-as_of", "-id").first()
 
 
 @dataclass
@@ -73,10 +78,12 @@ def chart_data(months: list[Month]) -> dict:
 
 
 def contract_page(user, number: str, *, today=None) -> dict:
-    """Everything one contract's money page shows: six queries."""
+    """Everything one contract's money page shows: six queries. Only the months from the user's binding on
+    (`finances_since`), and at most the last MONTHS of them."""
     contract = access.access_contract_finances(user, number)
     today = today or timezone.localdate()
-    since = add_months(first_of_month(today), -MONTHS)
+    holder_since = contract.finances_since or datetime.date.max
+    since = max(add_months(first_of_month(today), -MONTHS), holder_since)
     months = charges_by_month(contract, since=since)
     payments = list(Payment.objects.filter(contract=contract, paid_on__gte=since).order_by("-paid_on", "-pk"))
     documents = list(
@@ -85,12 +92,14 @@ def contract_page(user, number: str, *, today=None) -> dict:
     _format(months, payments, documents)
     return {
         "contract": contract,
-        "balance": latest_balance(contract),
+        "balance": latest_balance(contract, since=holder_since),
         "months": months,
         "chart": chart_data(months),
         "payments": payments,
         "online_payments": list(
-            OnlinePayment.objects.filter(contract=contract).order_by("-created_at")[:ONLINE_PAYMENTS_SHOWN]
+            OnlinePayment.objects.filter(contract=contract, created_at__date__gte=holder_since).order_by(
+                "-created_at"
+            )[:ONLINE_PAYMENTS_SHOWN]
         ),
         "documents": documents,
     }
@@ -147,7 +156,10 @@ def _advances(rows):
 
 
 def _with_latest_balance(contracts):
-    latest = Balance.objects.filter(contract=OuterRef("pk")).order_by("-as_of", "-id")
+    """`contracts` come annotated with `finances_since` (billing.access): a balance older is not the holder's."""
+    latest = Balance.objects.filter(contract=OuterRef("pk"), as_of__gte=OuterRef("finances_since")).order_by(
+        "-as_of", "-id"
+    )
     return contracts.annotate(
         balance_amount=Subquery(latest.values("amount")[:1]), balance_as_of=Subquery(latest.values("as_of")[:1])
     )
@@ -189,7 +201,8 @@ def cabinet_section(user) -> dict | None:
 
 
 def organisation_documents(user, organisation_id, *, first: datetime.date, last: datetime.date):
-    """The organisation's documents from month `first` to month `last` (both included), with their contracts."""
+    """The organisation's documents from month `first` to month `last` (both included), with their contracts;
+    of each contract only those from the organisation's binding on (`access.holder_since`)."""
     organisation = access.access_organisation_finances(user, organisation_id)
     documents = (
         Document.objects.filter(
@@ -198,6 +211,8 @@ def organisation_documents(user, organisation_id, *, first: datetime.date, last:
             period__gte=first,
             period__lte=last,
         )
+        .alias(finances_since=access.holder_since("contract"))
+        .filter(period__gte=F("finances_since"))
         .select_related("contract")
         .order_by("contract__number", "period", "kind", "pk")
     )

@@ -192,6 +192,8 @@ def bindings_user_may_apply_on(user) -> QuerySet:
 def contracts_user_may_apply_on(user, organisation=None) -> QuerySet:
     """Contracts the user may re-register, amend or terminate: their own, or (for `organisation`) its own
     when they administer it."""
+    if _anonymous(user):
+        return Contract.objects.none()
     owner = Q(user=user) if organisation is None else Q(organisation=organisation)
     return Contract.objects.filter(bindings__in=bindings_user_may_apply_on(user).filter(owner))
 

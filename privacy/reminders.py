@@ -27,6 +27,7 @@ from deadlines.arithmetic import working_days_left
 from deadlines.display import due_display
 from deadlines.services import calendar_for, working_days_cutoff
 from notifications.events import ladder_rung
+from notifications.models import Reminder
 from notifications.scans import SENDING_HOURS, ScanResult
 from notifications.selectors import reminder_recorded
 from notifications.services import notify, reminder_policies, reminder_record
@@ -72,14 +73,25 @@ def _staff(cache: list) -> list:
 def _due_soon(now, tz, calendar, rungs, limit, result, staff):
     cutoff = working_days_cutoff(now=now, days=max(rungs))
     candidates = list(_open().filter(due_at__gte=now, due_at__lte=cutoff).only("pk", "due_at").order_by("due_at", "pk"))
+    if not candidates:
+        return
+    # The reminders these requests already have (one query): a request reminded at its rung is not locked again,
+    # as the overdue rung leaves out the requests reminded today.
+    recorded = set(
+        Reminder.objects.filter(
+            subject=SUBJECT, object_id__in=[row.pk for row in candidates], kind__in=[f"due_{r}d" for r in rungs]
+        ).values_list("object_id", "kind", "due_on")
+    )
     for row in candidates:
         if result.total >= limit:
             return
         rung = ladder_rung(working_days_left(now, row.due_at, calendar, tz), rungs)
         if rung is None:
             continue
-        if _send(row.pk, kind=f"due_{rung}d", due_on=row.due_at.astimezone(tz).date(), event=notifying.DUE_SOON,
-                 now=now, staff=staff):
+        kind, due_on = f"due_{rung}d", row.due_at.astimezone(tz).date()
+        if (row.pk, kind, due_on) in recorded:
+            continue
+        if _send(row.pk, kind=kind, due_on=due_on, event=notifying.DUE_SOON, now=now, staff=staff):
             result.count("due_soon")
 
 

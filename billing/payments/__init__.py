@@ -61,13 +61,33 @@ class PaymentProvider:
 def provider_configured() -> bool:
     """Whether online payment is offered: a provider is named and can be built (YooKassa needs its keys). Every
     page, link and notice that offers paying online asks this first; without it they say how else to pay."""
-    try:
-        get_provider()
-    except ProviderError as error:
-        if getattr(settings, "PAYMENTS_PROVIDER", ""):
-            logger.warning("online payments are off: %s", error)
-        return False
-    return True
+    return provider_problem() is None
+
+
+# The answer for each set of the settings it depends on: built once per process, not on every page and notice
+# (building YooKassa's provider reconfigures its SDK); a test that overrides the settings gets its own answer.
+_answers: dict[tuple, str | None] = {}
+
+
+def _settings_key() -> tuple:
+    return tuple(getattr(settings, name, "") for name in ("PAYMENTS_PROVIDER", "YOOKASSA_SHOP_ID",
+                                                          "YOOKASSA_SECRET_KEY"))  # fmt: skip
+
+
+def provider_problem() -> str | None:
+    """Why online payment is off (None: it is on). A provider named but unusable is logged once per process and
+    settings, and reported by the system check `billing.W001` (billing.checks)."""
+    key = _settings_key()
+    if key not in _answers:
+        try:
+            get_provider()
+        except ProviderError as error:
+            _answers[key] = str(error)
+            if key[0]:
+                logger.warning("online payments are off: %s", error)
+        else:
+            _answers[key] = None
+    return _answers[key]
 
 
 def get_provider(name: str | None = None) -> PaymentProvider:

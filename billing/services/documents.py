@@ -10,8 +10,10 @@ from django.utils.translation import gettext as _
 
 from billing import selectors
 
-# The most documents one archive holds: a bigger request is asked to narrow the period.
+# The most documents one archive holds, and the longest period it covers (the months the cabinet shows): a bigger
+# request is asked to narrow the period.
 ARCHIVE_MAX_DOCUMENTS = 5000
+ARCHIVE_MAX_MONTHS = selectors.MONTHS
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,12 @@ def organisation_documents_archive(user, organisation_id, *, first: datetime.dat
     Http404 for an organisation whose finances the user does not see."""
     if last < first:
         raise ValidationError(_("Последний месяц раньше первого."), code="period")
+    months = (last.year - first.year) * 12 + last.month - first.month + 1
+    if months > ARCHIVE_MAX_MONTHS:
+        raise ValidationError(
+            _("Архив собирается не больше чем за %(n)d мес.: выберите период короче.") % {"n": ARCHIVE_MAX_MONTHS},
+            code="too_long",
+        )
     _organisation, documents = selectors.organisation_documents(user, organisation_id, first=first, last=last)
     documents = list(documents[: ARCHIVE_MAX_DOCUMENTS + 1])
     if len(documents) > ARCHIVE_MAX_DOCUMENTS:

@@ -189,7 +189,7 @@ def development_checkout(provider_id: str, *, outcome: str) -> DevProviderPaymen
     with transaction.atomic():
         row = DevProviderPayment.objects.select_for_update().filter(provider_id=provider_id).first()
         if row is None or row.status != DevProviderPayment.Status.PENDING:
-            raise ValidationError(_("Выберите исход оплаты."), code="finished")
+            raise ValidationError(_("Эта оплата уже завершена."), code="finished")
         row.status = outcome
         row.save(update_fields=["status"])
     try:

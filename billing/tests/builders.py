@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from billing.models import Balance, Charge, Document, Payment
 from contracts.imports import import_billing_file
+from contracts.models import ContractBinding
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "fixtures" / "import_examples"
 CONTRACT_EXAMPLES = Path(__file__).resolve().parents[2] / "contracts" / "fixtures" / "import_examples"
@@ -65,8 +66,13 @@ def months_back(count, *, last=datetime.date(2026, 11, 1)):
 
 
 def make_history(contract, *, months=24, balance=Decimal("1620.70"), documents=True, warning=False):
-    """Charges, payments and bills for `months` months, and the balance at the end of the last one."""
-    for period in months_back(months):
+    """Charges, payments and bills for `months` months, and the balance at the end of the last one — the present
+    holder's: the contract's bindings are dated back to the first of those months (a customer sees a contract's
+    money only from their binding on)."""
+    periods = months_back(months)
+    first = timezone.make_aware(datetime.datetime.combine(periods[0], datetime.time(12)))
+    ContractBinding.objects.filter(contract=contract, bound_at__gt=first).update(bound_at=first)
+    for period in periods:
         key = f"{contract.pk}-{period:%Y%m}"
         Charge.objects.create(
             billing_id=f"N-{key}", contract=contract, period=period, t1_kwh=Decimal("180"), t2_kwh=Decimal("95.5"),

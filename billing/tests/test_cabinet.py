@@ -191,6 +191,16 @@ def test_a_period_with_too_many_documents_is_refused(client, organisation, monke
     assert client.get(url, {"first": "2026-09", "last": "2026-11"})["Content-Type"] == "application/zip"
 
 
+def test_a_period_longer_than_the_cabinets_months_is_refused(client, organisation):
+    organisation_obj, admin, _contracts = organisation
+    client.force_login(admin)
+    url = reverse("billing:organisation_documents", args=[organisation_obj.pk])
+    response = client.get(url, {"first": "2024-11", "last": "2026-11"})  # 25 months
+    assert response.status_code == 200
+    assert "не больше чем за 24 мес." in response.content.decode()
+    assert client.get(url, {"first": "2024-12", "last": "2026-11"})["Content-Type"] == "application/zip"
+
+
 def test_the_cabinet_home_shows_the_balance(client, resident):
     user, contract = resident
     client.force_login(user)
@@ -198,3 +208,72 @@ def test_the_cabinet_home_shows_the_balance(client, resident):
     assert "data-cabinet-billing" in html and f'data-billing-contract="{contract.number}"' in html
     overview = client.get(reverse("billing:overview")).content.decode()
     assert f'data-billing-contract="{contract.number}"' in overview
+
+
+def _rebind(contract, *, at, user=None, organisation=None):
+    """The contract's active binding ended at `at` and a new one from `at` (as the binding services do)."""
+    from contracts.models import ContractBinding
+
+    ContractBinding.objects.filter(contract=contract, unbound_at__isnull=True).update(unbound_at=at)
+    return ContractBinding.objects.create(contract=contract, user=user, organisation=organisation, bound_at=at)
+
+
+def _at(year, month, day):
+    import datetime
+
+    from django.utils import timezone
+
+    return datetime.datetime(year, month, day, 10, tzinfo=timezone.get_current_timezone())
+
+
+def test_a_new_holder_sees_only_the_months_from_their_binding(client, resident):
+    previous, contract = resident
+    successor = UserFactory()
+    _rebind(contract, at=_at(2026, 9, 15), user=successor)
+    client.force_login(successor)
+    html = client.get(reverse("billing:contract", args=[contract.number])).content.decode()
+    assert html.count("data-document=") == 3  # 09, 10 and 11.2026: the successor's own months
+    assert html.count("data-amount") == 3
+    assert "К-" + f"{contract.pk}-202608" not in html and f"К-{contract.pk}-202609" in html
+    old = Document.objects.get(contract=contract, period="2026-08-01")
+    own = Document.objects.get(contract=contract, period="2026-09-01")
+    assert client.get(reverse("billing:document", args=[contract.number, old.pk])).status_code == 404
+    assert client.get(reverse("billing:document", args=[contract.number, own.pk])).status_code == 200
+    # Unbound and bound again by the same person: nothing of their months is lost.
+    _rebind(contract, at=_at(2026, 11, 20), user=successor)
+    html = client.get(reverse("billing:contract", args=[contract.number])).content.decode()
+    assert html.count("data-document=") == 3
+    # The previous holder no longer sees the contract at all.
+    client.force_login(previous)
+    assert client.get(reverse("billing:contract", args=[contract.number])).status_code == 404
+
+
+def test_a_balance_from_before_the_binding_is_not_the_new_holders(client, resident):
+    _previous, contract = resident  # the balance as of 30.11.2026, a debt of 1 620,70
+    successor = UserFactory()
+    _rebind(contract, at=_at(2026, 12, 1), user=successor)
+    client.force_login(successor)
+    html = client.get(reverse("billing:contract", args=[contract.number])).content.decode()
+    assert "1\xa0620,70" not in html and html.count("data-document=") == 0
+    assert "1\xa0620,70" not in client.get(reverse("billing:overview")).content.decode()
+
+
+def test_an_organisation_gets_only_the_documents_of_its_own_months(client, organisation):
+    organisation_obj, admin, contracts = organisation
+    person = UserFactory()
+    _rebind(contracts[0], at=_at(2026, 1, 1), user=person)  # a holder in between
+    _rebind(contracts[0], at=_at(2026, 10, 5), organisation=organisation_obj)
+    client.force_login(admin)
+    url = reverse("billing:organisation_documents", args=[organisation_obj.pk])
+    response = client.get(url, {"first": "2026-09", "last": "2026-11"})
+    names = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content))).namelist()
+    # The organisation's first binding of contracts[0] is before its history: all its months are the
+    # organisation's (the brief: the earliest binding by the same holder); the others' three months each.
+    assert len(names) == 9
+    newcomer = OrganisationContractFactory()
+    bind(newcomer, organisation=OrganisationFactory())
+    make_history(newcomer, months=6)
+    _rebind(newcomer, at=_at(2026, 10, 5), organisation=organisation_obj)
+    response = client.get(url, {"first": "2026-09", "last": "2026-11"})
+    names = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content))).namelist()
+    assert len(names) == 11 and sum(name.startswith(newcomer.number.replace("/", "-")) for name in names) == 2

@@ -159,12 +159,15 @@ def test_the_development_checkout_ends_a_payment_once(client, resident, django_c
     client.force_login(user)
     checkout = start(client, contract, "10")
     payment = OnlinePayment.objects.get()
-    assert client.post(checkout, {"outcome": "maybe"}).status_code == 200
+    answer = client.post(checkout, {"outcome": "maybe"})
+    assert answer.status_code == 200 and "Выберите исход оплаты." in answer.content.decode()
     assert DevProviderPayment.objects.get().status == DevProviderPayment.Status.PENDING
     with django_capture_on_commit_callbacks(execute=True):
         assert client.post(checkout, {"outcome": "canceled"}).status_code == 302
     # A second answer (a second tab) changes nothing: the payment stays cancelled, the choice is refused.
-    assert client.post(checkout, {"outcome": "succeeded"}).status_code == 200
+    again = client.post(checkout, {"outcome": "succeeded"}, follow=True)
+    assert again.status_code == 200 and "Эта оплата уже завершена." in again.content.decode()
+    assert "Выберите исход оплаты." not in again.content.decode()
     assert DevProviderPayment.objects.get().status == DevProviderPayment.Status.CANCELED
     payment.refresh_from_db()
     assert payment.status == OnlinePayment.Status.CANCELLED

@@ -3,7 +3,9 @@ payment page, the contract's page and in the notices — only when a payment pro
 (production's default is none); otherwise they say how else to pay, and the payment URLs never answer 500."""
 
 import importlib
+import io
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.apps import apps as django_apps
@@ -16,7 +18,7 @@ from billing.services import payments as service
 from contracts.tests.factories import ContractFactory, bind
 from notifications.models import Notification
 from pages.markup import render_markdown
-from pages.models import Page
+from pages.models import Page, SearchEntry
 
 from .builders import make_history
 
@@ -78,6 +80,29 @@ def test_the_seeded_promise_is_taken_back_from_a_page_as_seeded_but_not_from_an_
     assert Page.objects.get(pk=page.pk).body == edited
 
 
+def test_the_promise_is_taken_back_from_a_seeded_page_saved_through_the_admin_with_crlf():
+    migration = importlib.import_module("pages.migrations.0006_payment_page_promises_no_online_payment")
+    page = Page.objects.get(key="payment")
+    seeded = page.body.replace(migration.NEW_SENTENCE, migration.OLD_SENTENCE).replace(
+        "## Способы оплаты\n\n", "## Способы оплаты\n\n" + migration.CABINET_ITEM
+    )
+    Page.objects.filter(pk=page.pk).update(body=seeded.replace("\n", "\r\n"), body_html=render_markdown(seeded))
+    SearchEntry.objects.filter(kind="page", object_id=page.pk).update(text="кнопка «Оплатить» — оплата онлайн")
+    migration.forwards(django_apps, None)
+    page.refresh_from_db()
+    assert "Оплатить" not in page.body and "онлайн" not in page.body_html
+    assert "[в личном кабинете](/billing/)" in page.body and 'href="/billing/"' in page.body_html
+    # The page's search entry is rewritten too: it no longer carries the promise taken back.
+    entry = SearchEntry.objects.get(kind="page", object_id=page.pk)
+    assert "Оплатить" not in entry.text and "в разделе «Начисления и оплата»" in entry.text
+
+
+def test_the_migration_imports_no_module_of_the_project():
+    source = (Path(__file__).resolve().parents[2] / "pages" / "migrations"
+              / "0006_payment_page_promises_no_online_payment.py").read_text()  # fmt: skip
+    assert "from pages" not in source and "import pages" not in source
+
+
 @pytest.mark.parametrize("provider", OFF)
 def test_without_a_provider_the_cabinet_says_how_else_to_pay(client, settings, resident, provider):
     settings.PAYMENTS_PROVIDER, settings.YOOKASSA_SHOP_ID, settings.YOOKASSA_SECRET_KEY = provider, "", ""
@@ -133,3 +158,33 @@ def test_the_notices_offer_paying_online_only_when_it_is_there(settings, residen
     if not online:
         assert "онлайн" not in bill.body_text + warning.body_text
         assert "Оплатить можно по квитанции" in warning.body_text
+
+
+def test_a_misconfigured_provider_is_built_and_logged_once_and_named_by_the_system_check(settings, caplog,
+                                                                                         monkeypatch):  # fmt: skip
+    from django.core.management import call_command
+
+    from billing import payments
+    from billing.payments import yookassa
+
+    monkeypatch.setattr(payments, "_answers", {})  # as in a fresh process
+    built = []
+    real_init = yookassa.YooKassaProvider.__init__
+    monkeypatch.setattr(yookassa.YooKassaProvider, "__init__", lambda self: built.append(1) or real_init(self))
+    settings.PAYMENTS_PROVIDER = "billing.payments.yookassa.YooKassaProvider"
+    settings.YOOKASSA_SHOP_ID, settings.YOOKASSA_SECRET_KEY = "", ""
+    with caplog.at_level("WARNING", logger="billing.payments"):
+        assert [payments.provider_configured() for _ in range(5)] == [False] * 5
+    assert len(built) == 1
+    assert [r.getMessage() for r in caplog.records if r.name == "billing.payments"] == [
+        "online payments are off: YOOKASSA_SHOP_ID and YOOKASSA_SECRET_KEY are required"
+    ]
+    errors = io.StringIO()
+    call_command("check", stderr=errors, stdout=io.StringIO())
+    assert "billing.W001" in errors.getvalue() and "YOOKASSA_SHOP_ID" in errors.getvalue()
+    # Other settings (a test's override, a corrected deployment) get their own answer.
+    settings.YOOKASSA_SHOP_ID, settings.YOOKASSA_SECRET_KEY = "123", "test_secret"
+    assert payments.provider_configured() is True
+    errors = io.StringIO()
+    call_command("check", stderr=errors, stdout=io.StringIO())
+    assert "billing.W001" not in errors.getvalue()

@@ -33,7 +33,7 @@ def _site_url(request, path: str) -> str:
 @login_required
 def pay(request, number):
     contract = access.access_contract_finances(request.user, number)
-    balance = selectors.latest_balance(contract)
+    balance = selectors.latest_balance(contract, since=contract.finances_since)
     if not provider_configured():
         return render(request, "billing/pay.html", {"contract": contract, "balance": balance, "unavailable": True})
     from billing.forms import PayForm

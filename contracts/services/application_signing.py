@@ -19,11 +19,12 @@ from django.utils.translation import gettext as _
 from accounts.validators import personal_account_is_valid
 from contracts.models import Contract, ContractBinding, Meter, SupplyPoint
 from contracts.models_applications import ApplicationKind
+from contracts.services import binding as binding_service
 
 K = ApplicationKind
 
 
-def apply_to_contract(application, *, contract_number: str, now) -> Contract:
+def apply_to_contract(application, *, contract_number: str, now, actor=None) -> Contract:
     today = timezone.localtime(now).date()
     handler = {
         K.CONCLUDE: _conclude,
@@ -33,7 +34,7 @@ def apply_to_contract(application, *, contract_number: str, now) -> Contract:
     }[application.kind]
     try:
         with transaction.atomic():
-            return handler(application, contract_number=contract_number, now=now, today=today)
+            return handler(application, contract_number=contract_number, now=now, today=today, actor=actor)
     except IntegrityError:
         raise ValidationError(
             _("Договор не оформлен: номер договора или заводской номер счётчика уже есть в базе. Проверьте их.")
@@ -51,7 +52,7 @@ def _locked_contract(application) -> Contract:
     return contract
 
 
-def _conclude(application, *, contract_number, now, today):
+def _conclude(application, *, contract_number, now, today, actor=None):
     if not contract_number:
         raise ValidationError({"contract_number": _("Укажите номер заключённого договора (у гражданина — номер "
                                                     "лицевого счёта).")})
@@ -101,7 +102,7 @@ def _points(application, contract):
             )
 
 
-def _reregister(application, *, contract_number, now, today):
+def _reregister(application, *, contract_number, now, today, actor=None):
     contract = _locked_contract(application)
     organisation = application.organisation
     contract.customer_name = application.customer_name or (
@@ -110,7 +111,7 @@ def _reregister(application, *, contract_number, now, today):
     if application.inn or organisation:
         contract.inn = application.inn or organisation.inn
     contract.save(update_fields=["customer_name", "inn", "updated_at"])
-    ContractBinding.objects.filter(contract=contract, unbound_at__isnull=True).update(unbound_at=now)
+    binding_service.end_binding(contract, now=now, by=actor)
     ContractBinding.objects.create(
         contract=contract, user=None if organisation else application.author, organisation=organisation,
         bound_at=now, bound_by=application.author,
@@ -118,7 +119,7 @@ def _reregister(application, *, contract_number, now, today):
     return contract
 
 
-def _amend(application, *, contract_number, now, today):
+def _amend(application, *, contract_number, now, today, actor=None):
     contract = _locked_contract(application)
     if contract.is_residential and application.tariff:
         contract.tariff = application.tariff
@@ -129,7 +130,7 @@ def _amend(application, *, contract_number, now, today):
     return contract
 
 
-def _terminate(application, *, contract_number, now, today):
+def _terminate(application, *, contract_number, now, today, actor=None):
     contract = _locked_contract(application)
     contract.status = Contract.Status.TERMINATED
     contract.effective_to = application.starts_on or today

@@ -153,7 +153,7 @@ def application_sign(application_id, *, actor, signed, contract_number="", now=N
         changed += apply_transition(application, to=S.SIGNED, actor=actor, role=STAFF, now=now,
                                     comment=_("Подписанный договор размещён в личном кабинете."))
         contract = application_signing.apply_to_contract(application, contract_number=contract_number.strip(),
-                                                         now=now)
+                                                         now=now, actor=actor)
         application.contract = contract
         save(application, [*changed, "contract"])
         return application

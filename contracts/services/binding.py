@@ -252,8 +252,21 @@ def unbind(user, number: str, *, now=None) -> Contract:
             raise Http404
         if not may_unbind(user, contract):
             raise PermissionDenied
-        ContractBinding.objects.filter(contract=contract, unbound_at__isnull=True).update(unbound_at=now)
+        end_binding(contract, now=now, by=user)
     return contract
+
+
+def end_binding(contract, *, now, by=None) -> ContractBinding | None:
+    """End the contract's active binding (at most one: a unique constraint) under its row lock, saving the row so
+    the audit trail (audit.history) records the change and who made it (`by`; else the request's user)."""
+    binding = ContractBinding.objects.select_for_update().filter(contract=contract, unbound_at__isnull=True).first()
+    if binding is None:
+        return None
+    binding.unbound_at = now
+    if by is not None:
+        binding._history_user = by  # simple-history's way to name the author outside a request
+    binding.save(update_fields=["unbound_at"])
+    return binding
 
 
 # --- telling the owner ---------------------------------------------------------------------

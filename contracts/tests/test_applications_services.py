@@ -277,6 +277,9 @@ def test_reregistering_passes_the_contract_to_the_applicant(settings, tmp_path, 
     assert contract.customer_name == "Новый Владелец"
     assert ContractBinding.objects.filter(contract=contract).count() == 2
     assert ContractBinding.objects.get(contract=contract, unbound_at__isnull=True).user == resident
+    ended = ContractBinding.objects.get(contract=contract, unbound_at__isnull=False)
+    last = ended.history.order_by("-history_id").first()
+    assert last.history_type == "~" and last.unbound_at is not None and last.history_user == operator
 
 
 def test_amending_changes_the_tariff(settings, tmp_path, operator):

@@ -220,6 +220,14 @@ def test_the_owner_unbinds_and_the_account_disappears(resident, account):
     assert ContractBinding.objects.get().unbound_at == T0 + datetime.timedelta(days=1)
 
 
+def test_unbinding_is_in_the_audit_trail_with_who_did_it(resident, account):
+    binding = bind_personal_account(resident, account.number, CODE, now=T0)
+    unbind(resident, account.number, now=T0 + datetime.timedelta(days=1))
+    last = binding.history.order_by("-history_id").first()
+    assert last.history_type == "~" and last.unbound_at == T0 + datetime.timedelta(days=1)
+    assert last.history_user == resident
+
+
 def test_a_stranger_cannot_unbind(resident, stranger, account):
     bind_personal_account(resident, account.number, CODE, now=T0)
     with pytest.raises(Http404):
@@ -257,3 +265,12 @@ def test_one_login_guessing_at_many_numbers_is_stopped_and_only_that_login(resid
     bind_personal_account(resident, targets[6].number, CODE, now=T0 + datetime.timedelta(minutes=11))
     # An hour after the stranger's last failure they may try again.
     bind_personal_account(stranger, targets[5].number, CODE, now=T0 + datetime.timedelta(hours=1, minutes=6))
+
+
+def test_an_anonymous_visitor_may_apply_on_no_contract(resident, account):
+    from django.contrib.auth.models import AnonymousUser
+
+    bind_personal_account(resident, account.number, CODE, now=T0)
+    assert list(access.contracts_user_may_apply_on(AnonymousUser())) == []
+    assert list(access.contracts_user_may_apply_on(None)) == []
+    assert list(access.contracts_user_may_apply_on(resident)) == [account]

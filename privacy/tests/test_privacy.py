@@ -286,6 +286,20 @@ class TestReminders:
         assert not Notification.objects.filter(recipient=staff).exists()
         assert request_reminders_scan(now=self.LATE).sent == {"overdue": 1}  # the working morning after
 
+    def test_a_second_scan_locks_no_request_already_reminded_at_its_rung(self, customer, staff):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        from privacy.reminders import request_reminders_scan
+
+        for _ in range(3):
+            self._file(customer)
+        three_days = datetime(2026, 3, 12, 9, 0, tzinfo=UTC)  # Thursday: 3 working days left
+        assert request_reminders_scan(now=three_days).sent == {"due_soon": 3}
+        with CaptureQueriesContext(connection) as queries:
+            assert request_reminders_scan(now=three_days).sent == {}
+        assert not [q["sql"] for q in queries.captured_queries if "FOR UPDATE" in q["sql"]]
+
     def test_one_scan_sends_at_most_its_limit_and_the_next_sends_the_rest(self, customer, staff, settings):
         from privacy.reminders import request_reminders_scan
 
