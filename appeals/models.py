@@ -256,6 +256,10 @@ class Appeal(models.Model):
     def is_open(self):
         return self.status in self.OPEN_STATUSES
 
+    def is_overdue(self, now) -> bool:
+        """Open past its due time (the lists mark it; the reminders' overdue rung selects the same in SQL)."""
+        return self.is_open and self.due_at is not None and self.due_at < now
+
 
 class AppealNumberCounter(models.Model):
     """The last number issued in a year; locked while the next one is taken."""

@@ -94,8 +94,8 @@ def appeal_list_rows(appeals, now):
             who = _("подал(а): %(name)s") % {"name": appeal.contact_name}
             filed_by = (f'<div class="small text-body-secondary">{_e(appeal.organisation.name)} · '
                         f"<span data-appeal-filed-by>{_e(who)}</span></div>")
-        if appeal.status in Appeal.OPEN_STATUSES:
-            overdue = ' class="deadline-overdue"' if appeal.due_at is not None and appeal.due_at < now else ""
+        if appeal.is_open:
+            overdue = ' class="deadline-overdue"' if appeal.is_overdue(now) else ""
             unit = appeal.deadline_rule.unit if appeal.deadline_rule_id else None
             due_cell = f"<span{overdue}>{_e(due_display(appeal.due_at, unit))}</span>"
         else:
