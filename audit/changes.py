@@ -2,10 +2,10 @@
 
 A customer is a person (their account, consents, memberships, requests, the appeals and applications they
 filed) or an organisation (its card, members, appeals and applications); either way also the contracts bound
-to them — now or at any time before — with those contracts' supply points, meters and readings. The scopes
-are subqueries over the historical tables themselves, so a binding since removed or a record since deleted
-still brings its changes. Each audited model costs at most two queries (its rows in the period, then the
-versions just before them, for before → after), whatever the volume.
+to them, with those contracts' supply points, meters and readings, for the time they were bound (before and
+after, they are another customer's). The scopes are subqueries over the historical tables themselves, so a
+record since deleted still brings its changes. Each audited model costs at most two queries (its rows in the
+period, then the versions just before them, for before → after), whatever the volume.
 """
 
 from collections.abc import Callable

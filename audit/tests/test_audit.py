@@ -3,7 +3,6 @@
 import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Group, Permission
-from django.core.cache import cache
 from django.urls import reverse
 
 from accounts.tests.factories import DEFAULT_PASSWORD, OrganisationFactory, StaffFactory, UserFactory
@@ -14,14 +13,6 @@ from audit.models import PersonalDataRead, SecurityEvent
 from deadlines.models import DeadlineRule
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def staff_with(*codenames, **kwargs):

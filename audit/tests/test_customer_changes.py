@@ -3,7 +3,6 @@
 import datetime
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
@@ -19,14 +18,6 @@ pytestmark = pytest.mark.django_db
 
 URL = reverse("audit:customer_changes")
 EXPORT = reverse("audit:customer_changes_export")
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
