@@ -170,6 +170,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeat", type=int, default=40, help="turns over all pages (default 40)")
     parser.add_argument("--profile", choices=PAGES, help="cProfile --repeat requests of this page")
+    parser.add_argument("--dump", metavar="FILE", help="with --profile: also write the raw profile (pstats, snakeviz)")
     parser.add_argument("--top", type=int, default=30)
     parser.add_argument("--sql", choices=PAGES, help="print the SQL of one request of this page")
     parser.add_argument("--wrk-plan", help="write the pages, cookies and bodies for wrk, then stop")
@@ -207,6 +208,8 @@ def main():
             for _ in range(args.repeat):
                 calls[args.profile]()
             profiler.disable()
+            if args.dump:
+                profiler.dump_stats(args.dump)
             stats = pstats.Stats(profiler)
             stats.sort_stats("cumulative").print_stats(args.top)
             stats.sort_stats("tottime").print_stats(args.top)

@@ -2,11 +2,17 @@
 
 import datetime
 import functools
+import types
 
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.templatetags import admin_list
+from django.contrib.admin.utils import display_for_value, quote
 from django.contrib.admin.views.main import ChangeList
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db import models
+from django.utils.html import conditional_escape, escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 
@@ -86,3 +92,79 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# --- a changelist's rows, written in Python ----------------------------------------------------
+
+
+_PK_MARK = "2147483647"  # an id in a reversed change URL, replaced by each row's own
+
+
+def _column_writers(cl):
+    """One function per column of `cl.list_display`, or None when a column is not a model admin's method
+    or a foreign key (those are Django's business: `result_rows` then falls back to it)."""
+    model_admin, opts = cl.model_admin, cl.opts
+    empty = model_admin.get_empty_value_display()
+    links = set(cl.list_display_links or ())
+    writers = []
+    for index, name in enumerate(cl.list_display):
+        if name == "action_checkbox" or (not links and index == 0) or callable(name):
+            return None
+        method = getattr(model_admin, name, None)
+        if callable(method):
+            column_empty = getattr(method, "empty_value_display", empty)
+            if getattr(method, "boolean", False):
+                return None
+            classes, value_of = f"field-{name}", method
+        else:
+            try:
+                field = opts.get_field(name)
+            except FieldDoesNotExist:
+                return None
+            if not isinstance(field, models.ForeignKey):
+                return None
+            column_empty = empty
+            classes, value_of = f"field-{name} nowrap", functools.partial(_related, name=name)
+        writers.append((name in links, classes, value_of, column_empty))
+    return writers
+
+
+def _related(obj, *, name):
+    return getattr(obj, name)
+
+
+def result_rows(cl) -> list:
+    """The rows of a changelist page, as Django's `items_for_result` writes them, without its per-cell
+    machinery (a third of the staff queue's time at 50 rows): each row one piece of markup.
+
+    For pages without editable fields or action checkboxes whose columns are the model admin's methods
+    and foreign keys; any other page gets Django's own rows. `appeals/tests/test_queue_rows.py` compares
+    the two on the appeals queue.
+    """
+    writers = None if cl.formset or cl.is_popup else _column_writers(cl)
+    if writers is None:
+        return list(admin_list.results(cl))
+    link = None
+    if any(is_link for is_link, *_rest in writers):
+        template = cl.url_for_result(types.SimpleNamespace(**{cl.pk_attname: _PK_MARK}))
+        template = admin_list.add_preserved_filters(
+            {"preserved_filters": cl.preserved_filters, "opts": cl.opts}, template
+        )
+        before, _mark, after = template.partition(_PK_MARK)
+        link = (escape(before), escape(after))
+    rows = []
+    for obj in cl.result_list:
+        cells = []
+        for is_link, classes, value_of, empty in writers:
+            value = value_of(obj)
+            if isinstance(value, str) and value.strip() == "":
+                value = ""
+            shown = conditional_escape(empty if value is None else display_for_value(value, empty))
+            if is_link:
+                pk = escape(quote(getattr(obj, cl.pk_attname)))
+                cells.append(f'<th class="{classes}"><a href="{link[0]}{pk}{link[1]}">{shown}</a></th>')
+            else:
+                cells.append(f'<td class="{classes}">{shown}</td>')
+        rows.append(admin_list.ResultList(None, [mark_safe("".join(cells))]))  # noqa: S308 — each value escaped
+    return rows
+

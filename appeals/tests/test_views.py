@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from accounts.tests.factories import MembershipFactory, OrganisationFactory, StaffFactory
 from appeals import services
-from appeals.files import MAX_FILE_SIZE
+from appeals.files import MAX_FILE_SIZE, check_file
 from appeals.models import Appeal, Attachment
 from appeals.tests.conftest import stored_files
 from appeals.tests.factories import (
@@ -241,18 +241,29 @@ class TestListAndPage:
         appeal = submit(customer_a, files=[upload()])
         url = reverse("appeals:detail", args=[appeal.number])
         client_a.get(url)
-        # Session, user, the appeal (the user's organisations in the same statement), events, messages,
-        # files, the notification bell, the appeal's decisions: 8. The production calendar (the due date
-        # explained) comes from the process's copy (deadlines.tables).
-        with django_assert_num_queries(8) as captured:
+        # Session, user, the appeal, its events, its files, the notification bell: 6. No messages and no
+        # decisions in its history: neither is read. The production calendar (the due date explained)
+        # comes from the process's copy (deadlines.tables).
+        with django_assert_num_queries(6):
             client_a.get(url)
         services.appeal_transition(appeal.pk, to="in_progress", actor=operator)
-        for i in range(5):
+        # An internal note with a file: neither the note nor its file reaches the customer.
+        services.appeal_add_message(appeal.pk, actor=operator, text="Служебное", internal=True,
+                                    files=[check_file(upload("служебный.pdf"))])
+        services.appeal_transition(appeal.pk, to="waiting_for_customer", actor=operator, comment="Вопрос 0")
+        services.appeal_add_message(appeal.pk, actor=customer_a, text="Ответ 0")
+        # A message in the history: the messages are read too.
+        with django_assert_num_queries(7) as captured:
+            client_a.get(url)
+        for i in range(1, 5):
             services.appeal_transition(appeal.pk, to="waiting_for_customer", actor=operator, comment=f"Вопрос {i}")
-            services.appeal_add_message(appeal.pk, actor=customer_a, text=f"Ответ {i}")
+            services.appeal_add_message(appeal.pk, actor=customer_a, text=f"Ответ {i}",
+                                        files=[check_file(upload(f"ответ-{i}.pdf"))])
         with django_assert_num_queries(len(captured.captured_queries)):
             response = client_a.get(url)
-        assert "Вопрос 4" in response.content.decode()
+        page = response.content.decode()
+        assert "Вопрос 4" in page and "Ответ 4" in page and "ответ-4.pdf" in page and "акт.pdf" in page
+        assert "Служебное" not in page and "служебный.pdf" not in page
 
     def test_reply_while_waiting_then_withdraw(self, client_a, customer_a, operator):
         appeal = submit(customer_a)
