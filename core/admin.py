@@ -141,7 +141,9 @@ def result_rows(cl) -> list:
     and foreign keys; any other page gets Django's own rows. `appeals/tests/test_queue_rows.py` compares
     the two on the appeals queue.
     """
-    writers = None if cl.formset or cl.is_popup else _column_writers(cl)
+    # Integer keys only: a text key would need the URL quoting Django's reverse() does.
+    plain = not (cl.formset or cl.is_popup) and isinstance(cl.opts.pk, models.AutoField)
+    writers = _column_writers(cl) if plain else None
     if writers is None:
         return list(admin_list.results(cl))
     link = None
@@ -155,6 +157,7 @@ def result_rows(cl) -> list:
     rows = []
     for obj in cl.result_list:
         cells = []
+        first_link = True  # Django heads a row with its first link column (th), the others are td
         for is_link, classes, value_of, empty in writers:
             value = value_of(obj)
             if isinstance(value, str) and value.strip() == "":
@@ -162,7 +165,8 @@ def result_rows(cl) -> list:
             shown = conditional_escape(empty if value is None else display_for_value(value, empty))
             if is_link:
                 pk = escape(quote(getattr(obj, cl.pk_attname)))
-                cells.append(f'<th class="{classes}"><a href="{link[0]}{pk}{link[1]}">{shown}</a></th>')
+                tag, first_link = ("th" if first_link else "td"), False
+                cells.append(f'<{tag} class="{classes}"><a href="{link[0]}{pk}{link[1]}">{shown}</a></{tag}>')
             else:
                 cells.append(f'<td class="{classes}">{shown}</td>')
         rows.append(admin_list.ResultList(None, [mark_safe("".join(cells))]))  # noqa: S308 — each value escaped

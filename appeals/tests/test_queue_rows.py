@@ -58,3 +58,14 @@ def test_a_column_it_does_not_write_falls_back_to_django(client, customer_a, sup
     cl = response.context["cl"]
     assert ours(cl) == djangos_rows(cl)
     assert 'class="field-registered_at nowrap"' in response.content.decode()
+
+
+def test_two_link_columns_as_django_writes_them(client, customer_a, supervisor, monkeypatch):
+    from appeals.admin import AppealAdmin
+
+    submit(customer_a, now=None)
+    monkeypatch.setattr(AppealAdmin, "list_display_links", ("number_label", "status_label"))
+    client.force_login(supervisor)
+    cl = client.get(QUEUE + "?status=all").context["cl"]
+    assert ours(cl) == djangos_rows(cl)
+    assert '<td class="field-status_label"><a href=' in ours(cl)[0]
