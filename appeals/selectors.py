@@ -33,9 +33,6 @@ def appeal_list_for_customer(user, *, status: str | None = None) -> QuerySet:
     return queryset.order_by("-last_activity_at", "-id")
 
 
-E = AppealEvent.Kind
-
-
 @dataclass
 class AppealPage:
     appeal: Appeal
@@ -65,7 +62,7 @@ def appeal_page_for_customer(user, number: str) -> AppealPage:
                   .order_by("created_at", "id"))
     kinds = {event.kind for event in events}
     messages = []
-    if E.MESSAGE in kinds:
+    if AppealEvent.Kind.MESSAGE in kinds:
         messages = list(AppealMessage.objects.filter(appeal=appeal, is_internal=False).order_by("created_at", "id"))
     # Files sent with the appeal, with its public messages and as answer letters; never an internal note's.
     by_message = {message.pk: [] for message in messages}
@@ -77,11 +74,11 @@ def appeal_page_for_customer(user, number: str) -> AppealPage:
             by_message[attachment.message_id].append(attachment)
     for message in messages:
         message.public_attachments = by_message[message.pk]
-    decisions = list(appeal.decisions.order_by("created_at", "id")) if E.DECISION in kinds else []
+    decisions = list(appeal.decisions.order_by("created_at", "id")) if AppealEvent.Kind.DECISION in kinds else []
     return AppealPage(
         appeal=appeal,
         # The page shows the messages themselves, not their events.
-        events=[event for event in events if event.kind != E.MESSAGE],
+        events=[event for event in events if event.kind != AppealEvent.Kind.MESSAGE],
         messages=messages,
         attachments=[a for a in files if a.purpose == Attachment.Purpose.APPEAL],
         answer_letters=[a for a in files if a.purpose == Attachment.Purpose.ANSWER_LETTER],
