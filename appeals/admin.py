@@ -300,7 +300,7 @@ class AppealAdmin(HistoryAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         try:
-            appeal = access.access_appeal_for_staff(request.user, object_id, related=selectors.WORK_PAGE_RELATED)
+            appeal = selectors.appeal_for_work_page(request.user, object_id)
         except Http404:
             number = access.number_taken_by_a_colleague(request.user, object_id) if request.method == "POST" else None
             if number is None:
@@ -340,7 +340,7 @@ class AppealAdmin(HistoryAdmin):
 
     def answer_preview_view(self, request, object_id):
         """The saved draft as the customer will get it: the notice by the templates that send it, and the page."""
-        appeal = access.access_appeal_for_staff(request.user, object_id, related=selectors.WORK_PAGE_RELATED)
+        appeal = selectors.appeal_for_work_page(request.user, object_id)
         if not self.has_change_permission(request, appeal):
             raise Http404
         if not appeal.answer_draft.strip() or not workflow.can_answer(appeal):

@@ -224,9 +224,10 @@ class TestWorkPage:
         appeal = submit(customer_a, now=None)
         client.force_login(operator)
         client.get(change_url(appeal))
-        # 13 = the page (12; the deadline rule's calendar from the process's copy, deadlines.tables)
+        # 14 = the page (13: the appeal with its organisation and contract, then the people it names in a
+        # second query; the deadline rule and its calendar from the process's copy, deadlines.tables)
         # + the staff read of personal data written to audit.PersonalDataRead.
-        with django_assert_num_queries(13) as captured:
+        with django_assert_num_queries(14) as captured:
             client.get(change_url(appeal))
         for i in range(10):
             services.appeal_add_message(appeal.pk, actor=operator, text=f"Заметка {i}", internal=True)
