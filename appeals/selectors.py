@@ -145,7 +145,7 @@ def cabinet_section(user) -> dict:
 # its four related rows were a quarter of the page's time at 1,000,000 appeals (issue 11).
 QUEUE_COLUMNS = (
     "number", "subject", "status", "kind", "topic", "channel", "due_at", "contact_name",
-    "organisation__name", "organisation__inn", "contract__number", "deadline_rule__unit",
+    "organisation__name", "organisation__inn", "contract__number", "deadline_rule",
     "assignee__last_name", "assignee__first_name", "assignee__patronymic", "assignee__email",
 )
 # The people the work page names: read together in one query after the appeal. Joined into the appeal's own
@@ -172,9 +172,23 @@ def appeal_for_work_page(user, object_id) -> Appeal:
 def staff_queue(user) -> QuerySet:
     return (
         access.appeals_for_staff(user)
-        .select_related("organisation", "assignee", "deadline_rule", "contract")
+        # The rules come from the process's copy (`with_rules`): one join fewer to plan on every page.
+        .select_related("organisation", "assignee", "contract")
         .only(*QUEUE_COLUMNS)
     )
+
+
+def with_rules(appeals: list) -> list:
+    """Each appeal's deadline rule from the process's copy of the rules (deadlines.tables), not from a join."""
+    rules = {}
+    for appeal in appeals:
+        rule_id = appeal.deadline_rule_id
+        if rule_id is not None:
+            if rule_id not in rules:
+                rules[rule_id] = deadline_services.rule_by_id(rule_id)
+            if rules[rule_id] is not None:
+                appeal.deadline_rule = rules[rule_id]
+    return appeals
 
 
 def queue_by_status(queryset, status: str | None, *, everything: str) -> QuerySet:
