@@ -21,7 +21,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from accounts.models import Membership
-from appeals.models import Appeal, Attachment
+from appeals.models import Appeal, AppealMessage, Attachment
 from appeals.workflow import CUSTOMER, STAFF
 from deadlines import services as deadline_services
 
@@ -38,6 +38,7 @@ __all__ = [
     "appeals_for_staff",
     "customer_may_access",
     "files_sent_by_customer",
+    "messages_visible_to_customer",
     "staff_may_access",
     "staff_scope_parts",
 ]
@@ -80,34 +81,24 @@ def customer_may_access(appeal, user) -> bool:
 def access_appeal_for_customer(user, number: str) -> Appeal:
     if user is None or not user.is_authenticated:
         raise Http404
-    # The number's unique index finds the row; `customer_may_access`'s rule then decides in Python: one's
-    # own appeal needs no second query, an organisation's one looks up the membership and brings the
-    # organisation with it. (A scope with the memberships as a subquery cost as much CPU to build as
-    # the rest of the appeal's page put together.)
-    appeal = Appeal.objects.filter(number=number).first()
-    if appeal is None:
+    # The number's unique index finds the row, then `customer_may_access` decides: an own appeal needs no
+    # second query. (A scope with the memberships as a subquery cost as much CPU to build as the rest of the
+    # appeal's page put together.)
+    appeal = Appeal.objects.select_related("organisation").filter(number=number).first()
+    if appeal is None or not customer_may_access(appeal, user):
         raise Http404
-    if appeal.organisation_id is None:
-        if appeal.author_id != user.pk:
-            raise Http404
-    else:
-        membership = (
-            Membership.objects.select_related("organisation")
-            .filter(user=user, organisation_id=appeal.organisation_id)
-            .first()
-        )
-        if membership is None:
-            raise Http404
-        appeal.organisation = membership.organisation
     # Its deadline rule from the process's copy of the rules, not joined into the query.
-    if appeal.deadline_rule_id is not None and (rule := deadline_services.rule_by_id(appeal.deadline_rule_id)):
-        appeal.deadline_rule = rule
+    deadline_services.with_rules([appeal])
     return appeal
 
 
 def _visible_to_customer() -> Q:
     # Files sent with the appeal, and with public messages; never those of internal notes.
     return Q(message__isnull=True) | Q(message__is_internal=False)
+
+
+def messages_visible_to_customer(appeal) -> QuerySet:
+    return AppealMessage.objects.filter(appeal=appeal, is_internal=False)
 
 
 def files_sent_by_customer(appeal) -> QuerySet:

@@ -113,7 +113,7 @@ class AppealChangeList(ChangeList):
 
     def get_results(self, request):
         super().get_results(request)
-        rows = selectors.with_rules(list(self.result_list))
+        rows = deadline_services.with_rules(list(self.result_list))
         if not rows:
             return
         now = timezone.now()

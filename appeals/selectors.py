@@ -63,7 +63,7 @@ def appeal_page_for_customer(user, number: str) -> AppealPage:
     kinds = {event.kind for event in events}
     messages = []
     if AppealEvent.Kind.MESSAGE in kinds:
-        messages = list(AppealMessage.objects.filter(appeal=appeal, is_internal=False).order_by("created_at", "id"))
+        messages = list(access.messages_visible_to_customer(appeal).order_by("created_at", "id"))
     # Files sent with the appeal, with its public messages and as answer letters; never an internal note's.
     by_message = {message.pk: [] for message in messages}
     files = []
@@ -164,31 +164,17 @@ def appeal_for_work_page(user, object_id) -> Appeal:
         person_id = getattr(appeal, f"{name}_id")
         if person_id is not None:
             setattr(appeal, name, people[person_id])
-    if appeal.deadline_rule_id is not None and (rule := deadline_services.rule_by_id(appeal.deadline_rule_id)):
-        appeal.deadline_rule = rule
+    deadline_services.with_rules([appeal])
     return appeal
 
 
 def staff_queue(user) -> QuerySet:
     return (
         access.appeals_for_staff(user)
-        # The rules come from the process's copy (`with_rules`): one join fewer to plan on every page.
+        # The rules come from the process's copy (`deadline_services.with_rules`): one join fewer to plan on every page.
         .select_related("organisation", "assignee", "contract")
         .only(*QUEUE_COLUMNS)
     )
-
-
-def with_rules(appeals: list) -> list:
-    """Each appeal's deadline rule from the process's copy of the rules (deadlines.tables), not from a join."""
-    rules = {}
-    for appeal in appeals:
-        rule_id = appeal.deadline_rule_id
-        if rule_id is not None:
-            if rule_id not in rules:
-                rules[rule_id] = deadline_services.rule_by_id(rule_id)
-            if rules[rule_id] is not None:
-                appeal.deadline_rule = rules[rule_id]
-    return appeals
 
 
 def queue_by_status(queryset, status: str | None, *, everything: str) -> QuerySet:

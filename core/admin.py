@@ -2,6 +2,7 @@
 
 import datetime
 import functools
+import operator
 import types
 
 from django.contrib import admin, messages
@@ -101,8 +102,8 @@ _PK_MARK = "2147483647"  # an id in a reversed change URL, replaced by each row'
 
 
 def _column_writers(cl):
-    """One function per column of `cl.list_display`, or None when a column is not a model admin's method
-    or a foreign key (those are Django's business: `result_rows` then falls back to it)."""
+    """Per column of `cl.list_display`: (links to the change page, cell classes, value getter, empty value);
+    None when a column is not a model admin's method or a foreign key (`result_rows` then uses Django's)."""
     model_admin, opts = cl.model_admin, cl.opts
     empty = model_admin.get_empty_value_display()
     links = set(cl.list_display_links or ())
@@ -124,13 +125,9 @@ def _column_writers(cl):
             if not isinstance(field, models.ForeignKey):
                 return None
             column_empty = empty
-            classes, value_of = f"field-{name} nowrap", functools.partial(_related, name=name)
+            classes, value_of = f"field-{name} nowrap", operator.attrgetter(name)
         writers.append((name in links, classes, value_of, column_empty))
     return writers
-
-
-def _related(obj, *, name):
-    return getattr(obj, name)
 
 
 def result_rows(cl) -> list:
@@ -171,4 +168,3 @@ def result_rows(cl) -> list:
                 cells.append(f'<td class="{classes}">{shown}</td>')
         rows.append(admin_list.ResultList(None, [mark_safe("".join(cells))]))  # noqa: S308 — each value escaped
     return rows
-

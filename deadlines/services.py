@@ -112,6 +112,21 @@ def rule_by_id(pk: int) -> DeadlineRule | None:
     return copy.copy(rule) if rule is not None else None
 
 
+def with_rules(objects: list) -> list:
+    """Each object's `deadline_rule` set from this process's copy of the rules instead of a join or a query
+    (appeals, one or a page of them); objects sharing a rule share one copy of it."""
+    rules = {}
+    for obj in objects:
+        rule_id = obj.deadline_rule_id
+        if rule_id is None:
+            continue
+        if rule_id not in rules:
+            rules[rule_id] = rule_by_id(rule_id)
+        if rules[rule_id] is not None:
+            obj.deadline_rule = rules[rule_id]
+    return objects
+
+
 def rule_change_refusal(rule: DeadlineRule) -> ValidationError | None:
     """Why an edit of `rule` must be refused, or None.
 
