@@ -3,8 +3,10 @@
 Both tables are small (tens of rules, a few dozen days a year) and change a few times a year, yet a
 filing read a rule and the calendar and an appeal's page the calendar on every request (issue 11).
 Each process keeps a copy of both, tagged with a generation token held in the shared cache (Redis):
-a copy whose token is not the current one is read again on its next use. A request asks for the
-token once, on its first use of the tables.
+a copy whose token is not the current one is read again on its next use. Requests ask for the token
+at most once every `REQUEST_CHECK_EVERY` seconds per process (a cache round trip was a tenth of an
+appeal's page); tasks and the shell ask on every use. A change made in this process is seen by its
+very next use; a change made in another process reaches this one's requests within that second.
 
 The token changes
 - on every save or delete of a rule, a calendar day or a calendar year (signals: the admin, the
@@ -29,11 +31,12 @@ from django.db import DEFAULT_DB_ALIAS, models, transaction
 
 GENERATION_KEY = "deadlines:tables-generation"
 MAX_AGE = 300  # seconds: a copy is read again after this even if nobody said the tables changed
+REQUEST_CHECK_EVERY = 1.0  # seconds: how often this process's requests ask for the token
 
 _lock = threading.Lock()
 _copy = None  # the _Tables of this process
-# Inside a request the token is asked once: a filing reads the rule and the calendar, a page several calendars.
-_request = threading.local()
+_request = threading.local()  # whether this thread is serving a request
+_checked_at = float("-inf")  # when this process's requests last asked for the token (time.monotonic)
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,10 @@ class TableQuerySet(models.QuerySet):
         return result
 
 
+def _now() -> float:
+    return time.monotonic()
+
+
 def _new_generation() -> str:
     token = uuid.uuid4().hex
     cache.set(GENERATION_KEY, token, timeout=None)
@@ -85,7 +92,6 @@ def _generation() -> str:
 
 
 def request_started(**kwargs) -> None:
-    _request.checked = False
     _request.active = True
 
 
@@ -100,12 +106,13 @@ def changed(**kwargs) -> None:
     database from now on, and the token changes again on commit (a process that re-read the tables
     in between read the committed ones, and reads them once more).
     """
+    global _checked_at
     connection = transaction.get_connection(kwargs.get("using") or DEFAULT_DB_ALIAS)
     if connection.in_atomic_block:
         connection.deadlines_changed_in = connection.atomic_blocks[0]
         transaction.on_commit(_new_generation, using=connection.alias)
     _new_generation()
-    _request.checked = False
+    _checked_at = float("-inf")  # this process's next use asks for the new token
 
 
 def _changed_here() -> bool:
@@ -126,7 +133,7 @@ def _load(generation: str) -> _Tables:
     days = tuple(CalendarDay.objects.order_by("day").values_list("day", "kind"))
     return _Tables(
         generation=generation,
-        loaded_at=time.monotonic(),
+        loaded_at=_now(),
         rules=tuple(DeadlineRule.objects.order_by("pk")),
         days=days,
         day_keys=tuple(day for day, _kind in days),
@@ -136,15 +143,18 @@ def _load(generation: str) -> _Tables:
 
 def tables() -> _Tables:
     """The current rules and calendar: this process's copy when it is current, else read again."""
-    global _copy
+    global _copy, _checked_at
     if _changed_here():
         return _load("")
     current = _copy
-    fresh = current is not None and time.monotonic() - current.loaded_at < MAX_AGE
-    if fresh and getattr(_request, "active", False) and getattr(_request, "checked", False):
-        return current  # this request asked for the token already
+    now = _now()
+    fresh = current is not None and now - current.loaded_at < MAX_AGE
+    in_request = getattr(_request, "active", False)
+    if fresh and in_request and now - _checked_at < REQUEST_CHECK_EVERY:
+        return current  # a request of this process asked for the token less than a second ago
     generation = _generation()
-    _request.checked = True
+    if in_request:
+        _checked_at = now
     if fresh and current.generation == generation:
         return current
     loaded = _load(generation)
@@ -167,6 +177,7 @@ def calendar_rows(start, end) -> tuple[list, list]:
 
 def forget() -> None:
     """Drop this process's copy (tests that change the tables behind Django's back)."""
-    global _copy
+    global _copy, _checked_at
     with _lock:
         _copy = None
+        _checked_at = float("-inf")

@@ -6,7 +6,7 @@ import pytest
 from django.core.cache import cache
 from django.core.handlers.base import BaseHandler
 from django.core.signals import request_finished, request_started
-from django.db import connection
+from django.db import close_old_connections, connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -103,19 +103,45 @@ def test_staff_changing_a_rule_in_the_admin_changes_the_next_filings_term(admin_
     assert deadline_for(fresh, received_at=received, registered_at=received) > before
 
 
-def test_a_request_asks_for_the_token_once(monkeypatch):
+def _request(call):
+    """`call` as inside a request, with the request signals sent (but the test's connection kept, as the test client
+    does)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    request_started.send(sender=BaseHandler)
+    try:
+        return call()
+    finally:
+        request_finished.send(sender=BaseHandler)
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+def test_requests_ask_for_the_token_at_most_once_a_second(monkeypatch):
     asked = []
     real = tables._generation
     monkeypatch.setattr(tables, "_generation", lambda: asked.append(1) or real())
+    clock = [1000.0]
+    monkeypatch.setattr(tables, "_now", lambda: clock[0])
+    tables.forget()
     rule_for("appeal.request")  # outside a request (a task, the shell): asked on every use
     rule_for("appeal.request")
     assert len(asked) == 2
 
     asked.clear()
-    request_started.send(sender=BaseHandler)
-    try:  # a filing: the rule, then the calendar
-        rule_for("appeal.request")
-        calendar_for(d("2026-01-01"), d("2026-01-31"))
-    finally:
-        request_finished.send(sender=BaseHandler)
+    # A filing (the rule, then the calendar), then a page: one question between them.
+    _request(lambda: (rule_for("appeal.request"), calendar_for(d("2026-01-01"), d("2026-01-31"))))
+    clock[0] += 0.5
+    _request(lambda: calendar_for(d("2026-01-01"), d("2026-01-31")))
     assert len(asked) == 1
+    # Another process changed the tables: this one's requests see it within the second.
+    cache.set(tables.GENERATION_KEY, "changed elsewhere", timeout=None)
+    clock[0] += 0.6
+    _, reads = queries(lambda: _request(lambda: rule_for("appeal.request")))
+    assert (len(asked), reads) == (2, 3)
+    # A change made in this process: its very next request asks for the token (here, inside the changing
+    # transaction, it reads its own rows instead), and sees the change.
+    DeadlineRule.objects.filter(code="appeal.claim").update(amount=7)
+    assert tables._checked_at == float("-inf")
+    rule, reads = queries(lambda: _request(lambda: rule_for("appeal.claim")))
+    assert (rule.amount, reads) == (7, 3)
