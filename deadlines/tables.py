@@ -4,9 +4,10 @@ Both tables are small (tens of rules, a few dozen days a year) and change a few 
 filing read a rule and the calendar and an appeal's page the calendar on every request (issue 11).
 Each process keeps a copy of both, tagged with a generation token held in the shared cache (Redis):
 a copy whose token is not the current one is read again on its next use. Requests ask for the token
-at most once every `REQUEST_CHECK_EVERY` seconds per process (a cache round trip was a tenth of an
-appeal's page); tasks and the shell ask on every use. A change made in this process is seen by its
-very next use; a change made in another process reaches this one's requests within that second.
+at most once every `REQUEST_CHECK_EVERY` seconds per process, not once per request (a cache round
+trip on every page that shows a deadline); tasks and the shell ask on every use. A change made in
+this process is seen by its very next use; one made in another process reaches this process's
+requests within that second.
 
 The token changes
 - on every save or delete of a rule, a calendar day or a calendar year (signals: the admin, the
