@@ -12,6 +12,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import Consent, ConsentDocument, Invitation, Membership, User
+from core.prepared import prepared
 
 
 def current_consent_document() -> ConsentDocument:
@@ -29,7 +30,14 @@ def consent_document_by_version(version: str) -> ConsentDocument:
 
 
 def memberships_for(user: User) -> list[Membership]:
-    return list(Membership.objects.filter(user=user).select_related("organisation").order_by("organisation__name"))
+    if user is None or not user.is_authenticated:
+        return []
+    return _memberships_of(user_id=user.pk)
+
+
+@prepared  # compiled once per process (`core.prepared`): every filing form and the cabinet ask it
+def _memberships_of(*, user_id):
+    return Membership.objects.filter(user_id=user_id).select_related("organisation").order_by("organisation__name")
 
 
 def membership_for(user: User, organisation_id: int) -> Membership:

@@ -16,6 +16,7 @@ from accounts.selectors import staff_with_permission
 from appeals import access
 from appeals.models import Appeal, AppealEvent, AppealMessage, Attachment
 from appeals.workflow import REOPEN_WINDOW
+from core.prepared import Shape, prepared
 from deadlines import services as deadline_services
 from deadlines.display import due_display, explanation_lines
 
@@ -26,11 +27,46 @@ _LIST_COLUMNS = ("number", "subject", "contact_name", "kind", "topic", "status",
                  "organisation__name", "answered_at", "rated_at", "deadline_rule__unit")
 
 
-def appeal_list_for_customer(user, *, status: str | None = None) -> QuerySet:
-    queryset = access.appeals_for_customer(user).select_related("organisation", "deadline_rule").only(*_LIST_COLUMNS)
-    if status:
+@prepared
+def _customer_list(*, author_id, organisation_ids, status, window):
+    queryset = (Appeal.objects.filter(access.customer_scope_of(author_id, organisation_ids))
+                .select_related("organisation", "deadline_rule").only(*_LIST_COLUMNS))
+    if status is not None:
         queryset = queryset.filter(status=status)
-    return queryset.order_by("-last_activity_at", "-id")
+    start, stop = window
+    return queryset.order_by("-last_activity_at", "-id")[start:stop]
+
+
+class CustomerAppealList:
+    """The customer's appeals, newest activity first, for a paginator: `[a:b]` reads those rows, `count()` counts.
+
+    The rows come from a query compiled once per process (`core.prepared`): on the list page building and
+    compiling it cost more CPU than everything else the page asks the database.
+    """
+
+    ordered = True
+
+    def __init__(self, user, *, status: str | None = None):
+        self._arguments = None  # nobody's: an anonymous visitor has no appeals
+        if user is not None and user.is_authenticated:
+            self._arguments = {"author_id": user.pk, "organisation_ids": access.organisation_ids_of(user),
+                               "status": status or None}
+
+    def __getitem__(self, window) -> list[Appeal]:
+        if not isinstance(window, slice) or window.step is not None:
+            raise TypeError("the appeal list is read in slices")
+        if self._arguments is None:
+            return []
+        return _customer_list(**self._arguments, window=Shape((window.start, window.stop)))
+
+    def count(self) -> int:
+        if self._arguments is None:
+            return 0
+        return _customer_list.queryset(**self._arguments, window=Shape((None, None))).count()
+
+
+def appeal_list_for_customer(user, *, status: str | None = None) -> CustomerAppealList:
+    return CustomerAppealList(user, status=status)
 
 
 @dataclass
@@ -50,6 +86,18 @@ class AppealPage:
         return requests[-1] if requests else None
 
 
+# The two queries every appeal page makes, compiled once per process (`core.prepared`).
+@prepared
+def _public_events(*, appeal_id):
+    events = AppealEvent.objects.filter(appeal_id=appeal_id, kind__in=AppealEvent.PUBLIC_KINDS)
+    return events.order_by("created_at", "id")
+
+
+@prepared
+def _attachments(*, appeal_id):
+    return Attachment.objects.filter(appeal_id=appeal_id).order_by("created_at", "id")
+
+
 def appeal_page_for_customer(user, number: str) -> AppealPage:
     """One appeal as the customer sees it: no internal notes, no staff-only events.
 
@@ -58,8 +106,7 @@ def appeal_page_for_customer(user, number: str) -> AppealPage:
     have neither, and each query saved is a tenth of the page's time.
     """
     appeal = access.access_appeal_for_customer(user, number)
-    events = list(AppealEvent.objects.filter(appeal=appeal, kind__in=AppealEvent.PUBLIC_KINDS)
-                  .order_by("created_at", "id"))
+    events = _public_events(appeal_id=appeal.pk)
     kinds = {event.kind for event in events}
     messages = []
     if AppealEvent.Kind.MESSAGE in kinds:
@@ -67,7 +114,7 @@ def appeal_page_for_customer(user, number: str) -> AppealPage:
     # Files sent with the appeal, with its public messages and as answer letters; never an internal note's.
     by_message = {message.pk: [] for message in messages}
     files = []
-    for attachment in Attachment.objects.filter(appeal=appeal).order_by("created_at", "id"):
+    for attachment in _attachments(appeal_id=appeal.pk):
         if attachment.message_id is None:
             files.append(attachment)
         elif attachment.message_id in by_message:

@@ -46,9 +46,9 @@ def appeal_list(request):
 @login_required
 def appeal_new(request):
     memberships = memberships_for(request.user)
-    bindings = list(contract_access.bindings_for_customer(
+    bindings = contract_access.binding_list_for_customer(
         request.user, organisation_ids=[m.organisation_id for m in memberships]
-    ))
+    )
     status = 200
     if request.method == "POST":
         form = AppealForm(request.POST, request.FILES, memberships=memberships, bindings=bindings)
