@@ -185,6 +185,10 @@ PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # a day: links in mail are single-use any
 # Idle sessions end after 30 minutes: SessionRenewalMiddleware renews an active session (and its
 # cookie) at most once a minute rather than writing it on every request (issue 11: three queries a
 # page); AbsoluteSessionLifetimeMiddleware ends any session 12 hours after login.
+# Django's database sessions, read by a query compiled once per process (accounts/sessions.py). Not
+# cached_db: a logout while Redis is unreachable would leave the session in the cache, alive again
+# when Redis comes back.
+SESSION_ENGINE = "accounts.sessions"
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_RENEW_SECONDS = env.int("SESSION_RENEW_SECONDS", default=60)
