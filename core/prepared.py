@@ -26,6 +26,10 @@ What a parameter may be:
 A marker the SQL does not carry as a parameter of its own (transformed by `LIKE`, written into the
 SQL's text) is a programming error: the first call raises `ImproperlyConfigured`. The builder must
 only compose querysets, never run one: it is called with markers, not with real values.
+
+The rows are built with the compiler's internals the way Django's own `ModelIterable` uses them (its
+`select`, `klass_info`, converters and related populators): Django is pinned in requirements.txt, and
+`core/tests/test_prepared.py` compares the rows with the ORM's, so an upgrade that changes them fails there.
 """
 
 import threading
