@@ -5,7 +5,7 @@ import uuid
 import pytest
 from django.urls import reverse
 
-from accounts.tests.factories import MembershipFactory, OrganisationFactory, StaffFactory
+from accounts.tests.factories import MembershipFactory, OrganisationFactory, StaffFactory, UserFactory
 from appeals import services
 from appeals.files import MAX_FILE_SIZE, check_file
 from appeals.models import Appeal, Attachment
@@ -235,6 +235,27 @@ class TestListAndPage:
         with django_assert_num_queries(6):
             response = client_a.get(url)
         assert len(response.context["page"].object_list) == 20
+
+    def test_the_pages_of_the_list_hold_own_and_colleagues_appeals_each_once(self, client_a, customer_a, customer_b):
+        organisation = OrganisationFactory()
+        MembershipFactory(user=customer_a, organisation=organisation)
+        MembershipFactory(user=customer_b, organisation=organisation)
+        outsider = UserFactory()
+        other = OrganisationFactory()
+        MembershipFactory(user=outsider, organisation=other)
+        expected = set()
+        for n in range(25):
+            filer, for_organisation = (customer_b, organisation) if n % 2 else (customer_a, None)
+            expected.add(submit(filer, subject=f"Обращение {n}", organisation=for_organisation).number)
+        submit(customer_b, subject="Личное коллеги")  # a colleague's own appeal is theirs alone
+        submit(outsider, subject="Чужой организации", organisation=other)
+        first = client_a.get(reverse("appeals:list"))
+        second = client_a.get(reverse("appeals:list") + "?page=2")
+        shown = [a.number for a in first.context["page"].object_list] + [
+            a.number for a in second.context["page"].object_list]
+        assert len(shown) == 25 and set(shown) == expected
+        assert first.context["page"].paginator.count == 25
+        assert "Личное коллеги" not in second.content.decode() + first.content.decode()
 
     def test_appeal_page_query_count_does_not_grow_with_history(self, client_a, customer_a, operator,
                                                                django_assert_num_queries):
