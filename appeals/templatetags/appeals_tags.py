@@ -4,7 +4,7 @@ from urllib.parse import quote
 
 from django import template
 from django.urls import reverse
-from django.utils import dateformat, timezone
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
@@ -71,6 +71,13 @@ def legal_reference(value):
 
 # --- the customer's list: its rows written in Python ------------------------------------------------------
 
+def _minute(value) -> str:
+    """«d.m.Y H:i» in the current time zone, as Django's dateformat writes it, without its per-call parsing
+    (a twentieth of the list page's time for twenty rows)."""
+    local = timezone.localtime(value)
+    return f"{local.day:02d}.{local.month:02d}.{local.year:04d} {local.hour:02d}:{local.minute:02d}"
+
+
 @register.simple_tag
 def appeal_list_rows(appeals, now):
     """The rows of the customer's appeal list (templates/appeals/appeal_list.html's table).
@@ -100,8 +107,7 @@ def appeal_list_rows(appeals, now):
             due_cell = f"<span{overdue}>{_e(due_display(appeal.due_at, unit))}</span>"
         else:
             due_cell = "—"
-        last = dateformat.format(timezone.localtime(appeal.last_activity_at), "d.m.Y H:i") if (
-            appeal.last_activity_at) else ""
+        last = _minute(appeal.last_activity_at) if appeal.last_activity_at else ""
         link = _e(url.format(quote(appeal.number)))
         badge = STATUS_BADGES.get(appeal.status, "text-bg-secondary")
         rows.append(
