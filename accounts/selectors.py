@@ -40,6 +40,18 @@ def _memberships_of(*, user_id):
     return Membership.objects.filter(user_id=user_id).select_related("organisation").order_by("organisation__name")
 
 
+def organisation_ids_of(user: User) -> tuple[int, ...]:
+    """The ids of the organisations the user belongs to (an appeal's customer scope is built from them)."""
+    if user is None or not user.is_authenticated:
+        return ()
+    return tuple(_organisation_ids_of(user_id=user.pk))
+
+
+@prepared
+def _organisation_ids_of(*, user_id):
+    return Membership.objects.filter(user_id=user_id).values_list("organisation_id", flat=True)
+
+
 def membership_for(user: User, organisation_id: int) -> Membership:
     """The user's membership in this organisation, or 404 — for every organisation page."""
     membership = (

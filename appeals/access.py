@@ -21,6 +21,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from accounts.models import Membership
+from accounts.selectors import organisation_ids_of
 from appeals.models import Appeal, AppealMessage, Attachment
 from appeals.workflow import CUSTOMER, STAFF
 from core.prepared import prepared
@@ -66,16 +67,6 @@ def customer_scope_of(author_id: int, organisation_ids) -> Q:
     """`customer_scope` from the person's id and their organisations' ids."""
     own = Q(organisation__isnull=True, author_id=author_id)
     return own | Q(organisation_id__in=organisation_ids) if organisation_ids else own
-
-
-@prepared
-def _organisation_ids(*, user_id):
-    return Membership.objects.filter(user_id=user_id).values_list("organisation_id", flat=True)
-
-
-def organisation_ids_of(user) -> tuple[int, ...]:
-    """The ids of the organisations the user belongs to (the customer scope's second half)."""
-    return tuple(_organisation_ids(user_id=user.pk))
 
 
 def appeals_for_customer(user) -> QuerySet:

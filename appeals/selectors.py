@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from accounts.selectors import staff_with_permission
+from accounts.selectors import organisation_ids_of, staff_with_permission
 from appeals import access
 from appeals.models import Appeal, AppealEvent, AppealMessage, Attachment
 from appeals.workflow import REOPEN_WINDOW
@@ -49,7 +49,7 @@ class CustomerAppealList:
     def __init__(self, user, *, status: str | None = None):
         self._arguments = None  # nobody's: an anonymous visitor has no appeals
         if user is not None and user.is_authenticated:
-            self._arguments = {"author_id": user.pk, "organisation_ids": access.organisation_ids_of(user),
+            self._arguments = {"author_id": user.pk, "organisation_ids": organisation_ids_of(user),
                                "status": status or None}
 
     def __getitem__(self, window) -> list[Appeal]:

@@ -1,7 +1,7 @@
 """ORM queries compiled to SQL once per process, then run again with new values.
 
-Building a queryset and compiling it costs 0.2–0.6 ms of CPU per query (bench/README.md, «Queries
-compiled once»), several times what PostgreSQL needs for the index lookups a customer's page makes. A
+Building a queryset and compiling it costs 0.2–0.6 ms of CPU per query (bench/README.md, «Fourth
+round: queries compiled once»), several times what PostgreSQL needs for the index lookups a customer's page makes. A
 page that asks the same few questions on every request pays it for nothing: only the values differ.
 
 `@prepared` turns a function that *builds* a queryset into one that runs it:
