@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Membership
 from appeals import access
 from appeals.models import Appeal, AppealEvent
+from core.prepared import prepared
 from deadlines.arithmetic import is_day_term
 from deadlines.display import due_display
 from notifications.events import STAFF, EventType, ReminderPolicySpec, register, register_reminder_policy
@@ -385,14 +386,19 @@ def distributors(*, exclude_user_id=None) -> list:
     recipients: list = []
     group = settings.APPEALS_NEW_APPEAL_NOTIFY_GROUP
     if group:
-        users = get_user_model().objects.filter(groups__name=group, is_active=True, is_staff=True)
-        if exclude_user_id:
-            users = users.exclude(pk=exclude_user_id)
-        recipients.extend(users.order_by("pk"))
+        recipients.extend(_active_staff_in(group=group, exclude_user_id=exclude_user_id or None))
     address = settings.APPEALS_NEW_APPEAL_NOTIFY_EMAIL
     if address and not any(user.email.lower() == address.lower() for user in recipients):
         recipients.append(Address(email=address, language=settings.LANGUAGE_CODE))
     return recipients
+
+
+@prepared  # every filing asks it: compiled once per process (`core.prepared`)
+def _active_staff_in(*, group, exclude_user_id):
+    users = get_user_model().objects.filter(groups__name=group, is_active=True, is_staff=True)
+    if exclude_user_id is not None:
+        users = users.exclude(pk=exclude_user_id)
+    return users.order_by("pk")
 
 
 def _to_distributors(event, appeal):

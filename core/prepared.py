@@ -19,13 +19,15 @@ objects, `values_list` tuples (or flat values). The queryset stays the single st
 read and who may read it; only its compilation is done once.
 
 What a parameter may be:
-- an `int` or a `str` compared as it is (`=`, `IN`): it becomes a marker;
+- an `int` or a `str` compared as it is (`=`, `IN`), or an aware `datetime` compared as it is (`<`, `>`):
+  it becomes a marker;
 - a tuple or list of those: one marker each, and its *length* is part of the SQL (`IN (%s, %s)`);
 - `None`, a bool, or a `Shape(value)`: passed to the builder as it is, part of the SQL (a filter that is
   there or not, a slice's bounds), so each distinct value compiles once.
 A marker the SQL does not carry as a parameter of its own (transformed by `LIKE`, written into the
 SQL's text) is a programming error: the first call raises `ImproperlyConfigured`. The builder must
-only compose querysets, never run one: it is called with markers, not with real values.
+only compose querysets, never run one: it is called with markers, not with real values. It may lock
+rows (`select_for_update`): every call outside a transaction is then refused, as the ORM refuses it.
 
 The rows are built with the compiler's internals the way Django's own `ModelIterable` uses them (its
 `select`, `klass_info`, converters and related populators): Django is pinned in requirements.txt, and
@@ -35,16 +37,19 @@ The rows are built with the compiler's internals the way Django's own `ModelIter
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from functools import update_wrapper
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet, ImproperlyConfigured
 from django.db import connections
 from django.db.models.query import FlatValuesListIterable, ModelIterable, ValuesListIterable, get_related_populators
+from django.db.transaction import TransactionManagementError
 
 # The builders' stand-ins: no real id or number takes these values.
 _INT_MARKER = -(2**62)
 _STR_MARKER = "\x1fprepared-{}\x1f"
+_DATETIME_MARKER = datetime(2, 1, 1, tzinfo=UTC)  # plus one microsecond per marker
 # Compiled shapes kept per builder and thread; past this (a slice per page number…) the oldest go.
 MAX_SHAPES = 64
 
@@ -61,10 +66,11 @@ class _Compiled:
     using: str
     sql: str
     params: list  # the compiled parameters, markers included
-    slots: list  # (position in params, argument name, index in a tuple argument or None)
+    slots: list  # (position in params, argument name, index in a tuple argument or None, is a datetime)
     compiler: Any
     converters: dict
     kind: str  # "model", "values", "flat", or "empty" (the SQL would be `IN ()`: no rows)
+    for_update: bool = False
     init_list: list | None = None
     model_slice: tuple[int, int] | None = None
     populators: list | None = None
@@ -79,10 +85,15 @@ def _markers(kwargs: dict) -> tuple[tuple, dict, dict]:
     def marker(value, name, index):
         nonlocal counter
         counter += 1
-        if isinstance(value, bool) or not isinstance(value, int | str):
-            raise TypeError(f"{name}: only int and str values can be parameters, not {type(value).__name__}")
-        stand_in = _INT_MARKER - counter if isinstance(value, int) else _STR_MARKER.format(counter)
-        stand_ins[(type(stand_in), stand_in)] = (name, index)
+        if isinstance(value, datetime):
+            if value.tzinfo is None:
+                raise TypeError(f"{name}: a datetime parameter must be aware")
+            stand_in = _DATETIME_MARKER + timedelta(microseconds=counter)
+        elif isinstance(value, bool) or not isinstance(value, int | str):
+            raise TypeError(f"{name}: only int, str and datetime values can be parameters, not {type(value).__name__}")
+        else:
+            stand_in = _INT_MARKER - counter if isinstance(value, int) else _STR_MARKER.format(counter)
+        stand_ins[stand_in] = (name, index)
         return stand_in
 
     for name in sorted(kwargs):
@@ -119,12 +130,20 @@ def _compile(build: Callable, build_kwargs: dict, stand_ins: dict, name: str) ->
     if not sql:
         return _Compiled(using=using, sql="", params=[], slots=[], compiler=compiler, converters={}, kind="empty")
     params = list(params)
+    # A datetime reaches the SQL's parameters adapted for the database (a string on SQLite): look for its
+    # marker adapted the same way, and adapt the real value so at each call.
+    adapt = connections[using].ops.adapt_datetimefield_value
+    lookup = {}
+    for stand_in, source in stand_ins.items():
+        is_datetime = isinstance(stand_in, datetime)
+        adapted = adapt(stand_in) if is_datetime else stand_in
+        lookup[(type(adapted), adapted)] = (*source, is_datetime)
     slots, found = [], set()
     for position, param in enumerate(params):
-        source = stand_ins.get((type(param), param))
+        source = lookup.get((type(param), param))
         if source is not None:
             slots.append((position, *source))
-            found.add(source)
+            found.add(source[:2])
     missing = [source for source in stand_ins.values() if source not in found]
     if missing:
         raise ImproperlyConfigured(f"{name}: the SQL does not carry {missing} as parameters of their own")
@@ -134,6 +153,7 @@ def _compile(build: Callable, build_kwargs: dict, stand_ins: dict, name: str) ->
     compiled = _Compiled(
         using=using, sql=sql, params=params, slots=slots, compiler=compiler,
         converters=compiler.get_converters(fields), kind=kinds[iterable],
+        for_update=bool(queryset.query.select_for_update),
     )
     if compiled.kind == "model":
         klass_info, select = compiler.klass_info, compiler.select
@@ -148,11 +168,17 @@ def _compile(build: Callable, build_kwargs: dict, stand_ins: dict, name: str) ->
 def _run(compiled: _Compiled, kwargs: dict) -> list:
     if compiled.kind == "empty":
         return []
+    connection = connections[compiled.using]
+    if compiled.for_update and connection.get_autocommit():
+        # What the ORM checks when it compiles: a lock taken outside a transaction is released at once.
+        raise TransactionManagementError("select_for_update cannot be used outside of a transaction.")
     params = list(compiled.params)
-    for position, name, index in compiled.slots:
-        value = kwargs[name]
-        params[position] = value if index is None else value[index]
-    with connections[compiled.using].cursor() as cursor:
+    for position, name, index, is_datetime in compiled.slots:
+        value = kwargs[name] if index is None else kwargs[name][index]
+        if is_datetime:  # aware: _markers checked it
+            value = connection.ops.adapt_datetimefield_value(value)
+        params[position] = value
+    with connection.cursor() as cursor:
         cursor.execute(compiled.sql, params)
         rows = cursor.fetchall()
     compiler = compiled.compiler

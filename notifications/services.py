@@ -23,6 +23,7 @@ from django.db.models import BooleanField, CharField, F, Value
 from django.db.models.constants import OnConflict
 from django.utils import timezone
 
+from core.prepared import prepared
 from notifications.errors import PermanentDeliveryError, ServerUnavailableError, TemporaryDeliveryError
 from notifications.events import EventType, get_event_type, get_reminder_policy_spec, reminder_policy_specs
 from notifications.models import (
@@ -153,19 +154,24 @@ def _switches_and_language(recipient, event_key: str) -> tuple[dict, str]:
     """A person's switches for one event ({channel: enabled}) and the language of their notices, in one query."""
     if isinstance(recipient, Address):
         return {}, recipient.language or settings.LANGUAGE_CODE
-    switches = NotificationPreference.objects.filter(user=recipient, event=event_key).values_list(
-        "channel", "enabled", Value("switch", output_field=CharField())
-    )
-    profile = NotificationProfile.objects.filter(user=recipient).values_list(
-        "language", Value(True, output_field=BooleanField()), Value("language", output_field=CharField())
-    )
     preferences, language = {}, ""
-    for value, enabled, row in switches.union(profile, all=True):
+    for value, enabled, row in _switches_and_profile(user_id=recipient.pk, event_key=event_key):
         if row == "language":
             language = value
         else:
             preferences[value] = enabled
     return preferences, language or settings.LANGUAGE_CODE
+
+
+@prepared  # every notice asks it: compiled once per process (`core.prepared`)
+def _switches_and_profile(*, user_id, event_key):
+    switches = NotificationPreference.objects.filter(user_id=user_id, event=event_key).values_list(
+        "channel", "enabled", Value("switch", output_field=CharField())
+    )
+    profile = NotificationProfile.objects.filter(user_id=user_id).values_list(
+        "language", Value(True, output_field=BooleanField()), Value("language", output_field=CharField())
+    )
+    return switches.union(profile, all=True)
 
 
 def _channels_for(recipient, event_type: EventType, channels, legally_required: bool, preferences) -> list[str]:

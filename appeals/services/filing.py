@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -24,6 +25,7 @@ from appeals.services import attachments, common
 from appeals.services.common import Event, S, company_tz, now_or
 from appeals.services.numbering import next_number
 from contracts import access as contract_access
+from core.prepared import prepared
 from deadlines import services as deadline_services
 
 # Laws whose terms protect citizens only: the consumer-protection law's consumer is a citizen buying for
@@ -98,8 +100,8 @@ def check_filing_rate(*, author, organisation, now):
     of processes cannot all slip under the limit. Called inside the filing transaction.
     """
     _refuse_over(
-        get_user_model().objects.filter(pk=author.pk),
-        Appeal.objects.filter(author=author),
+        author.pk,
+        False,
         settings.APPEALS_FILING_RATE_USER,
         now,
         lambda limit: ngettext(
@@ -112,8 +114,8 @@ def check_filing_rate(*, author, organisation, now):
     if organisation is None:
         return
     _refuse_over(
-        Organisation.objects.filter(pk=organisation.pk),
-        Appeal.objects.filter(organisation=organisation),
+        organisation.pk,
+        True,
         settings.APPEALS_FILING_RATE_ORGANISATION,
         now,
         lambda limit: ngettext(
@@ -125,11 +127,29 @@ def check_filing_rate(*, author, organisation, now):
     )
 
 
-def _refuse_over(owner, appeals, rate, now, message):
+# Both asked at every filing: compiled once per process (`core.prepared`).
+@prepared
+def _lock_owner(*, owner_id, by_organisation):
+    owners = Organisation.objects if by_organisation else get_user_model().objects
+    return owners.filter(pk=owner_id).select_for_update().values_list("pk", flat=True)
+
+
+@prepared
+def _cabinet_filings_since(*, owner_id, by_organisation, since):
+    owner = "organisation_id" if by_organisation else "author_id"
+    return (
+        Appeal.objects.filter(**{owner: owner_id}, channel=Appeal.Channel.CABINET, registered_at__gt=since)
+        .values(owner)
+        .annotate(filed=Count("pk"))
+        .values_list("filed", flat=True)
+    )
+
+
+def _refuse_over(owner_id, by_organisation, rate, now, message):
     """Lock the owner's row, count its cabinet filings in the rate's window, refuse at the limit."""
     limit, window = parse_rate(rate)
-    owner.select_for_update().values_list("pk", flat=True).first()
-    filed = appeals.filter(channel=Appeal.Channel.CABINET, registered_at__gt=now - window).count()
+    _lock_owner(owner_id=owner_id, by_organisation=by_organisation)
+    filed = sum(_cabinet_filings_since(owner_id=owner_id, by_organisation=by_organisation, since=now - window))
     if filed >= limit:
         raise _over_limit(message(limit), limit, window)
 

@@ -1,11 +1,15 @@
 """Queries compiled once (`core.prepared`): the same rows as the ORM, one compilation per shape, loud misuse."""
 
 import threading
-from datetime import datetime
+import zoneinfo
+from datetime import datetime, timedelta
 from unittest import mock
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.db import transaction
+from django.db.transaction import TransactionManagementError
+from django.utils import timezone
 
 from accounts.models import Membership, User
 from accounts.tests.factories import MembershipFactory, OrganisationFactory, UserFactory
@@ -32,6 +36,16 @@ def names_and_joined(*, email, staff):
     if staff is not None:
         users = users.filter(is_staff=staff)
     return users.values_list("first_name", "date_joined")
+
+
+@prepared
+def joined_since(*, since):
+    return User.objects.filter(date_joined__gt=since).order_by("date_joined").values_list("email", flat=True)
+
+
+@prepared
+def locked(*, user_id):
+    return User.objects.filter(pk=user_id).select_for_update().values_list("pk", flat=True)
 
 
 def _compilations():
@@ -84,6 +98,30 @@ def test_none_and_bools_are_part_of_the_sql_and_values_are_converted():
     assert name == "Анна" and isinstance(joined, datetime) and joined.tzinfo is not None
 
 
+def test_an_aware_datetime_is_a_value_adapted_as_the_orm_adapts_it():
+    base = timezone.now()
+    for days in (3, 2, 1):
+        UserFactory(email=f"d{days}@example.ru", date_joined=base - timedelta(days=days))
+    moscow = zoneinfo.ZoneInfo("Europe/Moscow")
+    with _compilations() as compile_:
+        for since in (base - timedelta(days=2, hours=1), (base - timedelta(days=1, hours=1)).astimezone(moscow)):
+            assert joined_since(since=since) == list(
+                User.objects.filter(date_joined__gt=since).order_by("date_joined").values_list("email", flat=True)
+            )
+        assert joined_since(since=base) == []
+        assert compile_.call_count == 1
+
+
+# Outside the test's own transaction: autocommit, as in a view.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_row_lock_outside_a_transaction_is_refused_at_every_call():
+    user = UserFactory()
+    with transaction.atomic():
+        assert locked(user_id=user.pk) == [user.pk]  # compiled here, inside the transaction
+    with pytest.raises(TransactionManagementError):
+        locked(user_id=user.pk)
+
+
 def test_the_queryset_itself_for_a_count():
     first = UserFactory()
     MembershipFactory(user=first, organisation=OrganisationFactory())
@@ -98,8 +136,10 @@ def test_values_the_sql_cannot_carry_as_parameters_are_refused():
 
     with pytest.raises(ImproperlyConfigured, match="parameters of their own"):  # LIKE '%…%' is another value
         containing(text="example")
-    with pytest.raises(TypeError, match="only int and str"):
+    with pytest.raises(TypeError, match="only int, str and datetime"):
         memberships(user_id=1.5)
+    with pytest.raises(TypeError, match="must be aware"):
+        joined_since(since=datetime(2026, 1, 1))  # noqa: DTZ001 (a naive datetime is what is refused)
 
 
 def test_what_it_does_not_build_is_refused():
