@@ -5,12 +5,17 @@ Every logged-in page reads its session first. Django's store builds that query a
 primary key. This store reads the same row through `core.prepared` and checks its expiry in Python;
 everything else (the table, saving, deleting, the cookie) is Django's `db` store, so the engine can be
 switched either way without anyone being logged out.
+
+A session stored under a backend that `accounts.backends.UserBackend` continues (Django's
+`ModelBackend`) is read as that backend's, so the switch of backends logs nobody out either.
 """
 
+from django.contrib.auth import BACKEND_SESSION_KEY
 from django.contrib.sessions.backends import db
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 
+from accounts import backends
 from core.prepared import prepared
 
 
@@ -26,3 +31,9 @@ class SessionStore(db.SessionStore):
             return rows[0]
         self._session_key = None  # as Django's store: an unknown or expired key starts a new session
         return None
+
+    def decode(self, session_data):
+        session = super().decode(session_data)
+        if session.get(BACKEND_SESSION_KEY) in backends.CONTINUES:
+            session[BACKEND_SESSION_KEY] = backends.PATH
+        return session

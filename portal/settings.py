@@ -161,7 +161,8 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     # axes' lockout check, marking the attempts it refuses (accounts/login_guard.py).
     "accounts.login_guard.GuardedAxesBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, reading the person of each request by a query compiled once (accounts/backends.py).
+    "accounts.backends.UserBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
