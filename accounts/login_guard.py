@@ -34,11 +34,11 @@ from django.contrib.auth.signals import user_login_failed
 from django.core.cache import cache
 from django.dispatch import receiver
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django_ratelimit.core import is_ratelimited
 
 from accounts.security import axes_username, client_ip, login_rate, ratelimit_ip_key
+from core.urls import paths_of
 
 logger = logging.getLogger(__name__)
 
@@ -131,16 +131,6 @@ def wait_seconds(username: str, ip: str | None, *, now: float | None = None) -> 
     return remaining
 
 
-def _login_paths() -> set[str]:
-    paths = set()
-    for name in LOGIN_URL_NAMES:
-        try:
-            paths.add(reverse(name))
-        except NoReverseMatch:
-            continue
-    return paths
-
-
 class LoginGuardMiddleware:
     """Applies the per-address rate and the per-account slowdown to every login form's POST.
 
@@ -151,7 +141,7 @@ class LoginGuardMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.method == "POST" and request.path_info in _login_paths():
+        if request.method == "POST" and request.path_info in paths_of(LOGIN_URL_NAMES):
             refused = self._refuse(request)
             if refused is not None:
                 return refused

@@ -3,23 +3,14 @@
 from urllib.parse import urlencode
 
 from django.shortcuts import redirect
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
+from core.urls import paths_of
 from staffauth import selectors
 
 # Staff pages: the admin. The admin's login and logout stay open (the password comes first).
 STAFF_PREFIXES = ("admin:index",)
 OPEN_URL_NAMES = ("admin:login", "admin:logout")
-
-
-def _reverse_all(names) -> tuple[str, ...]:
-    paths = []
-    for name in names:
-        try:
-            paths.append(reverse(name))
-        except NoReverseMatch:
-            continue
-    return tuple(paths)
 
 
 def second_factor_url(next_url: str) -> str:
@@ -36,7 +27,7 @@ class StaffSecondFactorMiddleware:
 
     def __call__(self, request):
         path = request.path_info
-        if path.startswith(_reverse_all(STAFF_PREFIXES)) and path not in _reverse_all(OPEN_URL_NAMES):
+        if path.startswith(paths_of(STAFF_PREFIXES)) and path not in paths_of(OPEN_URL_NAMES):
             user = request.user
             if user.is_authenticated and user.is_staff and not selectors.is_verified(request):
                 return redirect(second_factor_url(request.get_full_path()))
