@@ -18,7 +18,11 @@ def test_it_reads_the_row_the_orm_reads_in_one_query(django_assert_num_queries):
         found = UserBackend().get_user(user.pk)
     assert found == user
     assert (found.email, found.first_name, found.phone, found.password, found.date_joined) == (
-        user.email, user.first_name, user.phone, user.password, user.date_joined,
+        user.email,
+        user.first_name,
+        user.phone,
+        user.password,
+        user.date_joined,
     )
     assert found._state.adding is False
     assert UserBackend().get_user(user.pk + 1000) is None
