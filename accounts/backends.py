@@ -5,8 +5,9 @@ through `get_user`, and Django's own builds that query anew each time (`_default
 about 1 ms of CPU on the bench machine, bench/README.md). Here the row is read through `core.prepared`.
 
 Sessions store the dotted path of the backend that logged the person in, and Django logs out a session
-whose backend is not in AUTHENTICATION_BACKENDS. Sessions stored under `ModelBackend` before this one
-existed are therefore read as this backend's (`accounts.sessions`), so nobody is logged out by the switch.
+whose backend is not in AUTHENTICATION_BACKENDS. The session store (`accounts.sessions`) therefore keeps
+writing Django's `ModelBackend` path, which this backend continues, and reads it as this one: sessions
+from before the switch stay logged in, and so would sessions from after it if the switch were undone.
 """
 
 from django.contrib.auth import get_user_model
@@ -15,8 +16,8 @@ from django.contrib.auth.backends import ModelBackend
 from core.prepared import prepared
 
 PATH = "accounts.backends.UserBackend"
-# Backends whose sessions this one continues: the same users, the same rules.
-CONTINUES = frozenset({"django.contrib.auth.backends.ModelBackend"})
+# The path sessions store for this backend: the one it continues (the same users, the same rules).
+STORED_AS = "django.contrib.auth.backends.ModelBackend"
 
 
 @prepared

@@ -6,8 +6,9 @@ primary key. This store reads the same row through `core.prepared` and checks it
 everything else (the table, saving, deleting, the cookie) is Django's `db` store, so the engine can be
 switched either way without anyone being logged out.
 
-A session stored under a backend that `accounts.backends.UserBackend` continues (Django's
-`ModelBackend`) is read as that backend's, so the switch of backends logs nobody out either.
+Sessions logged in by `accounts.backends.UserBackend` are stored under the path of Django's
+`ModelBackend`, which it continues, and read back as its own: the switch of backends logs nobody out,
+whichever way it is made.
 """
 
 from django.contrib.auth import BACKEND_SESSION_KEY
@@ -32,8 +33,13 @@ class SessionStore(db.SessionStore):
         self._session_key = None  # as Django's store: an unknown or expired key starts a new session
         return None
 
+    def encode(self, session_dict):
+        if session_dict.get(BACKEND_SESSION_KEY) == backends.PATH:
+            session_dict = {**session_dict, BACKEND_SESSION_KEY: backends.STORED_AS}
+        return super().encode(session_dict)
+
     def decode(self, session_data):
         session = super().decode(session_data)
-        if session.get(BACKEND_SESSION_KEY) in backends.CONTINUES:
+        if session.get(BACKEND_SESSION_KEY) == backends.STORED_AS:
             session[BACKEND_SESSION_KEY] = backends.PATH
         return session

@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.auth import BACKEND_SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore as DjangoStore
 from django.urls import reverse
 
 from accounts.backends import PATH, UserBackend
@@ -33,11 +34,13 @@ def test_a_deactivated_person_is_not_brought_back():
     assert UserBackend().get_user(user.pk) is None
 
 
-def test_logging_in_stores_this_backend(client):
+def test_logging_in_uses_this_backend_stored_under_the_path_djangos_own_store_reads(client):
     user = UserFactory()
     response = client.post(reverse("accounts:login"), {"username": user.email, "password": DEFAULT_PASSWORD})
     assert response.status_code == 302
     assert client.session[BACKEND_SESSION_KEY] == PATH
+    # What the row holds: ModelBackend, so undoing the switch (settings listing ModelBackend) logs nobody out.
+    assert DjangoStore(client.session.session_key)[BACKEND_SESSION_KEY] == MODEL_BACKEND
 
 
 def test_a_session_stored_under_djangos_model_backend_stays_logged_in(client):
