@@ -264,3 +264,14 @@ class TestBulkChanges:
         assert Contract.history.count() == 0
         import_billing_file(example("contracts.csv"), dry_run=True)
         assert BulkChange.objects.count() == 1
+
+
+def test_the_history_manager_is_the_librarys_built_once():
+    # audit.history replaces simple-history's descriptor only to build its manager class once.
+    appeal = submit(UserFactory(), now=None)
+    assert type(appeal.history) is type(appeal.history)
+    assert [h.history_type for h in appeal.history.all()] == ["+"]
+    assert type(appeal).history.filter(id=appeal.pk).count() == 1
+    appeal.subject = "Другая тема"
+    appeal.save()
+    assert appeal.history.first().subject == "Другая тема" and appeal.history.count() == 2
