@@ -8,6 +8,7 @@ Production settings (DEBUG off, the manifest static storage, Redis cache) plus t
     .venv/bin/python bench/profile_customer_pages.py                        # queries and times
     .venv/bin/python bench/profile_customer_pages.py --profile list         # cProfile of one page
     .venv/bin/python bench/profile_customer_pages.py --sql post             # the SQL of one page
+    py-spy record -f raw -o var/post.raw -- .venv/bin/python bench/profile_customer_pages.py --loop post --repeat 800
     .venv/bin/python bench/profile_customer_pages.py --wrk-plan var/plan.tsv  # users and cookies for wrk
     .venv/bin/python bench/profile_customer_pages.py --cleanup          # delete what wrk's filings made
 
@@ -173,6 +174,8 @@ def main():
     parser.add_argument("--dump", metavar="FILE", help="with --profile: also write the raw profile (pstats, snakeviz)")
     parser.add_argument("--top", type=int, default=30)
     parser.add_argument("--sql", choices=PAGES, help="print the SQL of one request of this page")
+    parser.add_argument("--loop", choices=PAGES, help="request this page --repeat times and nothing else "
+                        "(for a sampling profiler: py-spy record -f raw -o F -- .venv/bin/python …)")
     parser.add_argument("--wrk-plan", help="write the pages, cookies and bodies for wrk, then stop")
     parser.add_argument("--cleanup", action="store_true", help="delete the appeals the filing made, then stop")
     args = parser.parse_args()
@@ -200,6 +203,10 @@ def main():
                 calls[args.sql]()
             for q in ctx.captured_queries:
                 print(f"-- {float(q['time']) * 1000:.2f} ms\n{q['sql']};")
+            return
+        if args.loop:
+            for _ in range(args.repeat):
+                calls[args.loop]()
             return
         if args.profile:
             # CPU time, not wall time: on a shared machine the wall clock mostly measures the others' work.

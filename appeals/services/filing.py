@@ -101,10 +101,10 @@ def check_filing_rate(*, author, organisation, now):
     """
     _refuse_over(
         author.pk,
-        False,
-        settings.APPEALS_FILING_RATE_USER,
-        now,
-        lambda limit: ngettext(
+        by_organisation=False,
+        rate=settings.APPEALS_FILING_RATE_USER,
+        now=now,
+        message=lambda limit: ngettext(
             "Из личного кабинета можно подать не больше %(limit)d обращения за %(window)s, и этот предел "
             "исчерпан. Обращение не сохранено: отправьте его позже, а если вопрос срочный — позвоните нам.",
             "Из личного кабинета можно подать не больше %(limit)d обращений за %(window)s, и этот предел "
@@ -115,10 +115,10 @@ def check_filing_rate(*, author, organisation, now):
         return
     _refuse_over(
         organisation.pk,
-        True,
-        settings.APPEALS_FILING_RATE_ORGANISATION,
-        now,
-        lambda limit: ngettext(
+        by_organisation=True,
+        rate=settings.APPEALS_FILING_RATE_ORGANISATION,
+        now=now,
+        message=lambda limit: ngettext(
             "От одной организации можно подать не больше %(limit)d обращения за %(window)s, и этот предел "
             "исчерпан. Обращение не сохранено: отправьте его позже, а если вопрос срочный — позвоните нам.",
             "От одной организации можно подать не больше %(limit)d обращений за %(window)s, и этот предел "
@@ -145,10 +145,12 @@ def _cabinet_filings_since(*, owner_id, by_organisation, since):
     )
 
 
-def _refuse_over(owner_id, by_organisation, rate, now, message):
-    """Lock the owner's row, count its cabinet filings in the rate's window, refuse at the limit."""
+def _refuse_over(owner_id, *, by_organisation, rate, now, message):
+    """Lock the owner's row (the person's or the organisation's), count its cabinet filings in the rate's
+    window, refuse at the limit."""
     limit, window = parse_rate(rate)
     _lock_owner(owner_id=owner_id, by_organisation=by_organisation)
+    # One row with the count, or none when there is nothing to count.
     filed = sum(_cabinet_filings_since(owner_id=owner_id, by_organisation=by_organisation, since=now - window))
     if filed >= limit:
         raise _over_limit(message(limit), limit, window)
