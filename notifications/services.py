@@ -124,9 +124,7 @@ def notify(
 
     to_deliver = [row.pk for row in created if row.status == Notification.Status.PENDING]
     if to_deliver:
-        # After commit, and in a request once its response is sent: the broker's hand-off (1-2 ms)
-        # need not hold up the page, and a row that never reaches the queue waits for the sweeper.
-        transaction.on_commit(partial(after_response, partial(enqueue_delivery, to_deliver)))
+        _enqueue_after_commit(to_deliver)
     return created
 
 
@@ -214,6 +212,13 @@ def _language_for(recipient) -> str:
         return recipient.language or settings.LANGUAGE_CODE
     language = NotificationProfile.objects.filter(user=recipient).values_list("language", flat=True).first()
     return language or settings.LANGUAGE_CODE
+
+
+def _enqueue_after_commit(notification_ids) -> None:
+    """Hand the rows to the broker once the caller's transaction commits, and in a request once its response
+    is sent: the hand-off (1-2 ms) need not hold up the page, and a row that never reaches the queue waits
+    for the sweeper."""
+    transaction.on_commit(partial(after_response, partial(enqueue_delivery, notification_ids)))
 
 
 def enqueue_delivery(notification_ids) -> None:
@@ -475,7 +480,7 @@ def notifications_resend(*, notification_ids, now=None) -> int:
             status=Notification.Status.PENDING, attempts=0, next_attempt_at=now, claimed_at=None, claim_token=None
         )
         if ids:
-            transaction.on_commit(partial(enqueue_delivery, ids))
+            _enqueue_after_commit(ids)
     return len(ids)
 
 
