@@ -30,6 +30,11 @@ def after_response(work: Callable[[], object]) -> None:
         pending.append(work)
 
 
+def in_request() -> bool:
+    """Whether this thread is serving a request whose response is not sent yet."""
+    return getattr(_local, "pending", None) is not None
+
+
 def request_started(**kwargs) -> None:
     _run(getattr(_local, "pending", None))  # left by a request whose response was never closed
     _local.pending = []

@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.core.signals import request_finished, request_started
 from django.db.models.signals import post_delete, post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 
@@ -37,5 +36,3 @@ class DeadlinesConfig(AppConfig):
             post_delete.connect(tables.changed, sender=model, weak=False,
                                 dispatch_uid=f"deadlines.tables.{name}.delete")
         post_migrate.connect(tables.changed, weak=False, dispatch_uid="deadlines.tables.migrate")
-        request_started.connect(tables.request_started, weak=False, dispatch_uid="deadlines.tables.request_started")
-        request_finished.connect(tables.request_finished, weak=False, dispatch_uid="deadlines.tables.request_finished")

@@ -30,13 +30,14 @@ from dataclasses import dataclass
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, models, transaction
 
+from core.after_response import in_request
+
 GENERATION_KEY = "deadlines:tables-generation"
 MAX_AGE = 300  # seconds: a copy is read again after this even if nobody said the tables changed
 REQUEST_CHECK_EVERY = 1.0  # seconds: how often this process's requests ask for the token
 
 _lock = threading.Lock()
 _copy = None  # the _Tables of this process
-_request = threading.local()  # whether this thread is serving a request
 _checked_at = float("-inf")  # when this process's requests last asked for the token (time.monotonic)
 
 
@@ -92,14 +93,6 @@ def _generation() -> str:
     return token
 
 
-def request_started(**kwargs) -> None:
-    _request.active = True
-
-
-def request_finished(**kwargs) -> None:
-    _request.active = False
-
-
 def changed(**kwargs) -> None:
     """The rules or the calendar changed (a signal receiver, or called directly): every copy is stale.
 
@@ -150,11 +143,11 @@ def tables() -> _Tables:
     current = _copy
     now = _now()
     fresh = current is not None and now - current.loaded_at < MAX_AGE
-    in_request = getattr(_request, "active", False)
-    if fresh and in_request and now - _checked_at < REQUEST_CHECK_EVERY:
+    serving = in_request()
+    if fresh and serving and now - _checked_at < REQUEST_CHECK_EVERY:
         return current  # a request of this process asked for the token less than a second ago
     generation = _generation()
-    if in_request:
+    if serving:
         _checked_at = now
     if fresh and current.generation == generation:
         return current
