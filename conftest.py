@@ -72,6 +72,11 @@ def _process_local_cache(settings):
     cache.clear()
     # Rendered fragments (the footer, the menu) hold settings a test may change: none outlives its test.
     caches["fragments"].clear()
+    # The rules and the calendar kept by the process (deadlines.tables) are the rolled-back test's:
+    # a request within a second of the last one would serve them without asking the (cleared) cache.
+    from deadlines import tables
+
+    tables.forget()
 
 
 @pytest.fixture(autouse=True)
