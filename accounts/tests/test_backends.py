@@ -2,10 +2,13 @@
 
 import pytest
 from django.contrib.auth import BACKEND_SESSION_KEY
+from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.models import Group, Permission
 from django.contrib.sessions.backends.db import SessionStore as DjangoStore
 from django.urls import reverse
 
 from accounts.backends import PATH, UserBackend
+from accounts.models import User
 from accounts.tests.factories import DEFAULT_PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -65,3 +68,42 @@ def test_a_session_of_an_unknown_backend_is_logged_out(client):
     user = UserFactory()
     client.force_login(user, backend="somewhere.else.Backend")
     assert client.get(reverse("appeals:list")).status_code == 302
+
+
+def _djangos_permissions(user):
+    return ModelBackend().get_all_permissions(User.objects.get(pk=user.pk))
+
+
+def test_permissions_granted_to_the_person_and_to_their_groups_are_djangos_in_one_query(django_assert_num_queries):
+    user = UserFactory(is_staff=True)
+    appeals = Group.objects.create(name="Проверка прав")
+    appeals.permissions.add(*Permission.objects.filter(codename__in=["view_appeal", "change_appeal"]))
+    Group.objects.create(name="Чужая группа").permissions.add(Permission.objects.get(codename="delete_appeal"))
+    user.groups.add(appeals)
+    user.user_permissions.add(Permission.objects.get(codename="view_contract"),
+                              Permission.objects.get(codename="change_appeal"))  # also through the group
+    fresh = User.objects.get(pk=user.pk)
+    with django_assert_num_queries(1):
+        permissions = UserBackend().get_all_permissions(fresh)
+        assert fresh.has_perm("appeals.change_appeal") and fresh.has_module_perms("contracts")
+    assert permissions == _djangos_permissions(user) == {
+        "appeals.view_appeal", "appeals.change_appeal", "contracts.view_contract",
+    }
+    assert not fresh.has_perm("appeals.delete_appeal")
+
+
+def test_a_person_without_permissions_has_none_and_a_superuser_has_all():
+    nobody = UserFactory()
+    assert UserBackend().get_all_permissions(User.objects.get(pk=nobody.pk)) == set()
+    superuser = UserFactory(is_staff=True, is_superuser=True)
+    assert UserBackend().get_all_permissions(User.objects.get(pk=superuser.pk)) == _djangos_permissions(superuser)
+    assert len(_djangos_permissions(superuser)) == Permission.objects.count()
+
+
+def test_a_deactivated_person_and_an_object_get_no_permissions():
+    user = UserFactory(is_staff=True)
+    user.user_permissions.add(Permission.objects.get(codename="view_appeal"))
+    user.is_active = False
+    assert UserBackend().get_all_permissions(user) == set()
+    active = User.objects.get(pk=user.pk)
+    assert UserBackend().get_all_permissions(active, obj=object()) == set()

@@ -31,10 +31,11 @@ class TestQueue:
         client.force_login(supervisor)
         submit(customer_a, now=None)
         client.get(QUEUE)
-        # 7 = the queue (6; the session is renewed at most once a minute, not saved on every page; the
+        # 6 = the queue (5: the session, the person, their permissions in one query (accounts.backends),
+        # the count and the page; the session is renewed at most once a minute, not saved on every page; the
         # production calendar of the time-left column from the process's copy, deadlines.tables)
         # + the unread count in the admin header.
-        with django_assert_num_queries(7) as captured:
+        with django_assert_num_queries(6) as captured:
             client.get(QUEUE)
         for i in range(60):
             appeal = submit(customer_a, organisation=organisation if i % 2 else None, now=None)
@@ -224,10 +225,10 @@ class TestWorkPage:
         appeal = submit(customer_a, now=None)
         client.force_login(operator)
         client.get(change_url(appeal))
-        # 14 = the page (13: the appeal with its organisation and contract, then the people it names in a
-        # second query; the deadline rule and its calendar from the process's copy, deadlines.tables)
-        # + the staff read of personal data written to audit.PersonalDataRead.
-        with django_assert_num_queries(14) as captured:
+        # 13 = the page (12: the appeal with its organisation and contract, then the people it names in a
+        # second query; the person's permissions in one query; the deadline rule and its calendar from the
+        # process's copy, deadlines.tables) + the staff read of personal data written to audit.PersonalDataRead.
+        with django_assert_num_queries(13) as captured:
             client.get(change_url(appeal))
         for i in range(10):
             services.appeal_add_message(appeal.pk, actor=operator, text=f"Заметка {i}", internal=True)

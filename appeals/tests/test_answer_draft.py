@@ -154,9 +154,9 @@ def test_a_saved_draft_adds_no_query_to_the_work_page(client, customer_a, operat
     appeal = submit(customer_a, now=None)
     client.force_login(operator)
     client.get(change_url(appeal))
-    # 14 = the page (13: the appeal, then the people it names, among them the draft's author; the calendar
+    # 13 = the page (12: the appeal, then the people it names, among them the draft's author; the calendar
     # from the process's copy, deadlines.tables) + the staff read of personal data (audit.PersonalDataRead).
-    with django_assert_num_queries(14) as captured:
+    with django_assert_num_queries(13) as captured:
         client.get(change_url(appeal))
     services.appeal_save_answer_draft(appeal.pk, actor=operator, text="Черновик")
     with django_assert_num_queries(len(captured.captured_queries)):
