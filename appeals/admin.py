@@ -136,7 +136,7 @@ class AppealAdmin(HistoryAdmin):
     list_filter = (DeadlineFilter, AssigneeFilter, StatusFilter, "kind", "topic", "channel", ContractFilter)
     list_select_related = ("organisation", "assignee", "contract")
     list_per_page = 50
-    # Counts that do not grow with the table: the page count stops at 10,000 rows (core.paginators),
+    # Counts that do not grow with the table: the page count stops at 1,000 rows (core.paginators),
     # the unfiltered total is never counted, and the sidebar offers no per-choice counters, which
     # Django computes over every row of the filtered queue (the supervisors' dashboard has the figures).
     paginator = CappedCountPaginator

@@ -212,7 +212,7 @@ class ContractApplicationAdmin(HistoryAdmin):
     list_filter = (DeadlineFilter, StatusFilter, AssigneeFilter, "kind", "customer_kind")
     list_select_related = ("organisation", "assignee", "author")
     list_per_page = 50
-    # The page count stops at 10,000 rows (core.paginators); the unfiltered total is never counted.
+    # The page count stops at 1,000 rows (core.paginators); the unfiltered total is never counted.
     paginator = CappedCountPaginator
     show_full_result_count = False
     show_facets = admin.ShowFacets.NEVER
