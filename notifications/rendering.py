@@ -16,6 +16,7 @@ from django.utils import translation
 from django.utils.safestring import mark_safe
 
 from notifications.events import EventType
+from notifications.models import Channel
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,10 @@ def render_message(
     recipient_name: str = "",
     link: str = "",
     recipient_has_account: bool = True,
+    channels=None,
 ) -> RenderedMessage:
+    """The message in every form `channels` need (all of them when None): the subject and the body always,
+    the branded email only for the email channel, the short text only for SMS."""
     link_url = absolute_url(link)
     base = {
         **context,
@@ -83,14 +87,17 @@ def render_message(
     with translation.override(language):
         subject = " ".join(_render_text(f"{prefix}/subject.txt", base).split())
         body = _render_text(f"{prefix}/body.txt", base).strip()
-        fragment = _optional_html(f"{prefix}/body.html", base)
-        if fragment is None:
-            fragment = linebreaks_filter(body, autoescape=True)
-        layout = {**base, "subject": subject, "body": body, "body_html": mark_safe(fragment)}  # noqa: S308 - rendered by our templates, escaped
-        email_text = _render_text("notifications/email/layout.txt", layout).strip() + "\n"
-        email_html = render_to_string("notifications/email/layout.html", layout)
-        sms = _optional_text(f"{prefix}/sms.txt", base)
-        sms = " ".join((sms if sms is not None else subject).split())
+        email_text = email_html = sms = ""
+        if channels is None or Channel.EMAIL in channels:
+            fragment = _optional_html(f"{prefix}/body.html", base)
+            if fragment is None:
+                fragment = linebreaks_filter(body, autoescape=True)
+            layout = {**base, "subject": subject, "body": body, "body_html": mark_safe(fragment)}  # noqa: S308 - rendered by our templates, escaped
+            email_text = _render_text("notifications/email/layout.txt", layout).strip() + "\n"
+            email_html = render_to_string("notifications/email/layout.html", layout)
+        if channels is None or Channel.SMS in channels:
+            sms = _optional_text(f"{prefix}/sms.txt", base)
+            sms = " ".join((sms if sms is not None else subject).split())
     return RenderedMessage(subject[:255], body, email_text, email_html, sms, link_url)
 
 

@@ -91,7 +91,8 @@ def notify(
     # before makes the insert fail on the unique constraint, after which _insert_new keeps the rest.
     name = recipient.get_short_name() if is_user else recipient.name
     message = render_message(
-        event_type, context, language=language, recipient_name=name, link=link, recipient_has_account=is_user
+        event_type, context, language=language, recipient_name=name, link=link, recipient_has_account=is_user,
+        channels=chosen
     )
     rows = []
     for channel in chosen:

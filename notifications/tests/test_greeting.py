@@ -36,3 +36,28 @@ def test_the_answer_email_greets_once():
     )  # fmt: skip
     assert message.email_text.count("Здравствуйте") == 1
     assert "Сделали перерасчёт." in message.email_text
+
+
+@pytest.mark.django_db
+def test_a_message_renders_only_the_forms_its_channels_carry():
+    from notifications.events import get_event_type
+    from notifications.models import Channel
+    from notifications.rendering import render_message
+
+    def render(channels):
+        return render_message(
+            get_event_type("appeals.answered"),
+            {"number": "2026-000001", "subject": "Перерасчёт", "answer_text": "Сделали перерасчёт.",
+             "has_account": True},
+            language="ru", recipient_name="Анна", channels=channels,
+        )  # fmt: skip
+
+    everything = render(None)
+    inbox = render([Channel.INAPP])
+    assert (inbox.subject, inbox.body) == (everything.subject, everything.body)
+    assert (inbox.email_text, inbox.email_html, inbox.sms) == ("", "", "")
+    email = render([Channel.INAPP, Channel.EMAIL])
+    assert (email.email_text, email.email_html, email.sms) == (everything.email_text, everything.email_html, "")
+    sms = render([Channel.SMS])
+    assert (sms.sms, sms.email_text) == (everything.sms, "")
+    assert everything.email_html and everything.sms
