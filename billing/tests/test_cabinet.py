@@ -166,6 +166,7 @@ def test_a_period_of_documents_as_one_archive(client, organisation):
     url = reverse("billing:organisation_documents", args=[organisation_obj.pk])
     page = client.get(url)
     assert page.status_code == 200 and 'type="month"' in page.content.decode()
+    assert "Период — не длиннее 24 месяцев." in page.content.decode()  # the limit is said before it refuses
     response = client.get(url, {"first": "2026-09", "last": "2026-11"})
     assert response.status_code == 200 and response["Content-Type"] == "application/zip"
     archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))

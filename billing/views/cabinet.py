@@ -99,5 +99,6 @@ def organisation_documents(request, organisation_id):
     return render(
         request,
         "billing/organisation_documents.html",
-        {"organisation": organisation, "first": first, "last": last, "error": error},
+        {"organisation": organisation, "first": first, "last": last, "error": error,
+         "max_months": documents_service.ARCHIVE_MAX_MONTHS},
     )
